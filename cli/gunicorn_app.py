@@ -1,0 +1,26 @@
+"""Run a Flask app factory under gunicorn from the `visa` command."""
+
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Service(BaseApplication):
+    def __init__(self, factory, options: dict):
+        self._factory = factory
+        self._options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self._factory()
+
+
+def run_gunicorn(factory, host: str, port: int, workers: int) -> int:
+    """Serve the app built by factory in each worker; gunicorn handles SIGTERM gracefully."""
+    _Service(factory, {"bind": f"{host}:{port}", "workers": workers, "threads": 4,
+                       "graceful_timeout": 20, "accesslog": "-"}).run()
+    return 0

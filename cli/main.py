@@ -1,0 +1,207 @@
+"""The `visa` command: run the product, its services, and operator tasks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+
+from marshmallow import ValidationError
+
+from cli import bootstrap
+from command_service.adapters.directory import DirectoryError
+from eligibility_engine.domain.catalogue import load_catalogue
+from eligibility_engine.domain.evaluation import evaluate_profile
+from shared.config import ConfigurationError, load_settings
+from shared.profile_schema import load_profile
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        return args.run(args) or 0
+    except ConfigurationError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except DirectoryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="visa", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the whole product on the embedded default")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=_serve)
+
+    firm = commands.add_parser("firm", help="manage firms").add_subparsers(dest="action", required=True)
+    create_firm = firm.add_parser("create", help="create a firm and print it as JSON")
+    create_firm.add_argument("name")
+    create_firm.set_defaults(run=_create_firm)
+
+    attorney = commands.add_parser("attorney", help="manage attorneys").add_subparsers(
+        dest="action", required=True)
+    create_attorney = attorney.add_parser("create", help="create an attorney and print it as JSON")
+    create_attorney.add_argument("--firm", required=True)
+    create_attorney.add_argument("--email", required=True)
+    create_attorney.add_argument("--password", required=True)
+    create_attorney.add_argument("--role", choices=("admin", "attorney", "viewer"),
+                                 default="attorney")
+    create_attorney.set_defaults(run=_create_attorney)
+
+    check = commands.add_parser("check", help="evaluate a profile offline and print the result")
+    check.add_argument("profile", help="a JSON file with the profile, or - for standard input")
+    check.set_defaults(run=_check)
+
+    for name, help_text, runner in (
+        ("command-service", "run the command API (gunicorn)", _command_service),
+        ("query-service", "run the query API (gunicorn)", _query_service),
+    ):
+        service = commands.add_parser(name, help=help_text)
+        service.add_argument("--host", default="127.0.0.1")
+        service.add_argument("--port", type=int, required=True)
+        service.add_argument("--workers", type=int, default=2)
+        service.set_defaults(run=runner)
+
+    for name, help_text, runner in (
+        ("relay", "publish stored events to Kafka (the outbox relay)", _relay),
+        ("engine", "evaluate requested checks from Kafka", _engine),
+        ("projector", "project events from Kafka into the read tables", _projector),
+    ):
+        commands.add_parser(name, help=help_text).set_defaults(run=runner)
+
+    commands.add_parser("migrate", help="create or update every table (safe to run twice)"
+                        ).set_defaults(run=_migrate)
+    return parser
+
+
+def _serve(args) -> int:
+    from werkzeug.serving import make_server
+
+    product = bootstrap.EmbeddedProduct(load_settings())
+    product.start()
+    server = make_server(args.host, args.port, product.wsgi, threaded=True)
+    print(f"Visa eligibility service on http://{args.host}:{args.port} "
+          f"(data in {product.settings.data_dir}); Ctrl-C stops it.", flush=True)
+    _on_shutdown_signal(lambda: threading.Thread(target=server.shutdown).start())
+    try:
+        server.serve_forever()
+    finally:
+        product.close()
+        print("Stopped.", flush=True)
+    return 0
+
+
+def _create_firm(args) -> int:
+    print(json.dumps(bootstrap.directory(load_settings()).create_firm(args.name)))
+    return 0
+
+
+def _create_attorney(args) -> int:
+    attorney = bootstrap.directory(load_settings()).create_attorney(
+        args.firm, args.email, args.password, args.role)
+    print(json.dumps(attorney))
+    return 0
+
+
+def _check(args) -> int:
+    try:
+        raw = sys.stdin.read() if args.profile == "-" else open(args.profile).read()
+        profile = load_profile(json.loads(raw))
+    except OSError as exc:
+        print(f"error: cannot read {args.profile}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except json.JSONDecodeError as exc:
+        print(f"error: {args.profile} is not valid JSON: {exc}", file=sys.stderr)
+        return 1
+    except ValidationError as exc:
+        print(json.dumps({"error": "validation_error", "details": exc.messages}, indent=2),
+              file=sys.stderr)
+        return 1
+    print(json.dumps(evaluate_profile(profile, load_catalogue()), indent=2))
+    return 0
+
+
+def _command_service(args) -> int:
+    from cli.gunicorn_app import run_gunicorn
+
+    settings = load_settings()
+    return run_gunicorn(lambda: bootstrap.command_app(settings), args.host, args.port, args.workers)
+
+
+def _query_service(args) -> int:
+    from cli.gunicorn_app import run_gunicorn
+
+    settings = load_settings()
+    return run_gunicorn(lambda: bootstrap.query_app(settings), args.host, args.port, args.workers)
+
+
+def _relay(args) -> int:
+    from shared.kafka import KafkaEventPublisher, ensure_topic
+
+    settings = _distributed_settings()
+    ensure_topic(settings.kafka_bootstrap_servers, settings.kafka_topic)
+    publisher = KafkaEventPublisher(settings.kafka_bootstrap_servers, settings.kafka_topic)
+    try:
+        bootstrap.outbox_relay(settings, publisher).run(_stop_on_signal())
+    finally:
+        publisher.close()
+    return 0
+
+
+def _engine(args) -> int:
+    return _consume(lambda settings: bootstrap.check_handler(settings))
+
+
+def _projector(args) -> int:
+    return _consume(bootstrap.projector)
+
+
+def _consume(build) -> int:
+    from shared.kafka import KafkaConsumerLoop, ensure_topic
+
+    settings = _distributed_settings()
+    ensure_topic(settings.kafka_bootstrap_servers, settings.kafka_topic)
+    loop = KafkaConsumerLoop(settings.kafka_bootstrap_servers, settings.kafka_topic,
+                             build(settings), max_poll_interval_ms=settings.kafka_max_poll_interval_ms)
+    loop.run(_stop_on_signal())
+    return 0
+
+
+def _migrate(args) -> int:
+    settings = load_settings()
+    bootstrap.directory(settings)
+    bootstrap.read_database(settings)
+    bootstrap.outbox_relay_positions(settings)
+    print("migrations applied")
+    return 0
+
+
+def _distributed_settings():
+    settings = load_settings()
+    if not settings.uses_kafka or not settings.uses_postgres:
+        raise ConfigurationError("this process needs VISA_DATABASE_URL and "
+                                 "VISA_KAFKA_BOOTSTRAP_SERVERS (the distributed deployment)")
+    return settings
+
+
+def _stop_on_signal() -> threading.Event:
+    stop = threading.Event()
+    _on_shutdown_signal(stop.set)
+    return stop
+
+
+def _on_shutdown_signal(callback) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: callback())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""In-process delivery for the embedded default: consumers read the firms' logs directly.
+
+Each consumer runs in its own thread and pulls each firm's notification log
+from its own recorded position, exactly as a Kafka consumer group would from
+its committed offsets; nothing is held only in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from command_service.adapters.directory import Directory
+from command_service.adapters.event_store import FirmStores
+from command_service.adapters.wire import read_envelopes
+from shared.messaging import EventConsumer
+
+log = logging.getLogger(__name__)
+
+
+class LocalDelivery:
+    """Deliver every firm's stored events to in-process consumers."""
+
+    def __init__(self, stores: FirmStores, directory: Directory, consumers: list[EventConsumer],
+                 rescan_seconds: float = 1.0):
+        self._stores = stores
+        self._directory = directory
+        self._consumers = consumers
+        self._rescan_seconds = rescan_seconds
+        self._dirty: dict[str, set[str]] = {c.name: set() for c in consumers}
+        self._signals = {c.name: threading.Event() for c in consumers}
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+
+    def wake(self, firm_id: str) -> None:
+        """Note that a firm stored new events (called after every save)."""
+        with self._lock:
+            for name in self._dirty:
+                self._dirty[name].add(firm_id)
+                self._signals[name].set()
+
+    def start(self, stop: threading.Event) -> None:
+        for consumer in self._consumers:
+            thread = threading.Thread(target=self._run, args=(consumer, stop),
+                                      name=f"deliver-{consumer.name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def join(self, timeout: float = 10) -> None:
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def deliver_pending(self, consumer: EventConsumer, firm_ids) -> int:
+        delivered = 0
+        for firm_id in firm_ids:
+            app = self._stores.for_firm(firm_id)
+            while True:
+                envelopes = read_envelopes(app, consumer.position(firm_id))
+                for envelope in envelopes:
+                    consumer.handle(envelope)
+                delivered += len(envelopes)
+                if not envelopes:
+                    break
+        return delivered
+
+    def _run(self, consumer: EventConsumer, stop: threading.Event) -> None:
+        signal = self._signals[consumer.name]
+        firms = self._directory.firm_ids()
+        while not stop.is_set():
+            try:
+                self.deliver_pending(consumer, firms)
+            except Exception:
+                log.exception("in-process delivery to %s failed; retrying", consumer.name)
+                stop.wait(1)
+            woken = signal.wait(self._rescan_seconds)
+            with self._lock:
+                signal.clear()
+                firms = sorted(self._dirty[consumer.name])
+                self._dirty[consumer.name].clear()
+            if not woken:
+                firms = self._directory.firm_ids()

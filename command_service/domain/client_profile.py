@@ -1,0 +1,49 @@
+"""The client profile aggregate: what the firm knows about one client."""
+
+from __future__ import annotations
+
+from eventsourcing.domain import Aggregate, event
+
+from command_service.domain.errors import ClientArchivedError
+
+
+class ClientProfile(Aggregate):
+    """A client's profile; every change is an event with the attorney who made it."""
+
+    @event("Created")
+    def __init__(self, fields: dict, meta: dict):
+        self.fields = dict(fields)
+        self.status = "active"
+        self.created_by = meta.get("actor_id")
+
+    def edit(self, submitted: dict, meta: dict) -> dict:
+        """Apply the submitted fields; return only what changed, old → new."""
+        self.check_is_active()
+        changes = {
+            name: {"old": self.fields.get(name), "new": value}
+            for name, value in submitted.items()
+            if self.fields.get(name) != value
+        }
+        if changes:
+            self._edited(changes=changes, meta=meta)
+        return changes
+
+    @event("Edited")
+    def _edited(self, changes: dict, meta: dict) -> None:
+        for name, change in changes.items():
+            if change["new"] is None:
+                self.fields.pop(name, None)
+            else:
+                self.fields[name] = change["new"]
+
+    def archive(self, meta: dict) -> None:
+        self.check_is_active()
+        self._archived(meta=meta)
+
+    @event("Archived")
+    def _archived(self, meta: dict) -> None:
+        self.status = "archived"
+
+    def check_is_active(self) -> None:
+        if self.status != "active":
+            raise ClientArchivedError(f"client {self.id} is archived")

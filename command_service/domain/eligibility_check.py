@@ -1,0 +1,59 @@
+"""The eligibility check aggregate: one request to evaluate a pinned profile version."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from command_service.domain.errors import CheckAlreadyConcludedError
+
+CONCLUDED = ("completed", "failed")
+
+
+class EligibilityCheck(Aggregate):
+    """Requested by an attorney, started and concluded by the eligibility engine."""
+
+    @event("Requested")
+    def __init__(self, client_id: UUID, profile_version: int, force_refresh: bool, meta: dict):
+        self.client_id = client_id
+        self.profile_version = profile_version
+        self.force_refresh = force_refresh
+        self.status = "pending"
+        self.result: dict | None = None
+        self.error_message: str | None = None
+
+    @property
+    def is_concluded(self) -> bool:
+        return self.status in CONCLUDED
+
+    def start(self, meta: dict) -> None:
+        self.check_not_concluded()
+        if self.status == "pending":
+            self._started(meta=meta)
+
+    @event("Started")
+    def _started(self, meta: dict) -> None:
+        self.status = "processing"
+
+    def conclude(self, result: dict, meta: dict) -> None:
+        self.check_not_concluded()
+        self._recommendations_produced(result=result, meta=meta)
+
+    @event("RecommendationsProduced")
+    def _recommendations_produced(self, result: dict, meta: dict) -> None:
+        self.status = "completed"
+        self.result = result
+
+    def fail(self, error_message: str, retry_allowed: bool, meta: dict) -> None:
+        self.check_not_concluded()
+        self._failed(error_message=error_message, retry_allowed=retry_allowed, meta=meta)
+
+    @event("Failed")
+    def _failed(self, error_message: str, retry_allowed: bool, meta: dict) -> None:
+        self.status = "failed"
+        self.error_message = error_message
+
+    def check_not_concluded(self) -> None:
+        if self.is_concluded:
+            raise CheckAlreadyConcludedError(f"check {self.id} is already {self.status}")

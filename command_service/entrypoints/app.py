@@ -1,0 +1,42 @@
+"""The command API: sign-in, client profiles and check requests."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+
+from command_service.adapters.directory import Directory
+from command_service.adapters.event_store import FirmStores
+from command_service.domain.errors import (
+    CheckNotFoundError,
+    ClientArchivedError,
+    ClientNotFoundError,
+)
+from command_service.entrypoints import auth_views, client_views
+from shared.auth import TokenIssuer
+from shared.http import error_response, install_api_basics
+
+
+def create_app(stores: FirmStores, directory: Directory, tokens: TokenIssuer) -> Flask:
+    """Build the command service's Flask app."""
+    app = Flask("command_service")
+    app.extensions["firm_stores"] = stores
+    app.extensions["directory"] = directory
+    install_api_basics(app, tokens)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(client_views.bp)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify({"status": "ok"})
+
+    @app.errorhandler(ClientNotFoundError)
+    @app.errorhandler(CheckNotFoundError)
+    def not_found(exc):
+        return error_response(404, "not_found", str(exc).capitalize() + ".")
+
+    @app.errorhandler(ClientArchivedError)
+    def archived(exc):
+        return error_response(409, "client_archived",
+                              "The client is archived; restore it before editing or checking.")
+
+    return app

@@ -1,0 +1,59 @@
+"""The engine's workflow: a requested check is started, evaluated and concluded exactly once."""
+
+from __future__ import annotations
+
+import logging
+from uuid import UUID
+
+from command_service.adapters.event_store import FirmStores
+from command_service.domain.errors import CheckAlreadyConcludedError, DomainError
+from eligibility_engine.domain.catalogue import load_catalogue
+from eligibility_engine.domain.evaluation import evaluate_profile
+from shared.contracts import CHECK_REQUESTED, EventEnvelope
+from shared.positions import PositionTable
+
+log = logging.getLogger(__name__)
+ENGINE_ACTOR = "eligibility-engine"
+
+
+class CheckHandler:
+    """Evaluate each requested check and record its recommendations in the firm's store."""
+
+    name = "engine"
+
+    def __init__(self, stores: FirmStores, positions: PositionTable | None = None):
+        self._stores = stores
+        self._positions = positions
+
+    def position(self, firm_id: str) -> int:
+        return self._positions.get(firm_id) if self._positions else 0
+
+    def handle(self, envelope: EventEnvelope) -> None:
+        if envelope.event_type == CHECK_REQUESTED:
+            self.run_check(envelope.firm_id, UUID(envelope.aggregate_id), envelope.meta)
+        if self._positions is not None:
+            self._positions.advance(envelope.firm_id, envelope.position)
+
+    def run_check(self, firm_id: str, check_id: UUID, request_meta: dict) -> None:
+        cases = self._stores.for_firm(firm_id)
+        meta = {"actor_id": ENGINE_ACTOR, "actor_kind": "engine",
+                "correlation_id": request_meta.get("correlation_id")}
+        check = cases.eligibility_check(check_id)
+        if check.is_concluded:
+            log.info("check %s already %s; redelivery ignored", check_id, check.status)
+            return
+        try:
+            cases.start_check(check_id, meta)
+            profile = cases.client_profile(check.client_id, version=check.profile_version)
+            result = evaluate_profile(profile.fields, load_catalogue())
+            cases.record_recommendations(check_id, result, meta)
+        except CheckAlreadyConcludedError:
+            log.info("check %s was concluded by another worker", check_id)
+        except DomainError as exc:
+            self._fail(cases, check_id, str(exc), meta)
+
+    def _fail(self, cases, check_id: UUID, message: str, meta: dict) -> None:
+        try:
+            cases.record_check_failure(check_id, message, retry_allowed=True, meta=meta)
+        except CheckAlreadyConcludedError:
+            pass

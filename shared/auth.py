@@ -1,0 +1,88 @@
+"""Password hashing and the bearer tokens that carry attorney, firm and role."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import time
+from dataclasses import dataclass
+
+import jwt
+
+ROLES = ("admin", "attorney", "viewer")
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+class InvalidTokenError(Exception):
+    """The bearer token is missing, malformed, expired or not ours."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    attorney_id: str
+    firm_id: str
+    role: str
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in ("admin", "attorney")
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with scrypt and a random salt."""
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Check a password against its stored scrypt hash in constant time."""
+    try:
+        scheme, salt_b64, digest_b64 = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    digest = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt_b64), **_SCRYPT)
+    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
+
+
+class TokenIssuer:
+    """Sign and verify HS256 access tokens."""
+
+    def __init__(self, secret: str, issuer: str, audience: str, ttl_seconds: int):
+        self._secret = secret
+        self._issuer = issuer
+        self._audience = audience
+        self.ttl_seconds = ttl_seconds
+
+    def issue(self, principal: Principal) -> str:
+        now = int(time.time())
+        claims = {
+            "sub": principal.attorney_id,
+            "firm": principal.firm_id,
+            "role": principal.role,
+            "iss": self._issuer,
+            "aud": self._audience,
+            "iat": now,
+            "exp": now + self.ttl_seconds,
+        }
+        return jwt.encode(claims, self._secret, algorithm="HS256")
+
+    def verify(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=["HS256"],
+                issuer=self._issuer,
+                audience=self._audience,
+                options={"require": ["exp", "iat", "sub", "firm", "role"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise InvalidTokenError(str(exc)) from None
+        if claims["role"] not in ROLES:
+            raise InvalidTokenError("unknown role")
+        return Principal(claims["sub"], claims["firm"], claims["role"])

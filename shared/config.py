@@ -1,0 +1,92 @@
+"""Configuration read from environment variables, validated once at start-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+
+class ConfigurationError(Exception):
+    """A configuration value is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str | None
+    kafka_bootstrap_servers: str | None
+    kafka_topic: str
+    kafka_max_poll_interval_ms: int
+    jwt_secret: str
+    jwt_issuer: str
+    jwt_audience: str
+    jwt_ttl_seconds: int
+    anthropic_api_key: str | None = field(default=None, repr=False)
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url is not None
+
+    @property
+    def uses_kafka(self) -> bool:
+        return self.kafka_bootstrap_servers is not None
+
+    def sqlite_path(self, name: str) -> Path:
+        return self.data_dir / f"{name}.sqlite"
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from the environment, raising ConfigurationError on bad values."""
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("VISA_DATA_DIR") or "./data").resolve()
+    database_url = env.get("VISA_DATABASE_URL") or None
+    if database_url and urlparse(database_url).scheme not in ("postgres", "postgresql"):
+        raise ConfigurationError(
+            f"VISA_DATABASE_URL must be a postgresql:// URL, got {database_url!r}"
+        )
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        kafka_bootstrap_servers=env.get("VISA_KAFKA_BOOTSTRAP_SERVERS") or None,
+        kafka_topic=env.get("VISA_KAFKA_TOPIC") or "visa.events",
+        kafka_max_poll_interval_ms=_positive_int(env, "VISA_KAFKA_MAX_POLL_INTERVAL_MS", 300_000),
+        jwt_secret=env.get("VISA_JWT_SECRET") or _embedded_secret(data_dir, database_url),
+        jwt_issuer=env.get("VISA_JWT_ISSUER") or "visa-eligibility",
+        jwt_audience=env.get("VISA_JWT_AUDIENCE") or "visa-eligibility-api",
+        jwt_ttl_seconds=_positive_int(env, "VISA_JWT_TTL_SECONDS", 3600),
+        anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
+    )
+
+
+def _positive_int(env, name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _embedded_secret(data_dir: Path, database_url: str | None) -> str:
+    # The embedded default must work with no set-up, so it keeps a generated
+    # signing key in its data directory; a distributed deployment must set one.
+    if database_url:
+        raise ConfigurationError(
+            "VISA_JWT_SECRET is required when VISA_DATABASE_URL is set "
+            "(every service must verify the same tokens)"
+        )
+    key_file = data_dir / "jwt-secret"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key

@@ -1,0 +1,53 @@
+"""How far each consumer has got in each firm's event stream."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from shared.sql import Database, Transaction
+
+SCHEMA = """CREATE TABLE IF NOT EXISTS consumer_positions (
+    consumer TEXT NOT NULL,
+    firm_id TEXT NOT NULL,
+    position BIGINT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (consumer, firm_id))"""
+
+
+class PositionTable:
+    """Read and advance one consumer's per-firm positions."""
+
+    def __init__(self, db: Database, consumer: str):
+        self.db = db
+        self.consumer = consumer
+
+    def migrate(self) -> None:
+        with self.db.transaction() as tx:
+            tx.execute(SCHEMA)
+
+    def get(self, firm_id: str, tx: Transaction | None = None) -> int:
+        if tx is None:
+            with self.db.transaction() as own:
+                return self.get(firm_id, own)
+        row = tx.fetch_one(
+            "SELECT position FROM consumer_positions WHERE consumer = ? AND firm_id = ?",
+            (self.consumer, firm_id))
+        return int(row["position"]) if row else 0
+
+    def all(self) -> dict[str, int]:
+        with self.db.transaction() as tx:
+            rows = tx.fetch_all(
+                "SELECT firm_id, position FROM consumer_positions WHERE consumer = ?",
+                (self.consumer,))
+        return {r["firm_id"]: int(r["position"]) for r in rows}
+
+    def advance(self, firm_id: str, position: int, tx: Transaction | None = None) -> None:
+        if tx is None:
+            with self.db.transaction() as own:
+                return self.advance(firm_id, position, own)
+        tx.execute(
+            "INSERT INTO consumer_positions (consumer, firm_id, position, updated_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (consumer, firm_id) DO UPDATE SET"
+            " position = excluded.position, updated_at = excluded.updated_at"
+            " WHERE consumer_positions.position < excluded.position",
+            (self.consumer, firm_id, position, datetime.now(timezone.utc).isoformat()))

@@ -1,0 +1,105 @@
+"""A small SQL gateway over SQLite (embedded) or PostgreSQL (distributed).
+
+Statements are written once with `?` placeholders and run on either engine.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+
+class Transaction:
+    """One open transaction; rows come back as dicts."""
+
+    def __init__(self, conn, dialect: str):
+        self._conn = conn
+        self.dialect = dialect
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        cur = self._conn.execute(self._adapt(sql), tuple(params))
+        return cur.rowcount
+
+    def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[dict]:
+        cur = self._conn.execute(self._adapt(sql), tuple(params))
+        return [dict(row) for row in cur.fetchall()]
+
+    def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> dict | None:
+        cur = self._conn.execute(self._adapt(sql), tuple(params))
+        row = cur.fetchone()
+        return dict(row) if row is not None else None
+
+    def _adapt(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
+
+
+class Database:
+    """Open transactions against one SQLite file or one PostgreSQL database."""
+
+    def __init__(self, *, sqlite_path: Path | None = None, postgres_url: str | None = None,
+                 pool_size: int = 4):
+        if (sqlite_path is None) == (postgres_url is None):
+            raise ValueError("give exactly one of sqlite_path or postgres_url")
+        self._sqlite_path = sqlite_path
+        self._pool: ConnectionPool | None = None
+        self._local = threading.local()
+        if postgres_url is not None:
+            self.dialect = "postgresql"
+            self._pool = ConnectionPool(
+                postgres_url, min_size=1, max_size=pool_size, open=False,
+                kwargs={"row_factory": dict_row, "autocommit": False},
+            )
+        else:
+            self.dialect = "sqlite"
+            sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Run a block in one transaction: commit on success, roll back on error."""
+        if self._pool is not None:
+            self._pool.open(wait=True, timeout=30)
+            with self._pool.connection() as conn:
+                with conn.transaction():
+                    yield Transaction(conn, self.dialect)
+            return
+        conn = self._sqlite_connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield Transaction(conn, self.dialect)
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+    def _sqlite_connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self._sqlite_path, timeout=30, isolation_level=None,
+                                   check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+
+
+def database_for(settings, name: str, pool_size: int = 4) -> Database:
+    """Open the database a component owns: PostgreSQL when configured, else a SQLite file."""
+    if settings.uses_postgres:
+        return Database(postgres_url=settings.database_url, pool_size=pool_size)
+    return Database(sqlite_path=settings.sqlite_path(name))
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    return isinstance(exc, (sqlite3.IntegrityError, psycopg.errors.UniqueViolation))
