@@ -85,3 +85,14 @@ def test_projector_applies_each_event_once_under_redelivery(stores, tmp_path):
         rows = tx.fetch_one("SELECT COUNT(*) AS n FROM recommendations WHERE check_id = ?",
                             (str(check.id),))
     assert rows["n"] == len(projected["recommendations"])
+
+
+def test_a_profile_the_rules_cannot_evaluate_fails_the_check_instead_of_looping(stores, monkeypatch):
+    cases, check, envelope = requested_check(stores)
+    monkeypatch.setattr("eligibility_engine.check_handler.evaluate_profile",
+                        lambda *a: 1 / 0)
+
+    CheckHandler(stores).handle(envelope)
+
+    concluded = cases.eligibility_check(check.id)
+    assert concluded.status == "failed" and "could not evaluate" in concluded.error_message
