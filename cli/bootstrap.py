@@ -20,6 +20,8 @@ from shared.config import Settings
 from shared.positions import PositionTable
 from shared.sql import Database, database_for
 
+DEMO_CLIENTS = 40
+
 
 def token_issuer(settings: Settings) -> TokenIssuer:
     return TokenIssuer(settings.jwt_secret, settings.jwt_issuer, settings.jwt_audience,
@@ -95,12 +97,22 @@ class EmbeddedProduct:
         firm = self.directory.create_firm("Demo Immigration LLP")
         password = secrets.token_urlsafe(12)
         admin = self.directory.create_attorney(firm["id"], "admin@demo.example", password, "admin")
-        note = (f"First run: created firm {firm['name']!r} ({firm['id']}).\n"
+        self._seed_demo_clients(firm, admin)
+        note = (f"First run: created firm {firm['name']!r} ({firm['id']}) "
+                f"with {DEMO_CLIENTS} demo clients.\n"
                 f"Sign in as {admin['email']} with password {password}\n")
         credentials = self.settings.data_dir / "demo-credentials.txt"
         credentials.write_text(note)
         credentials.chmod(0o600)
         return note
+
+    def _seed_demo_clients(self, firm: dict, admin: dict) -> None:
+        from demo.profiles import ProfileGenerator
+        from demo.seed import SeededFirm, Seeder
+
+        seeder = Seeder(self.stores, self.directory, ProfileGenerator(seed=2026))
+        seeder.fill(SeededFirm(firm["id"], firm["name"], admin["email"]), DEMO_CLIENTS,
+                    actor_id=admin["id"])
 
     def _stored(self, firm_id: str) -> None:
         self.delivery.wake(firm_id)

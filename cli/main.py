@@ -79,7 +79,21 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="create or update every table (safe to run twice)"
                         ).set_defaults(run=_migrate)
+
+    demo = commands.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True)
+    seed = demo.add_parser("seed", help="create demo firms with client histories; print JSON")
+    seed.add_argument("--firms", type=_positive, default=1)
+    seed.add_argument("--clients", type=_positive, default=100, help="clients per firm")
+    seed.add_argument("--seed", type=int, default=0, help="random seed (same seed, same data)")
+    seed.add_argument("--password", help="the admins' password (default: generated)")
+    seed.set_defaults(run=_demo_seed)
     return parser
+
+
+def _positive(raw: str) -> int:
+    if not raw.isdigit() or int(raw) <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {raw!r}")
+    return int(raw)
 
 
 def _serve(args) -> int:
@@ -184,6 +198,22 @@ def _migrate(args) -> int:
     bootstrap.read_database(settings)
     bootstrap.outbox_relay_positions(settings)
     print("migrations applied")
+    return 0
+
+
+def _demo_seed(args) -> int:
+    from demo.seed import demo_password, seed_demo
+
+    settings = load_settings()
+    if args.password is not None and len(args.password) < 8:
+        raise DirectoryError("a password needs at least 8 characters")
+    stores = bootstrap.FirmStores(settings)
+    try:
+        summary = seed_demo(stores, bootstrap.directory(settings), args.firms, args.clients,
+                            args.password or demo_password(), args.seed)
+    finally:
+        stores.close()
+    print(json.dumps(summary, indent=2))
     return 0
 
 

@@ -1,0 +1,1 @@
+"""Realistic demo data: firms, attorneys and client histories for demos and benchmarks."""
