@@ -1,0 +1,1 @@
+"""Fault injection against the distributed deployment: kill, cut and restart, then count."""

