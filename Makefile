@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install clean
+.PHONY: run test install clean chaos bench
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,3 +22,7 @@ test: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-artifacts
+
+# Fault injection on the distributed deployment (restarts the machine's PostgreSQL too).
+chaos: $(BIN)/.installed
+	$(BIN)/python -m chaos --size full --postgres-restart

@@ -146,6 +146,15 @@ class Ledger:
         live, fresh = self.read_rows(), self.read_rows(replay_url)
         return {table: _differences(live[table], fresh[table]) for table in READ_TABLES}
 
+    def projector_backlog(self) -> int:
+        """Count this firm's stored events the projector has not applied yet."""
+        events = self.events()
+        with psycopg.connect(self.settings.database_url) as conn:
+            row = conn.execute("SELECT position FROM consumer_positions WHERE consumer ="
+                               " 'projector' AND firm_id = %s", (self.firm_id,)).fetchone()
+        applied = row[0] if row else 0
+        return sum(1 for e in events if e.position > applied)
+
     def processing_checks(self) -> int:
         """Count checks started and not concluded: what a killed engine left mid-check."""
         events = self.events()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,6 +95,13 @@ class Deployment:
     def kill(self, name: str) -> None:
         """SIGKILL one process: no shutdown hook runs, exactly like a crashed machine."""
         self.processes[name].kill()
+
+    def freeze(self, name: str) -> None:
+        """SIGSTOP one process: its port stays open but nothing answers, as in a hung broker."""
+        os.kill(self.processes[name].popen.pid, signal.SIGSTOP)
+
+    def thaw(self, name: str) -> None:
+        os.kill(self.processes[name].popen.pid, signal.SIGCONT)
 
     def restart(self, name: str) -> None:
         self.kill(name)

@@ -33,29 +33,48 @@ class KafkaEventPublisher:
     """Publish envelopes keyed by firm, so one firm's events stay in one partition, in order."""
 
     def __init__(self, bootstrap_servers: str, topic: str):
+        self._bootstrap_servers = bootstrap_servers
         self._topic = topic
+        self._producer: KafkaProducer | None = None
+
+    def publish(self, envelopes: list[EventEnvelope]) -> None:
+        """Send a batch and wait until the broker has every message, or raise."""
+        producer = self._producer or self._connect()
+        try:
+            futures = [
+                producer.send(self._topic, key=e.firm_id.encode(), value=e.to_json(),
+                              headers=e.kafka_headers())
+                for e in envelopes
+            ]
+            producer.flush(timeout=30)
+            for future in futures:
+                future.get(timeout=30)
+        except KafkaError:
+            # A producer that met a restarted broker (unknown producer id) stays in a
+            # fatal state; the caller retries the batch with a fresh producer.
+            self._discard()
+            raise
+
+    def _connect(self) -> KafkaProducer:
+        ensure_topic(self._bootstrap_servers, self._topic)
         self._producer = KafkaProducer(
-            bootstrap_servers=bootstrap_servers,
+            bootstrap_servers=self._bootstrap_servers,
             acks="all",
             retries=5,
             max_in_flight_requests_per_connection=1,
             linger_ms=5,
             request_timeout_ms=10_000,
         )
+        return self._producer
 
-    def publish(self, envelopes: list[EventEnvelope]) -> None:
-        """Send a batch and wait until the broker has every message, or raise."""
-        futures = [
-            self._producer.send(self._topic, key=e.firm_id.encode(), value=e.to_json(),
-                                headers=e.kafka_headers())
-            for e in envelopes
-        ]
-        self._producer.flush(timeout=30)
-        for future in futures:
-            future.get(timeout=30)
+    def _discard(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            producer.close(timeout=0)
 
     def close(self) -> None:
-        self._producer.close(timeout=5)
+        if self._producer is not None:
+            self._producer.close(timeout=5)
 
 
 class KafkaConsumerLoop:
