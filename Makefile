@@ -26,3 +26,9 @@ clean:
 # Fault injection on the distributed deployment (restarts the machine's PostgreSQL too).
 chaos: $(BIN)/.installed
 	$(BIN)/python -m chaos --size full --postgres-restart
+
+# Benchmarks: JSON in test-artifacts/, the markdown report in docs/BENCHMARKS.md.
+BENCH_SIZE ?= medium
+bench: $(BIN)/.installed
+	$(BIN)/python -m benchmarks --size $(BENCH_SIZE) --json test-artifacts/benchmarks.json \
+		--markdown docs/BENCHMARKS.md

@@ -1,0 +1,117 @@
+"""The pipeline: relay throughput, stored-event-to-projection lag, engine checks per second."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+
+import psycopg
+import requests
+
+from benchmarks.stats import percentiles, stopwatch
+from command_service.adapters.directory import Directory
+from command_service.adapters.event_store import FirmStores
+from command_service.adapters.outbox_relay import OutboxRelay
+from demo.profiles import ProfileGenerator
+from shared.contracts import CHECK_FAILED, RECOMMENDATIONS_PRODUCED
+from shared.kafka import KafkaEventPublisher
+from shared.positions import PositionTable
+from shared.sql import Database
+
+
+def relay_throughput(stores: FirmStores, directory: Directory, db: Database, bootstrap: str,
+                     firm_id: str, limit: int) -> dict:
+    """Publish up to `limit` of a firm's stored events to a topic of their own; time it."""
+    positions = PositionTable(db, f"bench-relay-{uuid.uuid4().hex[:6]}")
+    publisher = KafkaEventPublisher(bootstrap, f"visa.bench.relay.{uuid.uuid4().hex[:8]}")
+    relay, published = OutboxRelay(stores, directory, publisher, positions), 0
+    publisher.publish([])  # connect and create the topic outside the timed part
+    try:
+        with stopwatch() as watch:
+            while published < limit and (batch := relay.relay_firm(firm_id)):
+                published += batch
+    finally:
+        publisher.close()
+    return {"events": published, "seconds": round(watch["seconds"], 2),
+            "events_per_second": round(published / watch["seconds"])}
+
+
+def mark_history_relayed(stores: FirmStores, db: Database, firm_ids: list[str]) -> None:
+    """Record the seeded history as published: its projection was rebuilt by the replay."""
+    positions = PositionTable(db, "relay")
+    for firm_id in firm_ids:
+        positions.advance(firm_id, stores.for_firm(firm_id).recorder.max_notification_id() or 0)
+
+
+def projection_lag(command_url: str, token: str, database_url: str, firm_id: str,
+                   rate_per_s: float, seconds: float) -> dict:
+    """Create clients at a steady rate; time from each stored event to its read row."""
+    generator, session = ProfileGenerator(seed=31), requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    pending: dict[str, datetime] = {}
+    lags: list[float] = []
+    lock, done = threading.Lock(), threading.Event()
+    watcher = threading.Thread(target=_watch_rows, daemon=True,
+                               args=(database_url, firm_id, pending, lags, lock, done))
+    watcher.start()
+    interval, count = 1 / rate_per_s, int(rate_per_s * seconds)
+    started = time.perf_counter()
+    for number in range(count):
+        time.sleep(max(0.0, started + number * interval - time.perf_counter()))
+        body = session.post(f"{command_url}/v1/clients", json=generator.profile(), timeout=60).json()
+        with lock:
+            pending[body["id"]] = datetime.fromisoformat(body["created_at"])
+    achieved = count / (time.perf_counter() - started)
+    _wait(lambda: not pending, 120)
+    done.set()
+    watcher.join()
+    return {"target_rate_per_s": rate_per_s, "achieved_rate_per_s": round(achieved, 1),
+            "events": count, "unprojected": len(pending), "lag": percentiles(lags)}
+
+
+def _watch_rows(database_url, firm_id, pending, lags, lock, done) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        while not done.is_set():
+            with lock:
+                waiting = list(pending)
+            if waiting:
+                seen = conn.execute("SELECT client_id FROM clients WHERE firm_id = %s"
+                                    " AND client_id = ANY(%s)", (firm_id, waiting)).fetchall()
+                now = datetime.now(timezone.utc)
+                with lock:
+                    for (client_id,) in seen:
+                        lags.append((now - pending.pop(client_id)).total_seconds() * 1000)
+            time.sleep(0.005)
+
+
+def engine_throughput(stores: FirmStores, firm_id: str, client_ids: list[str]) -> dict:
+    """Request one check per client at once; checks per second from first request to last result."""
+    cases = stores.for_firm(firm_id)
+    meta = {"actor_id": "bench", "actor_kind": "attorney", "correlation_id": "bench"}
+    before = cases.recorder.max_notification_id() or 0
+    checks = {str(cases.request_check(uuid.UUID(c), meta).id) for c in client_ids}
+    concluded = {}
+
+    def all_concluded() -> bool:
+        for n in cases.recorder.select_notifications(start=before, limit=100_000,
+                                                     inclusive_of_start=False):
+            event = cases.mapper.to_domain_event(n)
+            if type(event).__name__ in ("RecommendationsProduced", "Failed"):
+                concluded[str(event.originator_id)] = event.timestamp
+        return checks <= set(concluded)
+
+    requested_at = min(cases.eligibility_check(uuid.UUID(c)).created_on for c in checks)
+    _wait(all_concluded, 300)
+    seconds = (max(concluded[c] for c in checks) - requested_at).total_seconds()
+    return {"checks": len(checks), "seconds": round(seconds, 2),
+            "checks_per_second": round(len(checks) / seconds, 1),
+            "llm": "none: rules only (the LLM path is not on main yet)",
+            "event_types_counted": [RECOMMENDATIONS_PRODUCED, CHECK_FAILED]}
+
+
+def _wait(condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)

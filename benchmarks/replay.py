@@ -1,0 +1,38 @@
+"""Rebuilding state from events: one client's history at a version, beside the raw SELECT."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+
+from benchmarks.stats import percentiles, ratio, timed_ms
+from command_service.adapters.event_store import FirmStores
+from demo.profiles import ProfileGenerator
+from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_name
+
+
+def as_of_reconstruction(stores: FirmStores, database_url: str, firm_id: str,
+                         history: int = 200, samples: int = 30) -> dict:
+    """Give one client `history` events, then rebuild it at its last version repeatedly."""
+    cases, generator = stores.for_firm(firm_id), ProfileGenerator(seed=200)
+    meta = {"actor_id": "bench", "actor_kind": "attorney", "correlation_id": "bench"}
+    profile = cases.create_client(generator.profile(), meta)
+    while profile.version < history:
+        profile, _ = cases.edit_client(profile.id, {"notes": f"edit {uuid.uuid4().hex}"}, meta)
+    middle = history // 2
+    table = f'"{EVENT_STORE_SCHEMA}"."{firm_store_name(firm_id)}_events"'
+    rebuild_ms = [timed_ms(lambda: cases.client_profile(profile.id, version=history))
+                  for _ in range(samples)]
+    middle_ms = [timed_ms(lambda: cases.client_profile(profile.id, version=middle))
+                 for _ in range(samples)]
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        select = (f"SELECT originator_version, topic, state FROM {table}"
+                  " WHERE originator_id = %s AND originator_version <= %s"
+                  " ORDER BY originator_version")
+        raw_ms = [timed_ms(lambda: conn.execute(select, (profile.id, history)).fetchall())
+                  for _ in range(samples)]
+    rebuilt, raw = percentiles(rebuild_ms), percentiles(raw_ms)
+    return {"events": history, f"as_of_version_{history}": rebuilt,
+            f"as_of_version_{middle}": percentiles(middle_ms), "raw_select_of_the_rows": raw,
+            "ratio_p50": ratio(rebuilt["p50_ms"], raw["p50_ms"])}

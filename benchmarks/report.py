@@ -1,0 +1,99 @@
+"""Render the benchmark figures as the markdown report kept in docs/BENCHMARKS.md."""
+
+from __future__ import annotations
+
+
+def markdown(report: dict) -> str:
+    """Return the report as markdown: machine and configuration first, then each section."""
+    sections = [_header(report), _command_side(report["command_side"]),
+                _query_side(report["query_side"]), _pipeline(report["pipeline"]),
+                _replay(report["replay"], report["dataset"])]
+    return "\n\n".join(sections) + "\n"
+
+
+def _header(report: dict) -> str:
+    m, d = report["machine"], report["dataset"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {report['generated_at']} with `make bench` (size `{report['size']}`); "
+        "every ratio compares with a baseline measured in the same run. Regenerate with "
+        "`make bench` (`BENCH_SIZE=tiny|medium|full`).",
+        "",
+        "## Machine and configuration",
+        "",
+        f"- Machine: {m['cores']} cores, {m['memory_gib']} GiB memory, {m['cpu']}, "
+        f"load average at start {m['load_average_at_start']} (shared with other test runs)",
+        f"- Software: Python {m['python']}, PostgreSQL {m['postgresql']}, {m['os']}",
+    ]
+    lines += [f"- {name.replace('_', ' ').capitalize()}: {value}"
+              for name, value in report["configuration"].items()]
+    lines.append(f"- Data: {d['firms']} firms, {d['clients']} clients ({d['largest_firm_clients']}"
+                 f" in the largest firm), {d['events']} events, seeded through the event store "
+                 f"in {d['seconds']} s ({d['events_per_second']} events/s)")
+    return "\n".join(lines)
+
+
+def _command_side(side: dict) -> str:
+    rows = [f"| {r['operation']} | {r['concurrency']} | {_ms(r['latency'], 'p50_ms')} | "
+            f"{_ms(r['latency'], 'p95_ms')} | {_ms(r['latency'], 'p99_ms')} | "
+            f"{r['throughput_per_s']} | {r['errors']} |" for r in side["http"]]
+    a = side["append"]
+    return "\n".join([
+        "## Command side (HTTP through gunicorn)", "",
+        "| Operation | Concurrent clients | p50 ms | p95 ms | p99 ms | Requests/s | Errors |",
+        "|---|---|---|---|---|---|---|", *rows, "",
+        f"Event-store append, one event per transaction, {a['events']} events of "
+        f"{a['row_bytes_mean']} bytes: **{a['event_store_appends_per_s']} appends/s** against "
+        f"**{a['raw_insert_rows_per_s']} raw psycopg INSERTs/s** of the same rows "
+        f"(ratio **{a['event_store_vs_raw_insert']}**).",
+    ])
+
+
+def _query_side(side: dict) -> str:
+    rows = [f"| {o['operation']} | {_ms(o['http'], 'p50_ms')} | {_ms(o['http'], 'p99_ms')} | "
+            f"{_ms(o['raw_sql'], 'p50_ms')} | {_ms(o['raw_sql'], 'p99_ms')} | "
+            f"{o['ratio_p50']} | {o['ratio_p99']} |" for o in side["operations"]]
+    return "\n".join([
+        f"## Query side ({side['firm_clients']} clients in the firm, {side['firms']} firms)", "",
+        "HTTP through the query service beside the same SQL run directly with psycopg.", "",
+        "| Read | HTTP p50 ms | HTTP p99 ms | SQL p50 ms | SQL p99 ms | Ratio p50 | Ratio p99 |",
+        "|---|---|---|---|---|---|---|", *rows,
+    ])
+
+
+def _pipeline(side: dict) -> str:
+    lag, relay, engine = side["projection_lag"], side["relay"], side["engine"]
+    return "\n".join([
+        "## Pipeline", "",
+        f"- Stored event to projection row at {lag['achieved_rate_per_s']} creates/s "
+        f"(target {lag['target_rate_per_s']}) for {lag['events']} events: "
+        f"p50 **{_ms(lag['lag'], 'p50_ms')} ms**, p99 **{_ms(lag['lag'], 'p99_ms')} ms** "
+        f"(relay → Kafka → projector; {lag['unprojected']} unprojected)",
+        f"- Outbox relay: **{relay['events_per_second']} events/s** ({relay['events']} events "
+        f"in {relay['seconds']} s, read from the store, published, acknowledged, position saved)",
+        f"- Engine: **{engine['checks_per_second']} checks/s** ({engine['checks']} checks "
+        f"requested at once, {engine['seconds']} s from the first request to the last "
+        f"result; LLM: {engine['llm']})",
+    ])
+
+
+def _replay(side: dict, data: dict) -> str:
+    rebuild, as_of = side["rebuild"], side["as_of"]
+    versions = [k for k in as_of if k.startswith("as_of_version_")]
+    return "\n".join([
+        "## Replay", "",
+        f"- Rebuilding every read table from {rebuild['events']} events: "
+        f"**{rebuild['events_per_second']} events/s** ({rebuild['seconds']} s, one "
+        "transaction per event, projector in one process)",
+        *[f"- Client with {as_of['events']} events rebuilt at version "
+          f"{k.rsplit('_', 1)[1]}: p50 **{_ms(as_of[k], 'p50_ms')} ms**, p99 "
+          f"{_ms(as_of[k], 'p99_ms')} ms" for k in versions],
+        f"- Raw SELECT of the same {as_of['events']} rows: p50 "
+        f"{_ms(as_of['raw_select_of_the_rows'], 'p50_ms')} ms (ratio {as_of['ratio_p50']})",
+    ])
+
+
+def _ms(stats: dict, key: str) -> str:
+    value = stats.get(key)
+    return "n/a" if value is None else f"{value:.1f}" if value >= 10 else f"{value:.2f}"

@@ -1,0 +1,127 @@
+"""Run every benchmark against a fresh distributed deployment and collect the figures."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from benchmarks import command_side, dataset, pipeline, query_side, replay
+from benchmarks.stats import machine
+from chaos.deployment import Deployment, fresh_database
+from cli import bootstrap
+from command_service.adapters.event_store import FirmStores, close_shared_pools
+from shared.config import load_settings
+from shared.sql import database_for
+from tests.support.api import Api
+from tests.support.processes import run_visa, wait_for_http
+
+
+@dataclass(frozen=True)
+class Size:
+    big_firm_clients: int
+    firms: int
+    other_firm_clients: int
+    requests_per_level: int
+    concurrencies: tuple[int, ...]
+    query_samples: int
+    appends: int
+    lag_rate_per_s: float
+    lag_seconds: float
+    engine_checks: int
+    relay_events: int
+    as_of_samples: int
+
+
+SIZES = {
+    "tiny": Size(40, 3, 5, 6, (1, 4), 8, 20, 10, 1.5, 8, 400, 3),
+    "medium": Size(10_000, 150, 10, 200, (1, 16, 64), 200, 1000, 20, 15, 200, 50_000, 30),
+    "full": Size(50_000, 150, 20, 400, (1, 16, 64), 300, 2000, 20, 30, 300, 100_000, 30),
+}
+
+
+def run(size_name: str, workdir: Path, log=print) -> dict:
+    """Measure everything at one size; return the figures with the machine and configuration."""
+    size = SIZES[size_name]
+    with fresh_database("visa_bench") as database_url:
+        deployment = Deployment(workdir, database_url)
+        try:
+            return _measure(size_name, size, deployment, log)
+        finally:
+            deployment.stop()
+            close_shared_pools()
+
+
+def _measure(size_name: str, size: Size, deployment: Deployment, log) -> dict:
+    report = {"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              "size": size_name, "parameters": asdict(size),
+              "machine": machine(deployment.database_url), "configuration": CONFIGURATION}
+    if run_visa(deployment.env, "migrate").returncode != 0:
+        raise RuntimeError("visa migrate failed")
+    settings = load_settings(deployment.env)
+    stores, directory = FirmStores(settings), bootstrap.directory(settings)
+    log("seeding firms through the event store")
+    data, report["dataset"] = dataset.seed(settings, stores, size.big_firm_clients, size.firms,
+                                           size.other_firm_clients)
+    log(f"seeded {report['dataset']}; rebuilding the read tables by replay")
+    report["replay"] = {"rebuild": dataset.rebuild_read_tables(settings, stores, data)}
+    for name in ("command", "query"):
+        deployment.start_process(name)
+    wait_for_http(f"{deployment.api.command_url}/healthz")
+    wait_for_http(f"{deployment.api.query_url}/healthz")
+    big = deployment.api.login(data.big.admin_email, dataset.PASSWORD)
+    log("query side")
+    report["query_side"] = {
+        "firm_clients": data.big.clients, "firms": size.firms,
+        "operations": query_side.query_operations(
+            deployment.api.query_url, big.token, deployment.database_url, data.big.id,
+            data.big.client_ids, size.query_samples)}
+    log("command side")
+    report["command_side"] = {
+        "http": command_side.http_commands(deployment.api.command_url, big.token,
+                                           data.big.client_ids, size.concurrencies,
+                                           size.requests_per_level),
+        "append": command_side.append_vs_raw_insert(stores, deployment.database_url,
+                                                    size.appends)}
+    log("as_of reconstruction")
+    report["replay"]["as_of"] = replay.as_of_reconstruction(
+        stores, deployment.database_url, data.big.id, samples=size.as_of_samples)
+    report["pipeline"] = _pipeline(size, deployment, data, stores, directory, log)
+    stores.close()
+    return report
+
+
+def _pipeline(size: Size, deployment: Deployment, data, stores, directory, log) -> dict:
+    deployment.start_broker()
+    db = database_for(load_settings(deployment.env), "directory")
+    log("relay throughput")
+    relay = pipeline.relay_throughput(stores, directory, db, deployment.env[
+        "VISA_KAFKA_BOOTSTRAP_SERVERS"], data.big.id, size.relay_events)
+    pipeline.mark_history_relayed(stores, db, [f.id for f in data.firms])
+    for name in ("relay", "projector", "engine"):
+        deployment.start_process(name)
+    small = data.others[0]
+    attorney: Api = deployment.api.login(small.admin_email, dataset.PASSWORD)
+    log("warming the pipeline up, then projection lag")
+    pipeline.projection_lag(deployment.api.command_url, attorney.token,
+                            deployment.database_url, small.id, 2, 1)
+    lag = pipeline.projection_lag(deployment.api.command_url, attorney.token,
+                                  deployment.database_url, small.id, size.lag_rate_per_s,
+                                  size.lag_seconds)
+    log("engine throughput")
+    engine = pipeline.engine_throughput(stores, data.big.id,
+                                        data.big.client_ids[-size.engine_checks:])
+    db.close()
+    return {"projection_lag": lag, "relay": relay, "engine": engine}
+
+
+CONFIGURATION = {
+    "deployment": "distributed: every service its own process on one machine",
+    "command_service": "gunicorn, 2 workers x 4 threads (visa command-service --workers 2)",
+    "query_service": "gunicorn, 2 workers x 4 threads (visa query-service --workers 2)",
+    "workers": "one relay, one engine, one projector process",
+    "event_store": "PostgreSQL, one table per firm, one shared pool per process (max 8)",
+    "broker": "Tansu (Kafka protocol) with in-memory storage, 12 partitions",
+    "load_generator": "Python threads (requests) on the same machine as the services",
+    "http_clients": "keep-alive sessions; each request waits for its response",
+}
