@@ -25,7 +25,7 @@ clean:
 
 # Fault injection on the distributed deployment (restarts the machine's PostgreSQL too).
 chaos: $(BIN)/.installed
-	$(BIN)/python -m chaos --size full --postgres-restart
+	$(BIN)/python -m chaos --size full --postgres-restart --markdown docs/FAULT_INJECTION.md
 
 # Benchmarks: JSON in test-artifacts/, the markdown report in docs/BENCHMARKS.md.
 BENCH_SIZE ?= medium
