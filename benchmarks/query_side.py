@@ -11,10 +11,12 @@ from benchmarks.stats import percentiles, ratio, timed_ms
 
 COLUMNS = ("client_id, version, status, profile, created_by, created_at, updated_at,"
            " latest_check_id")
-LISTING = (f"SELECT {COLUMNS} FROM clients WHERE firm_id = %s AND status = 'active'"
-           " ORDER BY created_at DESC, client_id DESC LIMIT 26")
-SEARCH = (f"SELECT {COLUMNS} FROM clients WHERE firm_id = %s AND status = 'active'"
-          " AND search_text LIKE %s ESCAPE '\\' ORDER BY created_at DESC, client_id DESC LIMIT 26")
+# The same statements, parameters included, as query_service/adapters/client_views.py runs.
+LISTING = (f"SELECT {COLUMNS} FROM clients WHERE firm_id = %s AND status = %s"
+           " ORDER BY created_at DESC, client_id DESC LIMIT %s")
+SEARCH = (f"SELECT {COLUMNS} FROM clients WHERE firm_id = %s AND status = %s"
+          " AND search_text LIKE %s ESCAPE '\\' ORDER BY created_at DESC, client_id DESC"
+          " LIMIT %s")
 DETAIL = f"SELECT {COLUMNS} FROM clients WHERE firm_id = %s AND client_id = %s"
 
 
@@ -30,7 +32,7 @@ def query_operations(query_url: str, token: str, database_url: str, firm_id: str
             "SELECT email FROM clients WHERE firm_id = %s AND email IS NOT NULL LIMIT 500",
             (firm_id,))]
         cases = {
-            "listing (first page of 25)": lambda: ({}, LISTING, (firm_id,)),
+            "listing (first page of 25)": lambda: ({}, LISTING, (firm_id, "active", 26)),
             "search by last name (many matches)": lambda: _search(chance.choice(names), firm_id),
             "search by email (one match, scans the firm)": lambda: _search(
                 chance.choice(emails), firm_id),
@@ -41,7 +43,7 @@ def query_operations(query_url: str, token: str, database_url: str, firm_id: str
 
 
 def _search(term: str, firm_id: str):
-    return {"search": term}, SEARCH, (firm_id, f"%{term.lower()}%")
+    return {"search": term}, SEARCH, (firm_id, "active", f"%{term.lower()}%", 26)
 
 
 def _detail(client_id: str, firm_id: str):
