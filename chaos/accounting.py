@@ -24,11 +24,11 @@ from query_service.projections import Projector
 from shared.config import load_settings
 from shared.contracts import (
     CHECK_FAILED,
-    CHECK_STARTED,
     RECOMMENDATIONS_PRODUCED,
     EventEnvelope,
 )
 from shared.sql import Database
+from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_name
 
 JSON_COLUMNS = ("profile", "result")
 READ_TABLES = {
@@ -156,10 +156,18 @@ class Ledger:
         return sum(1 for e in events if e.position > applied)
 
     def processing_checks(self) -> int:
-        """Count checks started and not concluded: what a killed engine left mid-check."""
-        events = self.events()
-        started = {e.aggregate_id for e in events if e.event_type == CHECK_STARTED}
-        return len(started - set(self.conclusions(events)))
+        """Count checks started and not concluded: the engine is mid-check (or died there)."""
+        with psycopg.connect(self.settings.database_url) as conn:
+            return conn.execute(
+                f"SELECT count(*) FROM (SELECT originator_id FROM {self._events_table}"
+                " GROUP BY originator_id HAVING bool_or(topic LIKE %s) AND NOT bool_or("
+                "topic LIKE %s OR topic LIKE %s)) AS open_checks",
+                ("%EligibilityCheck.Started", "%EligibilityCheck.RecommendationsProduced",
+                 "%EligibilityCheck.Failed")).fetchone()[0]
+
+    @property
+    def _events_table(self) -> str:
+        return f'"{EVENT_STORE_SCHEMA}"."{firm_store_name(self.firm_id)}_events"'
 
     def close(self) -> None:
         self._stores.close()

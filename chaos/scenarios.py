@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,14 +37,20 @@ def engine_killed_mid_check(deployment: Deployment, size: Size) -> Tally:
     tally = Tally("engine SIGKILLed mid-check")
     firm_id, api = deployment.create_firm("Chaos: engine kills")
     ledger = Ledger(deployment.env, firm_id)
-    workload = Workload(api, seed=1, mix=CHECKS)
-    sender = workload.run_in_background(size.commands, size.pause)
-    left_processing = _kill_repeatedly(deployment, "engine", size, tally, sender,
-                                       after_kill=ledger.processing_checks)
-    sender.join()
-    ledger.settle(tally, workload.outcomes, SETTLE_SECONDS)
+    workloads = [Workload(api, seed=seed, mix=CHECKS) for seed in (1, 11)]
+    # Two attorneys send until the last kill, so the engine always has work when killed.
+    stop = threading.Event()
+    senders = [w.run_in_background(size.commands, size.pause * 4, stop) for w in workloads]
+    left_processing = _kill_repeatedly(deployment, "engine", size, tally, senders[0],
+                                       after_kill=ledger.processing_checks,
+                                       when=ledger.processing_checks)
+    stop.set()
+    for sender in senders:
+        sender.join()
+    outcomes = workloads[0].outcomes.merged(workloads[1].outcomes)
+    ledger.settle(tally, outcomes, SETTLE_SECONDS)
     tally.details["checks_left_processing_by_kills"] = left_processing
-    tally.details["checks"] = len(workload.outcomes.checks())
+    tally.details["checks"] = len(outcomes.checks())
     ledger.close()
     return tally
 
@@ -144,23 +151,33 @@ def restart_postgres() -> None:
 
 
 def _kill_repeatedly(deployment: Deployment, name: str, size: Size, tally: Tally, sender,
-                     after_kill=None) -> int:
+                     after_kill=None, when=None) -> int:
+    """Kill and restart a process `size.kills` times while the sender runs.
+
+    With `when`, each kill waits (a few seconds at most) for the moment it names,
+    such as the engine holding a started check, so the kill lands mid-work.
+    """
     chance, noticed = random.Random(len(name)), 0
     for number in range(size.kills):
         time.sleep(chance.uniform(0.4, 1.2))
         if not sender.is_alive() and number:
             break
+        if when is not None:
+            _wait_for(when, 5, interval=0.005)
         deployment.kill(name)
         noticed += after_kill() if after_kill else 0
         deployment.start_process(name)
         tally.did(f"SIGKILLed and restarted the {name} (kill {number + 1})")
+        if when is not None:
+            # Let the new process pick up what the dead one left before the next kill.
+            _wait_for(lambda: not when(), 30, interval=0.05)
     return noticed
 
 
-def _wait_for(condition, timeout: float) -> None:
+def _wait_for(condition, timeout: float, interval: float = 0.1) -> None:
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
-        time.sleep(0.1)
+        time.sleep(interval)
 
 
 def run_all(workdir: Path, size: Size, with_postgres_restart: bool) -> list[Tally]:

@@ -30,6 +30,12 @@ class Outcomes:
     def refuse(self, reason: str) -> None:
         self.refused[reason] = self.refused.get(reason, 0) + 1
 
+    def merged(self, other: "Outcomes") -> "Outcomes":
+        refused = dict(self.refused)
+        for reason, count in other.refused.items():
+            refused[reason] = refused.get(reason, 0) + count
+        return Outcomes(self.sent + other.sent, self.accepted + other.accepted, refused)
+
     def clients(self) -> dict[str, int]:
         """Return each accepted client with the highest version an accepted command gave it."""
         latest: dict[str, int] = {}
@@ -79,8 +85,9 @@ class Workload:
                 time.sleep(pause)
         return self.outcomes
 
-    def run_in_background(self, count: int, pause: float = 0.0) -> threading.Thread:
-        thread = threading.Thread(target=self.run, args=(count, pause), daemon=True)
+    def run_in_background(self, count: int, pause: float = 0.0,
+                          stop: threading.Event | None = None) -> threading.Thread:
+        thread = threading.Thread(target=self.run, args=(count, pause, stop), daemon=True)
         thread.start()
         return thread
 
