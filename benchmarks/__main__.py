@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="visa-bench-") as workdir:
         report = run(args.size, Path(workdir), log=lambda m: print(f"[bench] {m}", flush=True))
-    for path, text in ((args.json, json.dumps(report, indent=2)), (args.markdown, markdown(report))):
+    outputs = ((args.json, json.dumps(report, indent=2)), (args.markdown, markdown(report)))
+    for path, text in outputs:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     print(f"wrote {args.json} and {args.markdown}")

@@ -60,7 +60,8 @@ def projection_lag(command_url: str, token: str, database_url: str, firm_id: str
     started = time.perf_counter()
     for number in range(count):
         time.sleep(max(0.0, started + number * interval - time.perf_counter()))
-        body = session.post(f"{command_url}/v1/clients", json=generator.profile(), timeout=60).json()
+        body = session.post(f"{command_url}/v1/clients", json=generator.profile(),
+                            timeout=60).json()
         with lock:
             pending[body["id"]] = datetime.fromisoformat(body["created_at"])
     achieved = count / (time.perf_counter() - started)

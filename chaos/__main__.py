@@ -40,7 +40,8 @@ def markdown(tallies: list[Tally], size: str) -> str:
     """Render the scenarios' counts and actions as the report kept in docs/."""
     lines = ["# Fault injection", "",
              f"Latest `make chaos` run ({datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, size "
-             f"`{size}`, {os.cpu_count()} shared cores). A scenario fails on any loss or duplicate.",
+             f"`{size}`, {os.cpu_count()} shared cores). A scenario fails on any loss or "
+             "duplicate.",
              "", "| Scenario | Result | Sent | Accepted | Delivered | Duplicated | Lost |",
              "|---|---|---|---|---|---|---|"]
     lines += [f"| {t.scenario} | {'pass' if t.passed else '**FAIL**'} | {t.sent} | {t.accepted} "

@@ -112,7 +112,8 @@ class Ledger:
         for command in outcomes.accepted:
             in_store = (command.aggregate_id, command.version) in stored
             if command.kind == "check":
-                effect = command.aggregate_id in concluded_checks and conclusions[command.aggregate_id] >= 1
+                effect = (command.aggregate_id in concluded_checks
+                          and conclusions[command.aggregate_id] >= 1)
             else:
                 effect = projected_clients.get(command.aggregate_id, 0) >= command.version
             delivered += in_store and effect

@@ -53,13 +53,14 @@ class Deployment:
         self.database_url = database_url
         self.broker_port = free_port()
         self.command_port, self.query_port = free_port(), free_port()
-        self.env = visa_env(
-            VISA_DATABASE_URL=database_url,
-            VISA_KAFKA_BOOTSTRAP_SERVERS=f"127.0.0.1:{self.broker_port}",
-            VISA_KAFKA_TOPIC=f"visa.chaos.{uuid.uuid4().hex[:8]}",
-            VISA_KAFKA_MAX_POLL_INTERVAL_MS=5000,
-            VISA_JWT_SECRET=secrets.token_urlsafe(32), VISA_DATA_DIR=workdir,
-            **(extra_env or {}))
+        settings = {
+            "VISA_DATABASE_URL": database_url,
+            "VISA_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{self.broker_port}",
+            "VISA_KAFKA_TOPIC": f"visa.chaos.{uuid.uuid4().hex[:8]}",
+            "VISA_KAFKA_MAX_POLL_INTERVAL_MS": 5000,
+            "VISA_JWT_SECRET": secrets.token_urlsafe(32), "VISA_DATA_DIR": workdir,
+        }
+        self.env = visa_env(**{**settings, **(extra_env or {})})
         self.processes: dict[str, Process] = {}
         self.api = Api(f"http://127.0.0.1:{self.command_port}",
                        f"http://127.0.0.1:{self.query_port}")

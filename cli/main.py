@@ -80,7 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="create or update every table (safe to run twice)"
                         ).set_defaults(run=_migrate)
 
-    demo = commands.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True)
+    demo = commands.add_parser("demo", help="demo data").add_subparsers(dest="action",
+                                                                         required=True)
     seed = demo.add_parser("seed", help="create demo firms with client histories; print JSON")
     seed.add_argument("--firms", type=_positive, default=1)
     seed.add_argument("--clients", type=_positive, default=100, help="clients per firm")

@@ -114,7 +114,8 @@ def seed_demo(stores: FirmStores, directory: Directory, firms: int, clients: int
         "firms": [{"id": f.id, "name": f.name, "admin_email": f.admin_email,
                    "clients": f.clients, "events": f.events} for f in seeded],
         "password": password, "clients": sum(f.clients for f in seeded), "events": events,
-        "seconds": round(seconds, 2), "events_per_second": round(events / seconds) if seconds else None,
+        "seconds": round(seconds, 2),
+        "events_per_second": round(events / seconds) if seconds else None,
     }
 
 

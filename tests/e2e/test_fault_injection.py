@@ -33,7 +33,8 @@ def deployment(tmp_path_factory):
 def assert_nothing_lost_or_duplicated(tally) -> None:
     print(tally.summary())
     assert tally.accepted > 0
-    assert (tally.delivered, tally.duplicated, tally.lost) == (tally.accepted, 0, 0), tally.summary()
+    counts = (tally.delivered, tally.duplicated, tally.lost)
+    assert counts == (tally.accepted, 0, 0), tally.summary()
 
 
 def test_every_check_concludes_exactly_once_when_the_engine_is_killed_repeatedly(deployment):
