@@ -40,7 +40,7 @@ def engine_killed_mid_check(deployment: Deployment, size: Size) -> Tally:
     workloads = [Workload(api, seed=seed, mix=CHECKS) for seed in (1, 11)]
     # Two attorneys send until the last kill, so the engine always has work when killed.
     stop = threading.Event()
-    senders = [w.run_in_background(size.commands, size.pause * 4, stop) for w in workloads]
+    senders = [w.run_in_background(size.commands * 4, size.pause * 4, stop) for w in workloads]
     left_processing = _kill_repeatedly(deployment, "engine", size, tally, senders[0],
                                        after_kill=ledger.processing_checks,
                                        when=ledger.processing_checks)
