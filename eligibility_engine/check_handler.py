@@ -7,9 +7,11 @@ from uuid import UUID
 
 from command_service.adapters.event_store import FirmStores
 from command_service.domain.errors import CheckAlreadyConcludedError, DomainError
+from eligibility_engine.adapters.check_leases import CheckLeases
 from eligibility_engine.domain.catalogue import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
 from shared.contracts import CHECK_REQUESTED, EventEnvelope
+from shared.metrics import CHECK_SECONDS, CHECKS, CHECKS_IN_PROCESSING, seconds_since
 from shared.positions import PositionTable
 
 log = logging.getLogger(__name__)
@@ -21,8 +23,10 @@ class CheckHandler:
 
     name = "engine"
 
-    def __init__(self, stores: FirmStores, positions: PositionTable | None = None):
+    def __init__(self, stores: FirmStores, leases: CheckLeases,
+                 positions: PositionTable | None = None):
         self._stores = stores
+        self._leases = leases
         self._positions = positions
 
     def position(self, firm_id: str) -> int:
@@ -41,19 +45,41 @@ class CheckHandler:
         check = cases.eligibility_check(check_id)
         if check.is_concluded:
             log.info("check %s already %s; redelivery ignored", check_id, check.status)
+            self._leases.release(firm_id, str(check_id))
             return
+        # The lease outlives a crash on purpose: the stuck-check sweeper finds it.
+        self._leases.take(firm_id, str(check_id), meta["correlation_id"])
+        self._evaluate(cases, check_id, meta)
+        self._leases.release(firm_id, str(check_id))
+        CHECKS_IN_PROCESSING.set(self._leases.held())
+
+    def _evaluate(self, cases, check_id: UUID, meta: dict) -> None:
         try:
             cases.start_check(check_id, meta)
+            CHECKS.labels("started").inc()
+            log.info("check %s started", check_id)
+            check = cases.eligibility_check(check_id)
             profile = cases.client_profile(check.client_id, version=check.profile_version)
             result = evaluate_profile(profile.fields, load_catalogue())
-            cases.record_recommendations(check_id, result, meta)
+            concluded = cases.record_recommendations(check_id, result, meta)
+            self._observe(concluded, "completed", len(result["recommendations"]))
         except CheckAlreadyConcludedError:
             log.info("check %s was concluded by another worker", check_id)
         except DomainError as exc:
-            self._fail(cases, check_id, str(exc), meta)
+            self.fail(cases, check_id, str(exc), meta)
 
-    def _fail(self, cases, check_id: UUID, message: str, meta: dict) -> None:
+    def fail(self, cases, check_id: UUID, message: str, meta: dict) -> None:
+        """Record a check as failed with a message the attorney can act on."""
         try:
-            cases.record_check_failure(check_id, message, retry_allowed=True, meta=meta)
+            concluded = cases.record_check_failure(check_id, message, retry_allowed=True,
+                                                   meta=meta)
         except CheckAlreadyConcludedError:
-            pass
+            return
+        self._observe(concluded, "failed", 0)
+
+    def _observe(self, check, outcome: str, recommendations: int) -> None:
+        seconds = seconds_since(check.created_on)
+        CHECKS.labels(outcome).inc()
+        CHECK_SECONDS.labels(outcome).observe(seconds)
+        log.info("check %s %s in %.2f s", check.id, outcome, seconds,
+                 extra={"outcome": outcome, "recommendations": recommendations})

@@ -13,6 +13,7 @@ import threading
 from command_service.adapters.directory import Directory
 from command_service.adapters.event_store import FirmStores
 from command_service.adapters.wire import read_envelopes
+from shared.logs import correlated
 from shared.messaging import EventConsumer
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,8 @@ class LocalDelivery:
             while True:
                 envelopes = read_envelopes(app, consumer.position(firm_id))
                 for envelope in envelopes:
-                    consumer.handle(envelope)
+                    with correlated(envelope.correlation_id):
+                        consumer.handle(envelope)
                 delivered += len(envelopes)
                 if not envelopes:
                     break
