@@ -86,6 +86,7 @@ class Engine:
 
     handler: CheckHandler
     sweeper: StuckCheckSweeper
+    leases: CheckLeases
     db: Database
 
 
@@ -100,8 +101,8 @@ def engine(settings: Settings, stores: FirmStores | None = None,
         positions = PositionTable(db, "engine")
         positions.migrate()
     handler = CheckHandler(stores, leases, positions)
-    return Engine(handler, StuckCheckSweeper(stores, leases, handler,
-                                             settings.stuck_check_seconds), db)
+    sweeper = StuckCheckSweeper(stores, leases, handler, settings.stuck_check_seconds)
+    return Engine(handler, sweeper, leases, db)
 
 
 def check_handler(settings: Settings, stores: FirmStores | None = None,

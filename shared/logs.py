@@ -22,7 +22,7 @@ _correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=N
 # Attorneys type client data into free text; an email address, phone number or
 # passport-like number in a message is masked before the line is written.
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
+_PHONE = re.compile(r"(?<![\w-])\+?\(?\d[\d ().-]{7,}\d(?![\w:-])")
 _BEARER = re.compile(r"(?i)bearer\s+[\w.-]+")
 _STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
@@ -50,7 +50,13 @@ def redact(text: str) -> str:
     """Mask email addresses, phone numbers and bearer tokens in free text."""
     text = _BEARER.sub("Bearer [redacted]", text)
     text = _EMAIL.sub("[email]", text)
-    return _PHONE.sub("[number]", text)
+    return _PHONE.sub(_mask_phone, text)
+
+
+def _mask_phone(match: re.Match) -> str:
+    # Ten or more digits is a phone number; fewer is a date, a year or a count.
+    digits = sum(c.isdigit() for c in match.group())
+    return "[number]" if digits >= 10 else match.group()
 
 
 class JsonFormatter(logging.Formatter):
