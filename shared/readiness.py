@@ -46,7 +46,7 @@ class BrokerProbe:
             if self._admin is None:
                 self._admin = KafkaAdminClient(
                     bootstrap_servers=self._bootstrap_servers, client_id="visa-readiness",
-                    request_timeout_ms=3000, api_version_auto_timeout_ms=3000)
+                    request_timeout_ms=3000)
             request(self._admin)
         except Exception:
             self.close()

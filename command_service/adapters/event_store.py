@@ -7,10 +7,12 @@ can read or append another firm's events by mistake.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from typing import Callable
 
 import psycopg
 from eventsourcing.postgres import PostgresFactory
+from psycopg.types.composite import register_composite
 from psycopg_pool import ConnectionPool
 
 from command_service.application import FirmCaseFiles
@@ -41,6 +43,7 @@ class SharedPoolPostgresFactory(PostgresFactory):
                     open=False, timeout=30, check=ConnectionPool.check_connection,
                 )
             self.datastore.pool = _shared_pools[key]
+        self.datastore.get_connection = _with_own_composite_types(self.datastore)
 
     def close(self) -> None:
         # The pool outlives any single firm's application.
@@ -92,6 +95,23 @@ class FirmStores:
             for app in self._apps.values():
                 app.close()
             self._apps.clear()
+
+
+def _with_own_composite_types(datastore):
+    # Every firm schema has a composite type with the same name, and psycopg
+    # caches one Python class per name: on a shared connection the dumper of
+    # whichever firm registered last would win. Re-register this firm's types
+    # on each checkout so its events are cast to its own schema's type.
+    checkout = datastore.get_connection
+
+    @contextmanager
+    def get_connection():
+        with checkout() as conn:
+            for info in datastore.psycopg_type_adapters.values():
+                register_composite(info, conn)
+            yield conn
+
+    return get_connection
 
 
 def _create_schema(url: str, schema: str) -> None:
