@@ -99,6 +99,9 @@ def _serve(args) -> int:
     from werkzeug.serving import make_server
 
     product = bootstrap.EmbeddedProduct(load_settings())
+    welcome = product.welcome_first_run()
+    if welcome:
+        print(welcome, flush=True)
     product.start()
     server = make_server(args.host, args.port, product.wsgi, threaded=True)
     print(f"Visa eligibility service on http://{args.host}:{args.port} "
@@ -173,6 +176,9 @@ def _relay(args) -> int:
     settings = _distributed_settings()
     ensure_topic(settings.kafka_bootstrap_servers, settings.kafka_topic)
     publisher = KafkaEventPublisher(settings.kafka_bootstrap_servers, settings.kafka_topic)
+    from command_service.adapters.outbox_relay import PostgresWakeups
+
+    wakeups = PostgresWakeups(settings.database_url)
     relay = bootstrap.outbox_relay(settings, publisher)
     db = database_for(settings, "directory", pool_size=1)
     readiness, broker = bootstrap.worker_readiness(settings, db)
@@ -180,8 +186,9 @@ def _relay(args) -> int:
     try:
         with _ops_server(args, settings, lambda: time.monotonic() - relay.last_pass_at < 60,
                          readiness):
-            relay.run(stop)
+            relay.run(stop, wakeups)
     finally:
+        wakeups.close()
         publisher.close()
         _close(broker, db)
     return 0

@@ -60,13 +60,26 @@ class CheckHandler:
             log.info("check %s started", check_id)
             check = cases.eligibility_check(check_id)
             profile = cases.client_profile(check.client_id, version=check.profile_version)
-            result = evaluate_profile(profile.fields, load_catalogue())
+            result = self._evaluate_rules(profile.fields)
+            if result is None:
+                self.fail(cases, check_id, "The rules engine could not evaluate this profile; "
+                          "the error is logged for the engineering team.", meta)
+                return
             concluded = cases.record_recommendations(check_id, result, meta)
             self._observe(concluded, "completed", len(result["recommendations"]))
         except CheckAlreadyConcludedError:
             log.info("check %s was concluded by another worker", check_id)
         except DomainError as exc:
             self.fail(cases, check_id, str(exc), meta)
+
+    def _evaluate_rules(self, fields: dict) -> dict | None:
+        # Evaluation is a pure function of the profile: if it raises, retrying the
+        # same event would fail forever, so the check fails with a clear state instead.
+        try:
+            return evaluate_profile(fields, load_catalogue())
+        except Exception:
+            log.exception("rules evaluation failed")
+            return None
 
     def fail(self, cases, check_id: UUID, message: str, meta: dict) -> None:
         """Record a check as failed with a message the attorney can act on."""
