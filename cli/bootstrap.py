@@ -101,7 +101,7 @@ def engine(settings: Settings, stores: FirmStores | None = None,
     if track_positions:
         positions = PositionTable(db, "engine")
         positions.migrate()
-    handler = CheckHandler(stores, leases, positions)
+    handler = CheckHandler(stores, positions, leases)
     sweeper = StuckCheckSweeper(stores, leases, handler, settings.stuck_check_seconds)
     return Engine(handler, sweeper, leases, db)
 

@@ -23,11 +23,11 @@ class CheckHandler:
 
     name = "engine"
 
-    def __init__(self, stores: FirmStores, leases: CheckLeases,
-                 positions: PositionTable | None = None):
+    def __init__(self, stores: FirmStores, positions: PositionTable | None = None,
+                 leases: CheckLeases | None = None):
         self._stores = stores
-        self._leases = leases
         self._positions = positions
+        self._leases = leases
 
     def position(self, firm_id: str) -> int:
         return self._positions.get(firm_id) if self._positions else 0
@@ -45,13 +45,18 @@ class CheckHandler:
         check = cases.eligibility_check(check_id)
         if check.is_concluded:
             log.info("check %s already %s; redelivery ignored", check_id, check.status)
-            self._leases.release(firm_id, str(check_id))
+            self._release(firm_id, check_id)
             return
-        # The lease outlives a crash on purpose: the stuck-check sweeper finds it.
-        self._leases.take(firm_id, str(check_id), meta["correlation_id"])
+        if self._leases is not None:
+            # The lease outlives a crash on purpose: the stuck-check sweeper finds it.
+            self._leases.take(firm_id, str(check_id), meta["correlation_id"])
         self._evaluate(cases, check_id, meta)
-        self._leases.release(firm_id, str(check_id))
-        CHECKS_IN_PROCESSING.set(self._leases.held())
+        self._release(firm_id, check_id)
+
+    def _release(self, firm_id: str, check_id: UUID) -> None:
+        if self._leases is not None:
+            self._leases.release(firm_id, str(check_id))
+            CHECKS_IN_PROCESSING.set(self._leases.held())
 
     def _evaluate(self, cases, check_id: UUID, meta: dict) -> None:
         try:
