@@ -7,10 +7,10 @@ every worker's file; single-process workers use the default registry.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from time import perf_counter
-from typing import Iterator
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -20,8 +20,9 @@ from prometheus_client import (
     Gauge,
     Histogram,
     generate_latest,
+    multiprocess,
 )
-from prometheus_client import multiprocess
+from pybreaker import CircuitBreakerListener
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 _SLOW_BUCKETS = (0.1, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600)
@@ -102,6 +103,14 @@ def record_circuit_transition(breaker: str, old_state: str, new_state: str) -> N
     CIRCUIT_STATE.labels(breaker).set(_CIRCUIT_STATES[new_state])
 
 
+class CircuitMetricsListener(CircuitBreakerListener):
+    """Export a pybreaker circuit's state changes (pass it in the breaker's listeners)."""
+
+    def state_change(self, cb, old_state, new_state) -> None:
+        old = old_state.name if old_state is not None else "closed"
+        record_circuit_transition(cb.name or "unnamed", old, new_state.name)
+
+
 def record_llm_usage(model: str, input_tokens: int, output_tokens: int, cost_usd: float) -> None:
     """Count the tokens and the estimated cost of one LLM response."""
     LLM_TOKENS.labels(model, "input").inc(input_tokens)
@@ -125,7 +134,7 @@ def seconds_since(iso_timestamp: str | datetime) -> float:
     """Return how long ago a timezone-aware timestamp was, never negative."""
     when = (datetime.fromisoformat(iso_timestamp) if isinstance(iso_timestamp, str)
             else iso_timestamp)
-    return max(0.0, (datetime.now(timezone.utc) - when).total_seconds())
+    return max(0.0, (datetime.now(UTC) - when).total_seconds())
 
 
 def exposition() -> tuple[bytes, str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from shared.sql import Database
 
@@ -46,6 +46,6 @@ def apply_migrations(db: Database, migrations: list[Migration]) -> list[Migratio
                 "INSERT INTO schema_migrations (component, version, description, applied_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (component, version) DO NOTHING",
                 (migration.component, migration.version, migration.description,
-                 datetime.now(timezone.utc).isoformat()))
+                 datetime.now(UTC).isoformat()))
         applied.append(migration)
     return applied

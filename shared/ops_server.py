@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from socketserver import ThreadingMixIn
-from typing import Callable
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from flask import Flask, Response, jsonify
@@ -56,7 +56,7 @@ class OpsServer:
         self._thread = threading.Thread(target=self._server.serve_forever, name="ops-http",
                                         daemon=True)
 
-    def start(self) -> "OpsServer":
+    def start(self) -> OpsServer:
         self._thread.start()
         return self
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from shared.sql import Database
 
@@ -84,6 +84,6 @@ def _run(name: str, probe: Probe) -> str:
     try:
         probe()
         return "ok"
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready", reported below
         log.warning("readiness probe %s failed: %s", name, type(exc).__name__)
         return f"unavailable: {type(exc).__name__}"

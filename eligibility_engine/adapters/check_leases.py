@@ -6,7 +6,7 @@ that outlives the stuck-check limit belongs to a worker that died or hung.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from shared.sql import Database
 
@@ -66,4 +66,4 @@ class CheckLeases:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -9,7 +9,6 @@ import pytest
 from cli import bootstrap
 from command_service.adapters.event_store import FirmStores
 from shared.config import load_settings
-from shared.sql import Database
 from tests.support.profiles import researcher_profile
 
 META = {"actor_id": "a-1", "actor_kind": "attorney", "correlation_id": "corr-stuck"}

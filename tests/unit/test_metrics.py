@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pybreaker
 import pytest
 from prometheus_client import REGISTRY
 
@@ -26,12 +27,23 @@ def test_a_circuit_transition_is_counted_and_the_state_exposed():
                   from_state="closed", to_state="open") == before + 1
 
 
+def test_a_pybreaker_circuit_reports_its_opening_through_the_listener():
+    breaker = pybreaker.CircuitBreaker(fail_max=1, name="llm-listener",
+                                       listeners=[metrics.CircuitMetricsListener()])
+
+    with pytest.raises(pybreaker.CircuitBreakerError):
+        breaker.call(lambda: 1 / 0)
+
+    assert _value("visa_circuit_breaker_state", breaker="llm-listener") == 2
+    assert _value("visa_circuit_breaker_transitions_total", breaker="llm-listener",
+                  from_state="closed", to_state="open") == 1
+
+
 def test_a_failed_llm_call_is_timed_as_an_error_and_the_error_propagates():
     before = _value("visa_llm_call_duration_seconds_count", model="m-test", outcome="error")
 
-    with pytest.raises(TimeoutError):
-        with metrics.timed_llm_call("m-test"):
-            raise TimeoutError("vendor took too long")
+    with pytest.raises(TimeoutError), metrics.timed_llm_call("m-test"):
+        raise TimeoutError("vendor took too long")
 
     assert _value("visa_llm_call_duration_seconds_count", model="m-test",
                   outcome="error") == before + 1
