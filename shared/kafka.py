@@ -106,7 +106,7 @@ class KafkaConsumerLoop:
                     self._apply(partition, records, stop)
                 self._measure_lag()
         finally:
-            self._kafka.close(autocommit=False)
+            self._kafka.close(autocommit=False, timeout_ms=5000)
             log.info("consumer %s left group %s", self._consumer.name, self.group_id)
 
     def _apply(self, partition: TopicPartition, records, stop: threading.Event) -> None:
@@ -150,10 +150,14 @@ class KafkaConsumerLoop:
         if time.monotonic() - self._lag_measured_at < every_seconds:
             return
         self._lag_measured_at = time.monotonic()
-        assigned = list(self._kafka.assignment())
+        # The high-water marks come with every fetch, so measuring costs no
+        # request that could hold up a shutdown while the broker is away.
+        lag = 0
         try:
-            ends = self._kafka.end_offsets(assigned) if assigned else {}
-            lag = sum(max(0, ends[p] - self._kafka.position(p)) for p in assigned)
+            for partition in self._kafka.assignment():
+                high = self._kafka.highwater(partition)
+                if high is not None:
+                    lag += max(0, high - self._kafka.position(partition, timeout_ms=1000))
         except KafkaError:
             log.warning("could not measure the lag of group %s", self.group_id)
             return

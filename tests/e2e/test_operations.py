@@ -172,3 +172,20 @@ def test_the_embedded_default_offers_readiness_and_metrics_too(embedded):
 
     assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok"}
     assert "visa_http_request_duration_seconds" in metrics
+
+
+def test_a_worker_stops_promptly_on_sigterm_even_when_the_broker_is_gone(distributed, tmp_path):
+    from tests.support.processes import free_port, kafka_broker
+
+    port = free_port()
+    with kafka_broker(tmp_path) as bootstrap:
+        env = {**distributed.env, "VISA_KAFKA_BOOTSTRAP_SERVERS": bootstrap}
+        worker = Process("orphan-engine", [*VISA, "engine", "--health-port", str(port)], env,
+                         tmp_path)
+        wait_for_http(f"http://127.0.0.1:{port}/healthz")
+        wait_until(lambda: "joined group" in worker.output(), what="the engine joining")
+
+    exit_code = worker.stop(timeout=20)
+
+    assert exit_code == 0, worker.output()[-2000:]
+    assert "engine stopped" in worker.output()
