@@ -145,6 +145,21 @@ def test_sigterm_stops_a_worker_cleanly(distributed, tmp_path, worker):
     assert f"{worker} stopped" in extra.output()
 
 
+@pytest.mark.parametrize("service", ["command-service", "query-service"])
+def test_sigterm_stops_a_web_service_cleanly(distributed, tmp_path, service):
+    from tests.support.processes import free_port
+
+    port = free_port()
+    extra = Process(f"extra-{service}", [*VISA, service, "--port", str(port), "--workers", "2"],
+                    distributed.env, tmp_path)
+    wait_for_http(f"http://127.0.0.1:{port}/healthz")
+
+    exit_code = extra.stop(timeout=25)
+
+    assert exit_code == 0
+    assert "Shutting down: Master" in extra.output()
+
+
 def test_gunicorn_workers_metrics_are_added_up_on_one_scrape(distributed, tmp_path):
     from tests.support.processes import free_port
 
