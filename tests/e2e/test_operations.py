@@ -179,14 +179,26 @@ def test_gunicorn_workers_metrics_are_added_up_on_one_scrape(distributed, tmp_pa
             'service="query-service",status="401"} 30.0') in text
 
 
-def test_the_embedded_default_offers_readiness_and_metrics_too(embedded):
+def test_the_embedded_default_offers_readiness_metrics_and_correlated_logs_too(embedded):
+    api = embedded.as_attorney(embedded.firm_a)
+    client = api.post("/v1/clients", json=researcher_profile()).json()
+    correlation_id = f"embedded-{uuid.uuid4()}"
+    check = api.post(f"/v1/clients/{client['id']}/eligibility-checks",
+                     headers={"X-Correlation-ID": correlation_id}).json()
+    api.wait_for_check(check["status_url"], timeout=60)
     url = embedded.api.query_url
 
     ready = requests.get(f"{url}/readyz", timeout=5)
     metrics = _metrics(url)
+    lines = wait_until(lambda: [line for line in embedded.processes["serve"].output().splitlines()
+                                if correlation_id in line
+                                and "projector applied RecommendationsProduced" in line],
+                       timeout=20, what="the projector's line")
 
     assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok"}
-    assert "visa_http_request_duration_seconds" in metrics
+    assert 'visa_checks_total{status="completed"}' in metrics
+    assert 'visa_events_consumed_total{consumer="projector",event_type="CheckRequested"}' in metrics
+    assert len(lines) == 1
 
 
 def test_a_worker_stops_promptly_on_sigterm_even_when_the_broker_is_gone(distributed, tmp_path):
