@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+import uuid
 from time import perf_counter
 
 from flask import Flask, Response, g, jsonify, request
@@ -13,6 +15,7 @@ from shared.readiness import Readiness
 
 access_log = logging.getLogger("visa.access")
 _QUIET_PATHS = ("/healthz", "/readyz", "/metrics")
+_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 def install_operations(app: Flask, service: str, readiness: Readiness) -> None:
@@ -21,7 +24,17 @@ def install_operations(app: Flask, service: str, readiness: Readiness) -> None:
     @app.before_request
     def start_timer():
         g.started = perf_counter()
-        bind_correlation_id(g.get("correlation_id"))
+        # The id is the caller's to choose, but it is stored in events and logs:
+        # anything but a short token is replaced by the request id.
+        if not _is_token(g.get("request_id")):
+            g.request_id = str(uuid.uuid4())
+        if not _is_token(g.get("correlation_id")):
+            g.correlation_id = g.request_id
+        bind_correlation_id(g.correlation_id)
+
+    @app.teardown_request
+    def forget_correlation_id(_exc):
+        bind_correlation_id(None)
 
     @app.after_request
     def observe(response):
@@ -46,3 +59,7 @@ def install_operations(app: Flask, service: str, readiness: Readiness) -> None:
     def metrics():
         body, content_type = exposition()
         return Response(body, content_type=content_type)
+
+
+def _is_token(value: str | None) -> bool:
+    return bool(value) and _CORRELATION_ID.fullmatch(value) is not None

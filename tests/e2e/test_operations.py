@@ -216,3 +216,15 @@ def test_a_worker_stops_promptly_on_sigterm_even_when_the_broker_is_gone(distrib
 
     assert exit_code == 0, worker.output()[-2000:]
     assert "engine stopped" in worker.output()
+
+
+@pytest.mark.parametrize("header", ["two words", "x" * 500, "line\u2028break"])
+def test_a_malformed_correlation_id_is_replaced_by_a_fresh_one(embedded, header):
+    api = embedded.as_attorney(embedded.firm_a)
+
+    response = api.post("/v1/clients", json=researcher_profile(),
+                        headers={"X-Correlation-ID": header.encode("utf-8").decode("latin-1"),
+                                 "X-Request-ID": header.encode("utf-8").decode("latin-1")})
+
+    assert response.status_code == 201
+    assert str(uuid.UUID(response.headers["X-Correlation-ID"])) == response.headers["X-Request-ID"]
