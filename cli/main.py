@@ -29,6 +29,7 @@ log = logging.getLogger("visa")
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    args.argv = sys.argv[1:] if argv is None else argv
     try:
         configure_logging(args.command, log_level())
         return args.run(args) or 0
@@ -157,17 +158,17 @@ def _web_service(args, service: str, build) -> int:
     from cli.gunicorn_app import run_gunicorn
 
     settings = load_settings()
-    _ensure_multiprocess_metrics(service)
+    _ensure_multiprocess_metrics(service, args.argv)
     return run_gunicorn(lambda: build(settings), service, args.host, args.port, args.workers)
 
 
-def _ensure_multiprocess_metrics(service: str) -> None:
+def _ensure_multiprocess_metrics(service: str, argv: list[str]) -> None:
     # prometheus-client picks its storage when first imported, so a process
     # started without PROMETHEUS_MULTIPROC_DIR restarts itself with one.
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         return
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix=f"visa-{service}-metrics-")
-    os.execv(sys.executable, [sys.executable, "-m", "cli.main", *sys.argv[1:]])
+    os.execv(sys.executable, [sys.executable, "-m", "cli.main", *argv])
 
 
 def _relay(args) -> int:
