@@ -95,7 +95,7 @@ class KafkaConsumerLoop:
 
     def run(self, stop: threading.Event) -> None:
         """Consume until stop is set; in-flight events finish, the rest are redelivered."""
-        log.info("consumer %s joined group %s", self._consumer.name, self.group_id)
+        log.info("consumer %s subscribing as group %s", self._consumer.name, self.group_id)
         try:
             while not stop.is_set():
                 batch = self._kafka.poll(timeout_ms=500)

@@ -210,7 +210,7 @@ def test_a_worker_stops_promptly_on_sigterm_even_when_the_broker_is_gone(distrib
         worker = Process("orphan-engine", [*VISA, "engine", "--health-port", str(port)], env,
                          tmp_path)
         wait_for_http(f"http://127.0.0.1:{port}/healthz")
-        wait_until(lambda: "joined group" in worker.output(), what="the engine joining")
+        wait_until(lambda: "subscribing as group" in worker.output(), what="the engine subscribing")
 
     exit_code = worker.stop(timeout=20)
 
