@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -56,6 +57,17 @@ def test_a_check_can_be_followed_by_its_correlation_id_through_every_process(dis
     assert any("completed in" in line for line in engine_lines)
     projector_lines = [line for line in logs["projector"].splitlines() if correlation_id in line]
     assert any("applied RecommendationsProduced" in line for line in projector_lines)
+
+
+def test_every_log_line_of_every_process_is_a_json_object(distributed):
+    logs = _logs(distributed, "command", "query", "relay", "engine", "projector")
+
+    for name, text in logs.items():
+        lines = [line for line in text.splitlines() if line.strip()]
+        assert lines, name
+        for line in lines:
+            entry = json.loads(line)
+            assert {"time", "level", "service", "message"} <= set(entry), (name, line)
 
 
 def test_no_client_personal_data_reaches_any_log(distributed):
