@@ -47,20 +47,16 @@ class CheckHandler:
             log.info("check %s already %s; redelivery ignored", check_id, check.status)
             self._release(firm_id, check_id)
             return
-        self._hold(firm_id, check_id, meta["correlation_id"])
-        self._evaluate(cases, check_id, meta)
-        self._release(firm_id, check_id)
-
-    def _hold(self, firm_id: str, check_id: UUID, correlation_id: str | None) -> None:
-        # The lease outlives a crash on purpose: the stuck-check sweeper finds it.
         if self._leases is not None:
-            self._leases.take(firm_id, str(check_id), correlation_id)
-            CHECKS_IN_PROCESSING.set(self._leases.held())
+            # The lease outlives a crash on purpose: the stuck-check sweeper finds it.
+            self._leases.take(firm_id, str(check_id), meta["correlation_id"])
+        with CHECKS_IN_PROCESSING.track_inprogress():
+            self._evaluate(cases, check_id, meta)
+        self._release(firm_id, check_id)
 
     def _release(self, firm_id: str, check_id: UUID) -> None:
         if self._leases is not None:
             self._leases.release(firm_id, str(check_id))
-            CHECKS_IN_PROCESSING.set(self._leases.held())
 
     def _evaluate(self, cases, check_id: UUID, meta: dict) -> None:
         try:

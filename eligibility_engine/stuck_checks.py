@@ -10,7 +10,7 @@ from command_service.adapters.event_store import FirmStores
 from eligibility_engine.adapters.check_leases import CheckLeases
 from eligibility_engine.check_handler import ENGINE_ACTOR, CheckHandler
 from shared.logs import correlated
-from shared.metrics import CHECKS, CHECKS_IN_PROCESSING, CHECKS_STUCK
+from shared.metrics import CHECKS, CHECKS_STUCK
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 2
@@ -39,7 +39,6 @@ class StuckCheckSweeper:
                 except Exception:
                     # The lease stays, one attempt older: the next sweep fails the check.
                     log.exception("check %s could not be resolved", lease["check_id"])
-        CHECKS_IN_PROCESSING.set(self._leases.held())
         return len(overdue)
 
     def _resolve(self, lease: dict) -> None:

@@ -66,8 +66,8 @@ CHECK_SECONDS = Histogram(
     "visa_check_duration_seconds", "Time from a check being requested to its conclusion.",
     ["outcome"], buckets=_SLOW_BUCKETS)
 CHECKS_IN_PROCESSING = Gauge(
-    "visa_checks_in_processing", "Checks an engine has started and not yet concluded.",
-    multiprocess_mode="livemax")
+    "visa_checks_in_processing", "Checks this engine is evaluating now (sum over engines).",
+    multiprocess_mode="livesum")
 CHECKS_STUCK = Gauge(
     "visa_checks_stuck", "Checks in processing for longer than the stuck-check limit.",
     multiprocess_mode="livemax")
