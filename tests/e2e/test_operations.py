@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import uuid
 
 import pytest
@@ -239,3 +240,27 @@ def test_a_malformed_correlation_id_is_replaced_by_a_fresh_one(embedded, header)
 
     assert response.status_code == 201
     assert str(uuid.UUID(response.headers["X-Correlation-ID"])) == response.headers["X-Request-ID"]
+
+
+def test_plain_gunicorn_serves_a_web_service_with_the_deploy_config(tmp_path):
+    from tests.support.processes import REPO, free_port, visa_env
+
+    port = free_port()
+    metrics_dir = tmp_path / "metrics"
+    env = visa_env(VISA_DATA_DIR=tmp_path / "data", PROMETHEUS_MULTIPROC_DIR=metrics_dir)
+    service = Process("plain-gunicorn", [sys.executable, "-m", "gunicorn", "-c",
+                                         str(REPO / "deploy" / "gunicorn.conf.py"), "--bind",
+                                         f"127.0.0.1:{port}", "cli.wsgi:query_app()"],
+                      env, tmp_path)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz")
+        for _ in range(10):
+            requests.get(f"http://127.0.0.1:{port}/v1/clients", timeout=5)
+        text = _metrics(f"http://127.0.0.1:{port}")
+    finally:
+        exit_code = service.stop()
+
+    assert exit_code == 0
+    assert ('visa_http_request_duration_seconds_count{method="GET",route="/v1/clients",'
+            'service="query-service",status="401"} 10.0') in text
+    assert any(metrics_dir.iterdir())
