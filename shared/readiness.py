@@ -16,10 +16,7 @@ Probe = Callable[[], None]
 
 
 def database_probe(db: Database) -> Probe:
-    def probe() -> None:
-        with db.transaction() as tx:
-            tx.fetch_one("SELECT 1 AS ok")
-    return probe
+    return db.ping
 
 
 class BrokerProbe:
@@ -46,7 +43,7 @@ class BrokerProbe:
             if self._admin is None:
                 self._admin = KafkaAdminClient(
                     bootstrap_servers=self._bootstrap_servers, client_id="visa-readiness",
-                    request_timeout_ms=3000)
+                    request_timeout_ms=3000, bootstrap_timeout_ms=3000)
             request(self._admin)
         except Exception:
             self.close()
