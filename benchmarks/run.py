@@ -102,6 +102,7 @@ def _pipeline(size: Size, deployment: Deployment, data, stores, directory, log) 
     pipeline.mark_history_relayed(stores, db, [f.id for f in data.firms])
     for name in ("relay", "projector", "engine"):
         deployment.start_process(name)
+        deployment.wait_until_healthy(name)
     small = data.others[0]
     attorney: Api = deployment.api.login(small.admin_email, dataset.PASSWORD)
     log("warming the pipeline up, then projection lag")

@@ -62,6 +62,7 @@ class Deployment:
         }
         self.env = visa_env(**{**settings, **(extra_env or {})})
         self.processes: dict[str, Process] = {}
+        self.health_ports: dict[str, int] = {}
         self.api = Api(f"http://127.0.0.1:{self.command_port}",
                        f"http://127.0.0.1:{self.query_port}")
 
@@ -74,6 +75,8 @@ class Deployment:
             self.start_process(name)
         wait_for_http(f"{self.api.command_url}/healthz")
         wait_for_http(f"{self.api.query_url}/healthz")
+        for name in WORKERS:
+            self.wait_until_healthy(name)
         return self
 
     def start_broker(self) -> None:
@@ -89,9 +92,15 @@ class Deployment:
         commands = {
             "command": ["command-service", "--port", str(self.command_port), "--workers", "2"],
             "query": ["query-service", "--port", str(self.query_port), "--workers", "2"],
-            "relay": ["relay"], "engine": ["engine"], "projector": ["projector"],
         }
+        if name in WORKERS:
+            # A fresh health port per start: the killed process's port may still be held.
+            self.health_ports[name] = free_port()
+            commands[name] = [name, "--health-port", str(self.health_ports[name])]
         self.processes[name] = Process(name, [*VISA, *commands[name]], self.env, self.workdir)
+
+    def wait_until_healthy(self, name: str) -> None:
+        wait_for_http(f"http://127.0.0.1:{self.health_ports[name]}/healthz")
 
     def kill(self, name: str) -> None:
         """SIGKILL one process: no shutdown hook runs, exactly like a crashed machine."""
