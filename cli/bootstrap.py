@@ -11,6 +11,7 @@ from command_service.adapters.local_delivery import LocalDelivery
 from command_service.adapters.outbox_relay import OutboxRelay
 from command_service.entrypoints.app import create_app as create_command_app
 from eligibility_engine.check_handler import CheckHandler
+from query_service.adapters.profile_history import ProfileHistory
 from query_service.adapters.read_tables import migrate_read_tables
 from query_service.entrypoints.app import create_app as create_query_app
 from query_service.projections import Projector
@@ -43,7 +44,8 @@ def command_app(settings: Settings, stores: FirmStores | None = None):
 
 
 def query_app(settings: Settings):
-    return create_query_app(read_database(settings), token_issuer(settings))
+    return create_query_app(read_database(settings), token_issuer(settings),
+                            ProfileHistory(FirmStores(settings)))
 
 
 def outbox_relay_positions(settings: Settings) -> PositionTable:
@@ -85,7 +87,7 @@ class EmbeddedProduct:
         self.delivery = LocalDelivery(self.stores, self.directory, consumers)
         tokens = token_issuer(self.settings)
         self.command_app = create_command_app(self.stores, self.directory, tokens)
-        self.query_app = create_query_app(read_db, tokens)
+        self.query_app = create_query_app(read_db, tokens, ProfileHistory(self.stores))
 
     def _stored(self, firm_id: str) -> None:
         self.delivery.wake(firm_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Callable
 from uuid import UUID
 
@@ -15,6 +16,11 @@ from command_service.domain.errors import (
     CheckNotFoundError,
     ClientNotFoundError,
 )
+
+# The position (notification id) the last save on this context reached, so a
+# command's response can tell the client which read-model position to wait for.
+last_recorded_position: ContextVar[int | None] = ContextVar("last_recorded_position",
+                                                             default=None)
 
 
 class FirmCaseFiles(Application):
@@ -99,6 +105,8 @@ class FirmCaseFiles(Application):
             raise CheckAlreadyConcludedError(f"check {check.id} was concluded elsewhere") from None
 
     def _save(self, *aggregates) -> None:
-        self.save(*aggregates)
+        recordings = self.save(*aggregates)
+        if recordings:
+            last_recorded_position.set(recordings[-1].notification.id)
         if self._on_saved is not None:
             self._on_saved(self.firm_id)

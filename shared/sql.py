@@ -78,6 +78,20 @@ class Database:
             raise
         conn.commit()
 
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        """Run a read-only block; on SQLite it does not wait for the write lock."""
+        if self._pool is not None:
+            with self.transaction() as tx:
+                yield tx
+            return
+        conn = self._sqlite_connection()
+        conn.execute("BEGIN")
+        try:
+            yield Transaction(conn, self.dialect)
+        finally:
+            conn.rollback()
+
     def _sqlite_connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:

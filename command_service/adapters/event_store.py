@@ -17,6 +17,7 @@ from command_service.application import FirmCaseFiles
 from shared.config import Settings
 from shared.tenancy import firm_schema, firm_store_file, parse_firm_id
 
+CHAIN = "command_service.adapters.event_chain"
 _shared_pools: dict[str, ConnectionPool] = {}
 _pools_lock = threading.Lock()
 
@@ -71,6 +72,7 @@ class FirmStores:
             path = self._settings.data_dir / "event_store" / firm_store_file(firm_id)
             path.parent.mkdir(parents=True, exist_ok=True)
             return {**base, "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                    "APPLICATION_RECORDER_TOPIC": f"{CHAIN}:ChainedSQLiteApplicationRecorder",
                     "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30"}
         schema = firm_schema(firm_id)
         _create_schema(self._settings.database_url, schema)
@@ -84,6 +86,7 @@ class FirmStores:
             "POSTGRES_USER": conninfo.get("user", "postgres"),
             "POSTGRES_PASSWORD": conninfo.get("password", ""),
             "POSTGRES_SCHEMA": schema,
+            "APPLICATION_RECORDER_TOPIC": f"{CHAIN}:ChainedPostgresApplicationRecorder",
             "VISA_POOL_KEY": self._settings.database_url,
         }
 
