@@ -158,6 +158,12 @@ class Projector:
     def position(self, firm_id: str) -> int:
         return self._positions.get(firm_id)
 
+    def position_in(self, tx: Transaction, firm_id: str) -> int:
+        return self._positions.get(firm_id, tx)
+
+    def positions(self) -> dict[str, int]:
+        return self._positions.all()
+
     def handle(self, envelope: EventEnvelope) -> None:
         self.handle_batch([envelope])
 
@@ -165,15 +171,22 @@ class Projector:
         """Apply a batch of one firm's events in one transaction."""
         if not envelopes:
             return
-        firm_id = envelopes[0].firm_id
         with self._db.transaction() as tx:
-            tag_writes_with_firm(tx, firm_id)
-            reached = self._positions.get(firm_id, tx)
-            for envelope in envelopes:
-                if envelope.position > reached:
-                    self.apply(tx, envelope)
-                    reached = envelope.position
-            self._positions.advance(firm_id, reached, tx)
+            self.apply_batch(tx, envelopes)
+
+    def apply_batch(self, tx: Transaction, envelopes: list[EventEnvelope]) -> int:
+        """Apply the events after the firm's position inside tx; return how many."""
+        firm_id = envelopes[0].firm_id
+        tag_writes_with_firm(tx, firm_id)
+        reached = self._positions.get(firm_id, tx)
+        applied = 0
+        for envelope in envelopes:
+            if envelope.position > reached:
+                self.apply(tx, envelope)
+                reached = envelope.position
+                applied += 1
+        self._positions.advance(firm_id, reached, tx)
+        return applied
 
     def apply(self, tx: Transaction, envelope: EventEnvelope) -> None:
         self._audit_log.record(tx, envelope)
