@@ -50,6 +50,8 @@ class Database:
         self._sqlite_path = sqlite_path
         self._pool: ConnectionPool | None = None
         self._local = threading.local()
+        self._open_lock = threading.Lock()
+        self._pool_opened = False
         if postgres_url is not None:
             self.dialect = "postgresql"
             self._pool = ConnectionPool(
@@ -64,7 +66,7 @@ class Database:
     def transaction(self) -> Iterator[Transaction]:
         """Run a block in one transaction: commit on success, roll back on error."""
         if self._pool is not None:
-            self._pool.open(wait=True, timeout=30)
+            self._open_pool()
             with self._pool.connection() as conn:
                 with conn.transaction():
                     yield Transaction(conn, self.dialect)
@@ -77,6 +79,14 @@ class Database:
             conn.rollback()
             raise
         conn.commit()
+
+    def _open_pool(self) -> None:
+        # Opening is not thread-safe; the first transactions may race.
+        if not self._pool_opened:
+            with self._open_lock:
+                if not self._pool_opened:
+                    self._pool.open(wait=True, timeout=30)
+                    self._pool_opened = True
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:
