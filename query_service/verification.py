@@ -97,7 +97,11 @@ def _fresh_rows(app, firm_id: str, notifications: list, report: FirmVerification
                 report.chain_problems.append(ChainProblem(
                     "undecodable", notification.id, f"{type(exc).__name__}: {exc}"))
                 continue
-            projector.apply_batch(tx, [envelope])
+            try:
+                projector.apply_batch(tx, [envelope])
+            except Exception as exc:  # e.g. an edit whose creation was deleted
+                report.chain_problems.append(ChainProblem(
+                    "unprojectable", notification.id, f"{type(exc).__name__}: {exc}"))
         rows = _rows(tx, tables, firm_id)
     scratch.close()
     return rows
