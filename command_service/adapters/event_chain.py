@@ -89,6 +89,22 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             "CREATE TABLE IF NOT EXISTS {0}.{1} (notification_id bigint PRIMARY KEY,"
             " prev_hash text NOT NULL, hash text NOT NULL)").format(*self.chain_table))
 
+    def _insert_stored_events(self, curs, stored_events: Sequence[StoredEvent],
+                              **kwargs: Any) -> None:
+        # Plain arrays instead of the library's per-schema composite type: the
+        # firms share one connection pool, whose connections only know the
+        # composite type of the first firm's schema.
+        self._lock_table(curs)
+        self._notify_channel(curs)
+        curs.execute(SQL(
+            "INSERT INTO {0}.{1} (originator_id, originator_version, topic, state)"
+            " SELECT * FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[])"
+            " RETURNING notification_id").format(
+                Identifier(self.datastore.schema), Identifier(self.events_table_name)),
+            ([e.originator_id for e in stored_events],
+             [e.originator_version for e in stored_events],
+             [e.topic for e in stored_events], [e.state for e in stored_events]))
+
     def _fetch_ids_after_insert_events(self, curs, stored_events: Sequence[StoredEvent],
                                        **kwargs: Any) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)

@@ -7,9 +7,11 @@ can read or append another firm's events by mistake.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable
 
 import psycopg
+from eventsourcing.persistence import PersistenceError
 from eventsourcing.postgres import PostgresFactory
 from psycopg_pool import ConnectionPool
 
@@ -42,6 +44,9 @@ class SharedPoolPostgresFactory(PostgresFactory):
                     open=False, timeout=30, check=ConnectionPool.check_connection,
                 )
             self.datastore.pool = _shared_pools[key]
+        # A datastore closes its pool when it is garbage-collected, e.g. after a
+        # firm's application failed to start; the shared pool must survive that.
+        self.datastore.close = _keep_shared_pool
 
     def close(self) -> None:
         # The pool outlives any single firm's application.
@@ -62,9 +67,19 @@ class FirmStores:
         with self._lock:
             app = self._apps.get(firm_id)
             if app is None:
-                app = FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved)
+                app = self._open(firm_id)
                 self._apps[firm_id] = app
             return app
+
+    def _open(self, firm_id: str) -> FirmCaseFiles:
+        # Several processes may create a new firm's tables at once; PostgreSQL
+        # then refuses the loser's CREATE, and a second attempt finds them made.
+        for attempt in range(4):
+            try:
+                return FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved)
+            except (PersistenceError, psycopg.Error):
+                time.sleep(0.1 * (attempt + 1))
+        return FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved)
 
     def _env_for(self, firm_id: str) -> dict:
         base = {"IS_SNAPSHOTTING_ENABLED": "no"}
@@ -100,6 +115,10 @@ class FirmStores:
 def _create_schema(url: str, schema: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+
+
+def _keep_shared_pool() -> None:
+    """Leave the shared pool open when one firm's datastore closes."""
 
 
 def close_shared_pools() -> None:
