@@ -22,7 +22,6 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg.sql import SQL, Identifier
 
 GENESIS = "0" * 64
-CHAIN_TABLE = "event_chain"
 
 
 def link_hash(prev_hash: str, notification_id: int, originator_id: UUID | str,
@@ -54,13 +53,17 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(),
-                f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} (notification_id INTEGER PRIMARY KEY,"
-                " prev_hash TEXT NOT NULL, hash TEXT NOT NULL)"]
+                f"CREATE TABLE IF NOT EXISTS {self.chain_table} (notification_id INTEGER"
+                " PRIMARY KEY, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)"]
+
+    @property
+    def chain_table(self) -> str:
+        return self.events_table_name + "_chain"
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
-        c.execute(f"SELECT notification_id, prev_hash, hash FROM {CHAIN_TABLE}"
+        c.execute(f"SELECT notification_id, prev_hash, hash FROM {self.chain_table}"
                   " ORDER BY notification_id DESC LIMIT 1")
         row = c.fetchone()
         last = ChainLink(*row) if row else None
@@ -68,13 +71,13 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                   f" FROM {self.events_table_name} WHERE rowid > ? ORDER BY rowid",
                   (last.notification_id if last else 0,))
         links = _links_for((tuple(r) for r in c.fetchall()), last)
-        c.executemany(f"INSERT INTO {CHAIN_TABLE} (notification_id, prev_hash, hash)"
+        c.executemany(f"INSERT INTO {self.chain_table} (notification_id, prev_hash, hash)"
                       " VALUES (?, ?, ?)", [(x.notification_id, x.prev_hash, x.hash) for x in links])
         return ids
 
     def chain_links(self) -> list[ChainLink]:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT notification_id, prev_hash, hash FROM {CHAIN_TABLE}"
+            c.execute(f"SELECT notification_id, prev_hash, hash FROM {self.chain_table}"
                       " ORDER BY notification_id")
             return [ChainLink(*r) for r in c.fetchall()]
 
@@ -84,26 +87,11 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
 
     def __init__(self, datastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
-        self.chain_table = Identifier(self.datastore.schema), Identifier(CHAIN_TABLE)
+        self.chain_table = (Identifier(self.datastore.schema),
+                            Identifier(self.events_table_name + "_chain"))
         self.sql_create_statements.append(SQL(
             "CREATE TABLE IF NOT EXISTS {0}.{1} (notification_id bigint PRIMARY KEY,"
             " prev_hash text NOT NULL, hash text NOT NULL)").format(*self.chain_table))
-
-    def _insert_stored_events(self, curs, stored_events: Sequence[StoredEvent],
-                              **kwargs: Any) -> None:
-        # Plain arrays instead of the library's per-schema composite type: the
-        # firms share one connection pool, whose connections only know the
-        # composite type of the first firm's schema.
-        self._lock_table(curs)
-        self._notify_channel(curs)
-        curs.execute(SQL(
-            "INSERT INTO {0}.{1} (originator_id, originator_version, topic, state)"
-            " SELECT * FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[])"
-            " RETURNING notification_id").format(
-                Identifier(self.datastore.schema), Identifier(self.events_table_name)),
-            ([e.originator_id for e in stored_events],
-             [e.originator_version for e in stored_events],
-             [e.topic for e in stored_events], [e.state for e in stored_events]))
 
     def _fetch_ids_after_insert_events(self, curs, stored_events: Sequence[StoredEvent],
                                        **kwargs: Any) -> Sequence[int] | None:

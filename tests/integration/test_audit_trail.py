@@ -10,7 +10,7 @@ import sqlite3
 
 from query_service.adapters.profile_history import ProfileHistory
 from query_service.verification import verify_firm
-from shared.tenancy import firm_schema, firm_store_file
+from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_file, firm_store_name
 from tests.support.case_files import attorney_meta, write_case_history
 from tests.support.profiles import researcher_profile
 
@@ -21,7 +21,7 @@ def _raw_event_store(deployment, firm_id: str):
         path = deployment.settings.data_dir / "event_store" / firm_store_file(firm_id)
         return sqlite3.connect(path, isolation_level=None), "stored_events", "rowid", "?"
     conn = psycopg.connect(deployment.settings.database_url, autocommit=True)
-    table = f'"{firm_schema(firm_id)}".firmcasefiles_events'
+    table = f"{EVENT_STORE_SCHEMA}.{firm_store_name(firm_id)}_events"
     return conn, table, "notification_id", "%s"
 
 
