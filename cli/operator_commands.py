@@ -1,4 +1,4 @@
-"""Operator commands of the query side: `visa projections ...`, `visa audit verify`, `visa bench query`."""
+"""Query-side operator commands: `visa projections ...`, `visa audit verify`, `visa bench query`."""
 
 from __future__ import annotations
 

@@ -95,7 +95,8 @@ def _listing_latency(client, token: str, samples: int) -> dict:
     }
     figures = {name: _time(lambda u=url: client.get(u, headers=headers), samples)
                for name, url in queries.items()}
-    figures["page_20_deep_by_cursor"] = _time(lambda: _walk(client, headers, 20), max(samples // 10, 3))
+    figures["page_20_deep_by_cursor"] = _time(lambda: _walk(client, headers, 20),
+                                              max(samples // 10, 3))
     return figures
 
 

@@ -40,7 +40,8 @@ class AuditLogProjection:
             (e.firm_id, e.position, e.event_type, _ACTIONS.get(e.event_type, e.event_type),
              "check" if is_check else "client", e.aggregate_id, client_id,
              e.meta.get("actor_id"), e.meta.get("actor_kind"), e.meta.get("request_id"),
-             e.correlation_id, e.occurred_at, json.dumps(changes_of(e, previous))))
+             e.correlation_id, e.occurred_at, json.dumps(changes_of(e, previous),
+                                                                  sort_keys=True)))
 
     def _check_row(self, tx: Transaction, e: EventEnvelope) -> dict | None:
         return tx.fetch_one(f"SELECT client_id, status FROM {self.t.checks}"

@@ -71,7 +71,10 @@ def dashboard_from_counters(rows: list[dict]) -> dict:
     by_metric: dict[str, dict[str, dict]] = {}
     for row in rows:
         by_metric.setdefault(row["metric"], {})[row["bucket"]] = row
-    count = lambda metric: {k: int(r["count"]) for k, r in by_metric.get(metric, {}).items()}  # noqa: E731
+
+    def count(metric: str) -> dict[str, int]:
+        return {k: int(r["count"]) for k, r in by_metric.get(metric, {}).items()}
+
     checks = {"pending": 0, "processing": 0, "completed": 0, "failed": 0, **count(CHECKS_BY_STATUS)}
     top = sorted(count(TOP_RECOMMENDATION).items(), key=lambda kv: (-kv[1], kv[0]))
     scores = by_metric.get(SCORE_BY_TYPE, {})

@@ -32,7 +32,7 @@ class ClientListingProjection:
             " updated_at) VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (e.firm_id, e.aggregate_id, e.aggregate_version, fields["first_name"],
              fields["last_name"], fields.get("email"), _employer(fields),
-             fields.get("field_of_study"), search_text(fields), json.dumps(fields),
+             fields.get("field_of_study"), search_text(fields), canonical_json(fields),
              e.meta.get("actor_id"), e.occurred_at, e.occurred_at))
         self._index(tx, e, fields)
 
@@ -51,7 +51,7 @@ class ClientListingProjection:
             " WHERE firm_id = ? AND client_id = ?",
             (e.aggregate_version, fields["first_name"], fields["last_name"], fields.get("email"),
              _employer(fields), fields.get("field_of_study"), search_text(fields),
-             json.dumps(fields), e.occurred_at, e.firm_id, e.aggregate_id))
+             canonical_json(fields), e.occurred_at, e.firm_id, e.aggregate_id))
         self._index(tx, e, fields)
 
     def client_profile_archived(self, tx: Transaction, e: EventEnvelope) -> None:
@@ -94,7 +94,7 @@ class CheckResultsProjection:
         tx.execute(f"UPDATE {self.t.checks} SET status = 'completed', analysis_mode = ?,"
                    " result = ?, completed_at = ?, updated_at = ?"
                    " WHERE firm_id = ? AND check_id = ?",
-                   (result.get("analysis_mode"), json.dumps(result), e.occurred_at,
+                   (result.get("analysis_mode"), canonical_json(result), e.occurred_at,
                     e.occurred_at, e.firm_id, e.aggregate_id))
         check = tx.fetch_one(f"SELECT client_id, requested_at FROM {self.t.checks}"
                              " WHERE firm_id = ? AND check_id = ?", (e.firm_id, e.aggregate_id))
@@ -199,6 +199,11 @@ class Projector:
 def _employer(fields: dict) -> str | None:
     offer = fields.get("job_offer") or {}
     return fields.get("current_employer") or offer.get("employer")
+
+
+def canonical_json(value) -> str:
+    """Serialise with sorted keys, so a replay stores exactly what live delivery stored."""
+    return json.dumps(value, sort_keys=True)
 
 
 def search_text(fields: dict) -> str:

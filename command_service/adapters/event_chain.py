@@ -27,8 +27,11 @@ GENESIS = "0" * 64
 def link_hash(prev_hash: str, notification_id: int, originator_id: UUID | str,
               originator_version: int, topic: str, state: bytes) -> str:
     """Hash one stored event onto the previous link."""
-    head = f"{prev_hash}\n{notification_id}\n{UUID(str(originator_id))}\n{originator_version}\n{topic}\n"
-    return hashlib.sha256(head.encode() + bytes(state)).hexdigest()
+    head = (f"{prev_hash}\n{notification_id}\n{UUID(str(originator_id))}\n"
+            f"{originator_version}\n{topic}\n")
+    # A tampered SQLite row may hold text instead of bytes; hash it, never crash.
+    body = state.encode() if isinstance(state, str) else bytes(state)
+    return hashlib.sha256(head.encode() + body).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,8 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                   (last.notification_id if last else 0,))
         links = _links_for((tuple(r) for r in c.fetchall()), last)
         c.executemany(f"INSERT INTO {self.chain_table} (notification_id, prev_hash, hash)"
-                      " VALUES (?, ?, ?)", [(x.notification_id, x.prev_hash, x.hash) for x in links])
+                      " VALUES (?, ?, ?)",
+                      [(x.notification_id, x.prev_hash, x.hash) for x in links])
         return ids
 
     def chain_links(self) -> list[ChainLink]:

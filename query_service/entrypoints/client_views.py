@@ -19,8 +19,8 @@ def list_clients():
     limit = int_arg("limit", default=25, low=1, high=100)
     cursor = _cursor_arg()
     page, next_cursor = firm_view().clients(limit=limit, cursor=cursor, filters=_client_filters())
-    return jsonify({"data": page, "position": g.read_position,
-                    "pagination": {"next_cursor": next_cursor, "has_more": next_cursor is not None}})
+    pagination = {"next_cursor": next_cursor, "has_more": next_cursor is not None}
+    return jsonify({"data": page, "position": g.read_position, "pagination": pagination})
 
 
 def _cursor_arg() -> str | None:

@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime, timezone
 
 import pytest
+import requests
 
 from tests.support.profiles import researcher_profile
 
@@ -66,7 +67,8 @@ def test_search_finds_a_client_by_name_email_employer_and_field(product):
 
 
 def test_listing_filters_by_attorney_status_update_time_and_visa_score(product):
-    attorney, admin = product.as_attorney(product.firm_b), product.as_attorney(product.firm_b, "admin")
+    attorney = product.as_attorney(product.firm_b)
+    admin = product.as_attorney(product.firm_b, "admin")
     tag = uuid.uuid4().hex[:10]
     mine, _ = _create(attorney, email=f"{tag}.mine@example.org")
     theirs, _ = _create(admin, email=f"{tag}.theirs@example.org")
@@ -133,7 +135,10 @@ def test_dashboard_counts_clients_and_checks(product):
     assert after["clients_by_status"]["active"] == before["clients_by_status"]["active"] + 1
     assert after["checks_by_status"]["completed"] == before["checks_by_status"]["completed"] + 1
     top = result["recommendations"][0]["visa_type"]
-    counts = lambda d: {t["visa_type"]: t["count"] for t in d["top_recommended_types"]}  # noqa: E731
+
+    def counts(dashboard: dict) -> dict:
+        return {t["visa_type"]: t["count"] for t in dashboard["top_recommended_types"]}
+
     assert counts(after)[top] == counts(before).get(top, 0) + 1
     assert top in after["average_score_by_type"]
     assert sum(d["count"] for d in after["checks_per_day"]) == sum(
@@ -141,14 +146,14 @@ def test_dashboard_counts_clients_and_checks(product):
 
 
 def test_audit_log_is_for_admins_and_exports_as_csv_and_json_lines(product):
-    attorney, admin = product.as_attorney(product.firm_b), product.as_attorney(product.firm_b, "admin")
+    attorney = product.as_attorney(product.firm_b)
+    admin = product.as_attorney(product.firm_b, "admin")
     client, position = _create(attorney)
     actor = client["created_by"]
 
     refused = attorney.get("/v1/audit")
     page = admin.get("/v1/audit", actor=actor, entity=client["id"], min_position=position)
     exported_csv = admin.get("/v1/audit", entity=client["id"], format="csv")
-    import requests
     exported_jsonl = requests.get(f"{admin.query_url}/v1/audit", params={"entity": client["id"]},
                                   headers={**admin.headers, "Accept": "application/x-ndjson"},
                                   timeout=10)
@@ -168,8 +173,8 @@ def test_cursor_pages_have_no_duplicates_or_gaps_while_clients_are_added(product
     tag = uuid.uuid4().hex[:10]
     existing = {_create(api, last_name=f"Page{tag}")[0]["id"] for _ in range(12)}
     _, position = _create(api, last_name=f"Page{tag}")
-    existing = existing | {c["id"] for c in api.get("/v1/clients", search=f"Page{tag}",
-                                                    min_position=position, limit=100).json()["data"]}
+    listed = api.get("/v1/clients", search=f"Page{tag}", min_position=position, limit=100)
+    existing |= {c["id"] for c in listed.json()["data"]}
     stop = threading.Event()
 
     def keep_adding():

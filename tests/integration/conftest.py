@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-import psycopg
 import pytest
 
 from cli import bootstrap
@@ -15,8 +14,6 @@ from command_service.adapters.wire import read_envelopes
 from query_service.projections import Projector
 from shared.config import Settings, load_settings
 from shared.sql import Database
-
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @dataclass
@@ -43,17 +40,6 @@ class Deployment:
         return projector
 
 
-@pytest.fixture
-def fresh_pg_url():
-    name = f"visa_test_{secrets.token_hex(6)}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    close_shared_pools()
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def deployment(request, tmp_path):
     """A deployment of its own, on SQLite files or on a fresh PostgreSQL database."""
@@ -67,4 +53,4 @@ def deployment(request, tmp_path):
     yield Deployment(settings, bootstrap.directory(settings), stores, read_db)
     stores.close()
     read_db.close()
-    close_shared_pools()
+    close_shared_pools()  # before fresh_pg_url drops the database
