@@ -3,7 +3,9 @@
 Every table set has a name suffix: the live tables have none, and a rebuild
 fills a suffixed set beside them before swapping it in (see rebuild.py).
 In PostgreSQL each table enforces firm isolation with row-level security on
-the session's `app.firm_id`, for the non-owner role the query API reads as.
+the session's `app.firm_id`, for the non-owner role the query API reads as;
+FORCE ROW LEVEL SECURITY makes the owner go through policies too (its own
+policy lets the projector, rebuild and verification work across firms).
 """
 
 from __future__ import annotations
@@ -106,9 +108,11 @@ def _row_level_security(t: ReadTables) -> list[str]:
         statements += [
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
             f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
-            f"CREATE POLICY firm_isolation ON {table}"
-            " USING (firm_id = current_setting('app.firm_id', true))"
-            " WITH CHECK (firm_id = current_setting('app.firm_id', true))",
+            f"CREATE POLICY firm_isolation ON {table} TO {READER_ROLE}"
+            " USING (firm_id = current_setting('app.firm_id', true))",
+            # The owner (the projector, rebuild and verify) works across firms.
+            f"CREATE POLICY owner_access ON {table} TO CURRENT_USER USING (true)"
+            " WITH CHECK (true)",
             f"GRANT SELECT ON {table} TO {READER_ROLE}",
         ]
     return statements
@@ -158,6 +162,8 @@ def ensure_reader_role(db: Database) -> None:
     try:
         with db.transaction() as tx:
             tx.execute(f"CREATE ROLE {READER_ROLE} NOLOGIN")
+            # The services' own login must be able to SET ROLE to it.
+            tx.execute(f"GRANT {READER_ROLE} TO CURRENT_USER")
     except (psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
         pass  # another process created it first
 
