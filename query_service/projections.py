@@ -63,9 +63,17 @@ class ClientListingProjection:
         # PostgreSQL derives its tsvector column; SQLite keeps an FTS5 table beside.
         if tx.dialect != "sqlite":
             return
-        tx.execute(f"DELETE FROM {self.t.clients_fts} WHERE client_id = ?", (e.aggregate_id,))
-        tx.execute(f"INSERT INTO {self.t.clients_fts} (firm_id, client_id, search_text)"
-                   " VALUES (?, ?, ?)", (e.firm_id, e.aggregate_id, search_text(fields)))
+        row = tx.fetch_one(f"SELECT search_rowid FROM {self.t.clients}"
+                           " WHERE firm_id = ? AND client_id = ?", (e.firm_id, e.aggregate_id))
+        rowid = row["search_rowid"]
+        if rowid is None:
+            rowid = tx.fetch_one(f"SELECT COALESCE(MAX(search_rowid), 0) + 1 AS next"
+                                 f" FROM {self.t.clients}")["next"]
+            tx.execute(f"UPDATE {self.t.clients} SET search_rowid = ?"
+                       " WHERE firm_id = ? AND client_id = ?", (rowid, e.firm_id, e.aggregate_id))
+        tx.execute(f"DELETE FROM {self.t.clients_fts} WHERE rowid = ?", (rowid,))
+        tx.execute(f"INSERT INTO {self.t.clients_fts} (rowid, search_text) VALUES (?, ?)",
+                   (rowid, search_text(fields)))
 
 
 class CheckResultsProjection:

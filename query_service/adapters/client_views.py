@@ -89,15 +89,17 @@ class FirmReadView:
             sql += " AND c.updated_at >= ?"
             params.append(f.updated_since)
         if f.visa_type:
-            sql += (f" AND EXISTS (SELECT 1 FROM {self.t.recommendations} r WHERE r.firm_id ="
-                    " c.firm_id AND r.client_id = c.client_id AND r.is_current = 1"
-                    " AND r.visa_type = ? AND r.eligibility_score >= ?)")
-            params += [f.visa_type, f.min_score or 0]
+            # Uncorrelated, so both engines read the qualifying clients once from
+            # the (firm, type, current, score) index instead of probing per client.
+            sql += (f" AND c.client_id IN (SELECT r.client_id FROM {self.t.recommendations} r"
+                    " WHERE r.firm_id = ? AND r.visa_type = ? AND r.is_current = 1"
+                    " AND r.eligibility_score >= ?)")
+            params += [self.firm_id, f.visa_type, f.min_score or 0]
         terms = search_terms(f.search)
         if terms and self._db.dialect == "sqlite":
-            sql += (f" AND c.client_id IN (SELECT client_id FROM {self.t.clients_fts}"
-                    f" WHERE {self.t.clients_fts} MATCH ? AND firm_id = ?)")
-            params += [" ".join(f'"{t}"*' for t in terms), self.firm_id]
+            sql += (f" AND c.search_rowid IN (SELECT rowid FROM {self.t.clients_fts}"
+                    f" WHERE {self.t.clients_fts} MATCH ?)")
+            params.append(" ".join(f'"{t}"*' for t in terms))
         elif terms:
             sql += " AND c.search_vector @@ to_tsquery('simple', ?)"
             params.append(" & ".join(f"{t}:*" for t in terms))

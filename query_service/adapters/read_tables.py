@@ -52,7 +52,7 @@ def create_statements(dialect: str, t: ReadTables) -> list[str]:
             status TEXT NOT NULL, first_name TEXT NOT NULL, last_name TEXT NOT NULL,
             email TEXT, employer TEXT, field TEXT, {search}
             profile TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL, latest_check_id TEXT,
+            updated_at TEXT NOT NULL, latest_check_id TEXT, search_rowid BIGINT,
             PRIMARY KEY (firm_id, client_id))""",
         f"CREATE INDEX clients_newest{s} ON {t.clients} (firm_id, created_at DESC, client_id DESC)",
         f"CREATE INDEX clients_status{s} ON {t.clients}"
@@ -92,9 +92,12 @@ def create_statements(dialect: str, t: ReadTables) -> list[str]:
             updated_at TEXT NOT NULL, PRIMARY KEY (consumer, firm_id))""",
     ]
     if dialect == "sqlite":
-        statements.append(f"CREATE VIRTUAL TABLE {t.clients_fts} USING fts5("
-                          "firm_id UNINDEXED, client_id UNINDEXED, search_text,"
-                          " tokenize = 'unicode61 remove_diacritics 2')")
+        # The FTS row's rowid is the client's search_rowid: an explicit column,
+        # because VACUUM may renumber SQLite's implicit rowids.
+        statements += [f"CREATE VIRTUAL TABLE {t.clients_fts} USING fts5(search_text,"
+                       " tokenize = 'unicode61 remove_diacritics 2')",
+                       f"CREATE UNIQUE INDEX clients_search_rowid{s} ON {t.clients}"
+                       " (search_rowid)"]
     else:
         statements.append(f"CREATE INDEX clients_search{s} ON {t.clients}"
                           " USING GIN (search_vector)")
