@@ -148,6 +148,8 @@ def migrate_read_tables(db: Database) -> None:
     """Create the live read tables if they do not exist (safe to run twice)."""
     with db.transaction() as tx:
         exists = table_exists(tx, LIVE.projector_positions)
+        if not exists:
+            _drop_skeleton_tables(tx)
     if not exists:
         try:
             create_tables(db, LIVE)
@@ -155,6 +157,16 @@ def migrate_read_tables(db: Database) -> None:
             with db.transaction() as tx:
                 if not table_exists(tx, LIVE.projector_positions):
                     raise
+
+
+def _drop_skeleton_tables(tx: Transaction) -> None:
+    # The first read tables had no projector_positions table; being derived
+    # data they are dropped and replayed (embedded: at once; distributed: run
+    # `visa projections rebuild` after upgrading).
+    for table in ("recommendations", "checks", "clients"):
+        tx.execute(f"DROP TABLE IF EXISTS {table}")
+    if table_exists(tx, "consumer_positions"):
+        tx.execute("DELETE FROM consumer_positions WHERE consumer = 'projector'")
 
 
 def ensure_reader_role(db: Database) -> None:
