@@ -9,10 +9,10 @@ import sqlite3
 import psycopg
 import pytest
 
+from cli import bootstrap
 from command_service.adapters.event_store import FirmStores, close_shared_pools
 from shared.config import load_settings
 from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_file, firm_store_name
-from tests.conftest import create_firm
 from tests.support.case_files import write_case_history
 from tests.support.processes import run_visa, visa_env
 
@@ -26,9 +26,9 @@ def operator_env(request, tmp_path):
 
 
 def _seed_firm(env: dict) -> str:
-    assert run_visa(env, "migrate").returncode == 0
-    firm_id = create_firm(env, "Audited Firm").id
-    stores = FirmStores(load_settings(env))
+    settings = load_settings(env)
+    firm_id = bootstrap.directory(settings).create_firm("Audited Firm")["id"]
+    stores = FirmStores(settings)
     write_case_history(stores.for_firm(firm_id))
     stores.close()
     close_shared_pools()

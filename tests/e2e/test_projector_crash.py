@@ -16,11 +16,10 @@ from query_service.projections import Projector
 from query_service.verification import verify_firm
 from shared.config import load_settings
 from shared.kafka import KafkaEventPublisher, ensure_topic
-from tests.conftest import create_firm
 from tests.support.processes import VISA, Process, kafka_broker, run_visa, visa_env, wait_until
 from tests.support.profiles import researcher_profile
 
-CLIENTS = 1500
+CLIENTS = 1000
 
 
 def _seed(stores: FirmStores, firm_id: str) -> int:
@@ -58,8 +57,8 @@ def test_a_projector_killed_mid_stream_resumes_and_applies_every_event_exactly_o
         deployment_env, tmp_path):
     env, command = deployment_env
     assert run_visa(env, "migrate").returncode == 0
-    firm_id = create_firm(env, "Crash Test Firm").id
     settings = load_settings(env)
+    firm_id = bootstrap.directory(settings).create_firm("Crash Test Firm")["id"]
     stores = FirmStores(settings)
     head = _seed(stores, firm_id)
     if settings.uses_kafka:
