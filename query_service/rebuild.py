@@ -77,9 +77,13 @@ class ProjectionRebuild:
 def lock_live_tables(tx: Transaction) -> None:
     # SQLite's write lock (BEGIN IMMEDIATE) already stops the live projector;
     # PostgreSQL needs the tables themselves locked against readers and writers.
+    # The positions table first: every projector transaction reads it before
+    # anything else, so it waits there instead of deadlocking with the swap.
     if tx.dialect == "postgresql":
+        tables = [LIVE.projector_positions, *(n for n in LIVE.names(tx.dialect)
+                                              if n != LIVE.projector_positions)]
         tx.execute("SET LOCAL lock_timeout = '30s'")
-        tx.execute(f"LOCK TABLE {', '.join(LIVE.names(tx.dialect))} IN ACCESS EXCLUSIVE MODE")
+        tx.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
 
 
 def swap_tables(tx: Transaction, building: ReadTables) -> None:
