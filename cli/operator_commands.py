@@ -8,6 +8,8 @@ import sys
 from cli import bootstrap
 from command_service.adapters.event_store import FirmStores, close_shared_pools
 from shared.config import load_settings
+from shared.positions import PositionTable
+from shared.sql import database_for
 from shared.tenancy import UnknownFirmError, parse_firm_id
 
 
@@ -57,16 +59,28 @@ def _status(args) -> int:
     settings = load_settings()
     directory, stores = bootstrap.directory(settings), FirmStores(settings)
     try:
-        rows = projection_status(bootstrap.read_database(settings), stores, directory.firm_ids())
+        rows = projection_status(bootstrap.read_database(settings), stores, directory.firm_ids(),
+                                 _other_consumers(settings))
     finally:
         _close(stores)
     if args.json:
-        print(json.dumps([{"projector": "projector", **row.__dict__} for row in rows]))
+        print(json.dumps([row.__dict__ for row in rows]))
         return 0
-    print(f"{'projector':<10} {'firm':<36} {'position':>10} {'head':>10} {'lag':>8}")
+    print(f"{'consumer':<10} {'firm':<36} {'position':>10} {'head':>10} {'lag':>8}")
     for row in rows:
-        print(f"{'projector':<10} {row.firm_id:<36} {row.position:>10} {row.head:>10} {row.lag:>8}")
+        print(f"{row.consumer:<10} {row.firm_id:<36} {row.position:>10} {row.head:>10}"
+              f" {row.lag:>8}")
     return 0
+
+
+def _other_consumers(settings) -> dict[str, dict[str, int]]:
+    """The engine's positions, and the relay's in the distributed deployment."""
+    tables = {"engine": PositionTable(database_for(settings, "engine"), "engine")}
+    if settings.uses_kafka:
+        tables["relay"] = bootstrap.outbox_relay_positions(settings)
+    for table in tables.values():
+        table.migrate()
+    return {name: table.all() for name, table in tables.items()}
 
 
 def _verify(args) -> int:

@@ -98,20 +98,23 @@ def swap_tables(tx: Transaction, building: ReadTables) -> None:
 
 @dataclass(frozen=True)
 class FirmLag:
+    consumer: str
     firm_id: str
     position: int
     head: int
     lag: int
 
 
-def projection_status(db: Database, stores: FirmStores, firm_ids: Iterable[str]) -> list[FirmLag]:
-    """Return the projector's position, the event store's head and the events between, per firm."""
-    positions = Projector(db).positions()
+def projection_status(db: Database, stores: FirmStores, firm_ids: Iterable[str],
+                      others: dict[str, dict[str, int]] | None = None) -> list[FirmLag]:
+    """Return each consumer's position, the store's head and the events between, per firm."""
+    consumers = {"projector": Projector(db).positions(), **(others or {})}
     report = []
     for firm_id in firm_ids:
         recorder = stores.for_firm(firm_id).recorder
-        position = positions.get(firm_id, 0)
         head = recorder.max_notification_id() or 0
-        lag = len(recorder.select_notifications(position, 100_000, inclusive_of_start=False))
-        report.append(FirmLag(firm_id, position, head, lag))
+        for consumer, positions in consumers.items():
+            position = positions.get(firm_id, 0)
+            lag = len(recorder.select_notifications(position, 100_000, inclusive_of_start=False))
+            report.append(FirmLag(consumer, firm_id, position, head, lag))
     return report

@@ -112,7 +112,8 @@ def test_status_reports_position_and_lag_per_firm(deployment):
     projector.handle_batch(read_envelopes(app, 0)[:4])
 
     [status] = [s for s in projection_status(deployment.read_db, deployment.stores,
-                                             deployment.directory.firm_ids()) if s.firm_id == firm]
+                                             deployment.directory.firm_ids())
+                if s.firm_id == firm and s.consumer == "projector"]
 
     assert status.position == read_envelopes(app, 0)[3].position
     assert status.head == app.recorder.max_notification_id()
