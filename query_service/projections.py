@@ -179,7 +179,7 @@ class Projector:
         """Apply a batch of one firm's events in one transaction."""
         if not envelopes:
             return
-        with self._db.transaction() as tx:
+        with self._db.transaction() as tx, tx.pipeline():
             self.apply_batch(tx, envelopes)
 
     def apply_batch(self, tx: Transaction, envelopes: list[EventEnvelope]) -> int:

@@ -36,6 +36,15 @@ class Transaction:
         row = cur.fetchone()
         return dict(row) if row is not None else None
 
+    @contextmanager
+    def pipeline(self) -> Iterator[None]:
+        """Send statements without waiting for each result (PostgreSQL); reads still wait."""
+        if self.dialect != "postgresql":
+            yield
+            return
+        with self._conn.pipeline():
+            yield
+
     def _adapt(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
 
