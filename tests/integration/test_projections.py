@@ -77,31 +77,43 @@ def test_rebuild_produces_exactly_the_live_projection(deployment):
     assert {firm: _snapshot(deployment, firm) for firm in firms} == live
 
 
-def test_rebuild_swaps_in_while_the_live_projector_keeps_applying_events(deployment):
+def test_rebuild_swaps_in_while_writes_are_projected_and_reads_are_served(deployment):
     firm = deployment.new_firm()
     app = deployment.stores.for_firm(firm)
     write_case_history(app)
     deployment.project_all(firm)
-    stop = threading.Event()
+    view, stop, listed, errors = FirmReadView(deployment.read_db, firm), threading.Event(), [], []
 
     def keep_writing():
         while not stop.is_set():
             app.create_client(researcher_profile(last_name="DuringRebuild"), attorney_meta())
             deployment.project_all(firm)
 
-    writer = threading.Thread(target=keep_writing)
-    writer.start()
+    def keep_reading():
+        while not stop.is_set():
+            try:
+                page, _ = view.clients(limit=100, cursor=None, filters=ClientFilters())
+            except Exception as exc:  # surfaced by the assertion below
+                errors.append(exc)
+                return
+            listed.append(len(page))
+
+    workers = [threading.Thread(target=keep_writing), threading.Thread(target=keep_reading)]
+    for worker in workers:
+        worker.start()
     try:
         ProjectionRebuild(deployment.read_db, deployment.stores,
                           deployment.directory.firm_ids).run()
     finally:
         stop.set()
-        writer.join()
+        for worker in workers:
+            worker.join()
     deployment.project_all(firm)
 
     report = verify_firm(deployment.read_db, deployment.stores, firm)
     assert report.ok, report.as_dict()
     assert report.position == app.recorder.max_notification_id()
+    assert errors == [] and listed and min(listed) >= 2
 
 
 def test_status_reports_position_and_lag_per_firm(deployment):
