@@ -35,6 +35,7 @@ def register(commands) -> None:
     query = bench.add_parser("query", help="measure rebuild rate and listing latency")
     query.add_argument("--clients", type=int, default=50_000)
     query.add_argument("--samples", type=int, default=50)
+    query.add_argument("--firm", help="time an existing firm instead of seeding a new one")
     query.set_defaults(run=_bench_query)
 
 
@@ -112,7 +113,8 @@ def _verify(args) -> int:
 def _bench_query(args) -> int:
     from cli.query_benchmark import run_query_benchmark
 
-    print(json.dumps(run_query_benchmark(load_settings(), args.clients, args.samples), indent=2))
+    print(json.dumps(run_query_benchmark(load_settings(), args.clients, args.samples, args.firm),
+                     indent=2))
     return 0
 
 

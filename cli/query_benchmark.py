@@ -15,6 +15,7 @@ from cli import bootstrap
 from command_service.adapters.event_store import FirmStores, close_shared_pools
 from command_service.domain.client_profile import ClientProfile
 from command_service.domain.eligibility_check import EligibilityCheck
+from query_service.adapters.client_views import FirmReadView
 from query_service.adapters.profile_history import ProfileHistory
 from query_service.entrypoints.app import create_app
 from query_service.rebuild import ProjectionRebuild
@@ -29,24 +30,28 @@ VISA_TYPES = ("O-1A", "EB-1A", "EB-2-NIW", "H-1B", "L-1A", "TN")
 SAVE_BATCH = 500
 
 
-def run_query_benchmark(settings: Settings, clients: int, samples: int) -> dict:
-    """Seed, rebuild and time listings; return the figures."""
+def run_query_benchmark(settings: Settings, clients: int, samples: int,
+                        firm_id: str | None = None) -> dict:
+    """Seed (unless given a firm), rebuild and time listings; return the figures."""
     directory = bootstrap.directory(settings)
-    firm_id = directory.create_firm(f"Benchmark {uuid.uuid4().hex[:6]}")["id"]
     stores = FirmStores(settings)
+    seeded = 0
     try:
-        seeded = _seed(stores, firm_id, clients)
+        if firm_id is None:
+            firm_id = directory.create_firm(f"Benchmark {uuid.uuid4().hex[:6]}")["id"]
+            seeded = _seed(stores, firm_id, clients)
         read_db = bootstrap.read_database(settings)
         rebuild = ProjectionRebuild(read_db, stores, directory.firm_ids).run()
         app = create_app(read_db, bootstrap.token_issuer(settings), ProfileHistory(stores))
         token = bootstrap.token_issuer(settings).issue(
             Principal(str(uuid.uuid4()), firm_id, "admin"))
         latency = _listing_latency(app.test_client(), token, samples)
+        in_firm = FirmReadView(read_db, firm_id).dashboard()["clients_by_status"]
     finally:
         stores.close()
         close_shared_pools()
     return {"deployment": "postgresql" if settings.uses_postgres else "sqlite",
-            "clients": clients, "events_seeded": seeded,
+            "firm_id": firm_id, "clients": sum(in_firm.values()), "events_seeded": seeded,
             "rebuild": {"events": rebuild.events, "seconds": round(rebuild.seconds, 2),
                         "events_per_second": round(rebuild.events_per_second)},
             "listing_latency_ms": latency}
