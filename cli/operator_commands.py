@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
+
+import psycopg
+from eventsourcing.persistence import PersistenceError
 
 from cli import bootstrap
 from command_service.adapters.event_store import FirmStores, close_shared_pools
@@ -47,6 +51,9 @@ def _rebuild(args) -> int:
     try:
         report = ProjectionRebuild(bootstrap.read_database(settings), stores,
                                    directory.firm_ids).run()
+    except (psycopg.Error, sqlite3.Error, PersistenceError) as exc:
+        print(f"rebuild failed, the live tables are unchanged: {exc}", file=sys.stderr)
+        return 1
     finally:
         _close(stores)
     print(f"rebuilt the read tables from {report.events} events in {report.seconds:.1f}s "
