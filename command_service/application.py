@@ -17,6 +17,7 @@ from command_service.domain.errors import (
     CheckNotFoundError,
     ClientNotFoundError,
 )
+from shared.metrics import CHECKS, EVENTS_APPENDED
 
 # The position (notification id) the last save on this context reached, so a
 # command's response can tell the client which read-model position to wait for.
@@ -56,6 +57,7 @@ class FirmCaseFiles(Application):
         profile.check_is_active()
         check = EligibilityCheck(profile.id, profile.version, force_refresh, meta)
         self._save(check)
+        CHECKS.labels("requested").inc()
         return check
 
     def start_check(self, check_id: UUID, meta: dict) -> EligibilityCheck:
@@ -109,6 +111,8 @@ class FirmCaseFiles(Application):
 
     def _save(self, *aggregates) -> None:
         recordings = self.save(*aggregates)
+        for recording in recordings:
+            EVENTS_APPENDED.labels(type(recording.domain_event).__qualname__.replace(".", "")).inc()
         if recordings:
             last_recorded_position.set(recordings[-1].notification.id)
         if self._on_saved is not None:
