@@ -16,7 +16,15 @@ from query_service.projections import Projector
 from query_service.verification import verify_firm
 from shared.config import load_settings
 from shared.kafka import KafkaEventPublisher, ensure_topic
-from tests.support.processes import VISA, Process, kafka_broker, run_visa, visa_env, wait_until
+from tests.support.processes import (
+    VISA,
+    Process,
+    free_port,
+    kafka_broker,
+    run_visa,
+    visa_env,
+    wait_until,
+)
 from tests.support.profiles import researcher_profile
 
 CLIENTS = 1000
@@ -53,6 +61,10 @@ def deployment_env(request, tmp_path):
                        VISA_JWT_SECRET=secrets.token_urlsafe(32)), [*VISA, "projector"]
 
 
+def _with_free_health_port(command: list[str]) -> list[str]:
+    return [*command, "--health-port", str(free_port())] if "projector" in command else command
+
+
 def test_a_projector_killed_mid_stream_resumes_and_applies_every_event_exactly_once(
         deployment_env, tmp_path):
     env, command = deployment_env
@@ -66,12 +78,12 @@ def test_a_projector_killed_mid_stream_resumes_and_applies_every_event_exactly_o
     read_db = bootstrap.read_database(settings)
     projector = Projector(read_db)
 
-    first = Process("projector-1", command, env, tmp_path)
+    first = Process("projector-1", _with_free_health_port(command), env, tmp_path)
     killed_at = wait_until(lambda: projector.position(firm_id), timeout=60, interval=0.01,
                            what="the projector to start applying events")
     first.kill()
     stopped_at = projector.position(firm_id)
-    second = Process("projector-2", command, env, tmp_path)
+    second = Process("projector-2", _with_free_health_port(command), env, tmp_path)
     try:
         wait_until(lambda: projector.position(firm_id) == head, timeout=90,
                    what="the restarted projector to catch up")
