@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from marshmallow import ValidationError
 
-from cli import bootstrap
+from cli import bootstrap, operator_commands
 from command_service.adapters.directory import DirectoryError
 from eligibility_engine.domain.catalogue import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
@@ -102,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=0, help="random seed (same seed, same data)")
     seed.add_argument("--password", help="the admins' password (default: generated)")
     seed.set_defaults(run=_demo_seed)
+    operator_commands.register(commands)
     return parser
 
 
