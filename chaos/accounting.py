@@ -158,6 +158,7 @@ class Ledger:
 
     def processing_checks(self) -> int:
         """Count checks started and not concluded: the engine is mid-check (or died there)."""
+        self._stores.for_firm(self.firm_id)  # the firm's table exists before its first command
         with psycopg.connect(self.settings.database_url) as conn:
             return conn.execute(
                 f"SELECT count(*) FROM (SELECT originator_id FROM {self._events_table}"
