@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from eligibility_engine.domain.catalogue import Catalogue, occupation_for
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
+from eligibility_engine.domain.gates import field_category, permanent_job_offer
 
 HIGH_SALARY_FACTOR = 1.0  # at or above the occupation's Level IV national wage
 
@@ -12,9 +13,10 @@ def awards(profile: dict, catalogue: Catalogue) -> Finding:
     items = profile.get("awards")
     if items is None:
         return unknown("No awards recorded", "awards")
-    recognised = [a for a in items if a.get("level") in ("international", "national")]
+    recognised = [a for a in items
+                  if a.get("level") in ("major_international", "international", "national")]
     if recognised:
-        strength = 1.0 if any(a["level"] == "international" for a in recognised) else 0.6
+        strength = 0.6 if all(a["level"] == "national" for a in recognised) else 1.0
         return met(f"{len(recognised)} nationally or internationally recognized award(s)",
                    strength, awards=[a["name"] for a in recognised])
     if items:
@@ -122,12 +124,57 @@ def high_salary(profile: dict, catalogue: Catalogue) -> Finding:
 
 
 def exhibitions(profile: dict, catalogue: Catalogue) -> Finding:
-    return unknown("Artistic exhibitions are not captured in the profile", "notes")
+    count = profile.get("exhibitions_count")
+    if count is None:
+        return unknown("Artistic exhibitions or showcases not recorded", "exhibitions_count")
+    if count > 0 and field_category(profile) in ("arts", "motion_picture_tv"):
+        return met(f"Work displayed at {count} artistic exhibition(s) or showcase(s)",
+                   min(1.0, 0.4 + count / 10), exhibitions_count=count)
+    if count > 0:
+        return not_met("Non-artistic showcases count only as comparable evidence "
+                       "(Policy Manual, Oct 2024 update)", exhibitions_count=count)
+    return not_met("No artistic exhibitions", exhibitions_count=count)
 
 
 def commercial_success(profile: dict, catalogue: Catalogue) -> Finding:
-    return unknown("Commercial success in the performing arts is not captured in the profile",
-                   "notes")
+    items = profile.get("commercial_successes")
+    if items is None:
+        return unknown("Commercial or critically acclaimed successes not recorded",
+                       "commercial_successes")
+    if items:
+        return met(f"{len(items)} documented commercial or critical success(es)",
+                   min(1.0, 0.4 + 0.2 * len(items)), successes=items)
+    return not_met("No documented commercial successes")
+
+
+def lead_roles(profile: dict, catalogue: Catalogue) -> Finding:
+    count = profile.get("lead_roles_count")
+    if count is None:
+        return unknown("Lead or starring roles not recorded", "lead_roles_count")
+    if count > 0:
+        return met(f"Lead or starring role in {count} distinguished production(s) or event(s)",
+                   min(1.0, 0.4 + count / 10), lead_roles_count=count)
+    return not_met("No lead or starring roles in distinguished productions", lead_roles_count=count)
+
+
+def significant_recognition(profile: dict, catalogue: Catalogue) -> Finding:
+    count = profile.get("expert_recognition_count")
+    if count is None:
+        return unknown("Recognition from critics, organizations or experts not recorded",
+                       "expert_recognition_count")
+    if count >= 2:
+        return met(f"Recognition attested by {count} organizations, critics or experts",
+                   min(1.0, 0.3 + count / 10), expert_recognition_count=count)
+    return not_met("Recognition needs testimonials from several recognized experts or "
+                   "organizations", expert_recognition_count=count)
+
+
+def one_time_award(profile: dict, catalogue: Catalogue) -> Finding:
+    major = [a["name"] for a in profile.get("awards") or [] if a.get("level") == "major_international"]
+    if major:
+        return met("A major, internationally recognized award: satisfies the criteria on its own",
+                   1.0, awards=major)
+    return not_met("No major, internationally recognized award")
 
 
 def niw_merit_importance(profile: dict, catalogue: Catalogue) -> Finding:
@@ -219,5 +266,6 @@ CRITERIA = {fn.__name__: fn for fn in (
     awards, memberships, published_material, judging, original_contributions,
     scholarly_articles, critical_role, high_salary, exhibitions, commercial_success,
     niw_merit_importance, niw_well_positioned, niw_on_balance, wage_level,
-    cap_exempt_employer, listed_profession, us_managerial_role,
+    cap_exempt_employer, listed_profession, us_managerial_role, lead_roles,
+    significant_recognition, one_time_award, permanent_job_offer,
 )}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 
 from query_service.adapters.client_views import FirmReadView, decode_cursor
+from query_service.entrypoints import catalogue_views
 from shared.auth import TokenIssuer
 from shared.http import ApiError, install_api_basics, parse_uuid, require_auth
 from shared.profile_schema import CLIENT_STATUSES
@@ -19,6 +20,7 @@ def create_app(read_db: Database, tokens: TokenIssuer) -> Flask:
     app.extensions["read_db"] = read_db
     install_api_basics(app, tokens)
     app.register_blueprint(bp)
+    app.register_blueprint(catalogue_views.bp)
     return app
 
 
