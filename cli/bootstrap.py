@@ -10,7 +10,11 @@ from command_service.adapters.event_store import FirmStores, close_shared_pools
 from command_service.adapters.local_delivery import LocalDelivery
 from command_service.adapters.outbox_relay import OutboxRelay
 from command_service.entrypoints.app import create_app as create_command_app
+from eligibility_engine.adapters.anthropic_analyst import AnthropicAnalyst
+from eligibility_engine.adapters.engine_memory import migrate_engine_memory
+from eligibility_engine.adapters.llm_settings import llm_settings
 from eligibility_engine.check_handler import CheckHandler
+from eligibility_engine.llm_step import LLMStep
 from query_service.adapters.read_tables import migrate_read_tables
 from query_service.entrypoints.app import create_app as create_query_app
 from query_service.projections import Projector
@@ -58,12 +62,17 @@ def outbox_relay(settings: Settings, publisher) -> OutboxRelay:
 
 
 def check_handler(settings: Settings, stores: FirmStores | None = None,
-                  track_positions: bool = False) -> CheckHandler:
+                  track_positions: bool = False, llm_env: dict | None = None) -> CheckHandler:
+    engine_db = database_for(settings, "engine")
+    migrate_engine_memory(engine_db)
     positions = None
     if track_positions:
-        positions = PositionTable(database_for(settings, "engine"), "engine")
+        positions = PositionTable(engine_db, "engine")
         positions.migrate()
-    return CheckHandler(stores or FirmStores(settings), positions)
+    llm = llm_settings(llm_env)
+    analyst = AnthropicAnalyst(llm) if llm.enabled else None
+    return CheckHandler(stores or FirmStores(settings), engine_db, positions, LLMStep(analyst),
+                        concurrency=llm.concurrency, deadline_seconds=llm.deadline_seconds)
 
 
 def projector(settings: Settings) -> Projector:
@@ -76,12 +85,14 @@ class EmbeddedProduct:
 
     settings: Settings
     stop: threading.Event = field(default_factory=threading.Event)
+    llm_env: dict | None = None
 
     def __post_init__(self):
         self.directory = directory(self.settings)
         read_db = read_database(self.settings)
         self.stores = FirmStores(self.settings, on_saved=self._stored)
-        consumers = [Projector(read_db), check_handler(self.settings, self.stores, True)]
+        self.engine = check_handler(self.settings, self.stores, True, self.llm_env)
+        consumers = [Projector(read_db), self.engine]
         self.delivery = LocalDelivery(self.stores, self.directory, consumers)
         tokens = token_issuer(self.settings)
         self.command_app = create_command_app(self.stores, self.directory, tokens)
@@ -96,10 +107,12 @@ class EmbeddedProduct:
         return app(environ, start_response)
 
     def start(self) -> None:
+        self.engine.resume_in_flight()
         self.delivery.start(self.stop)
 
     def close(self) -> None:
         self.stop.set()
         self.delivery.join()
+        self.engine.close()
         self.stores.close()
         close_shared_pools()

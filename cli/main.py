@@ -157,7 +157,12 @@ def _relay(args) -> int:
 
 
 def _engine(args) -> int:
-    return _consume(lambda settings: bootstrap.check_handler(settings))
+    def build(settings):
+        handler = bootstrap.check_handler(settings)
+        handler.resume_in_flight()
+        return handler
+
+    return _consume(build)
 
 
 def _projector(args) -> int:

@@ -7,11 +7,13 @@ from flask import Flask, jsonify
 from command_service.adapters.directory import Directory
 from command_service.adapters.event_store import FirmStores
 from command_service.domain.errors import (
+    CheckHasNoResultError,
     CheckNotFoundError,
     ClientArchivedError,
     ClientNotFoundError,
+    UnknownCriterionError,
 )
-from command_service.entrypoints import auth_views, client_views
+from command_service.entrypoints import auth_views, client_views, outcome_views
 from shared.auth import TokenIssuer
 from shared.http import error_response, install_api_basics
 
@@ -24,6 +26,7 @@ def create_app(stores: FirmStores, directory: Directory, tokens: TokenIssuer) ->
     install_api_basics(app, tokens)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(client_views.bp)
+    app.register_blueprint(outcome_views.bp)
 
     @app.get("/healthz")
     def healthz():
@@ -38,5 +41,14 @@ def create_app(stores: FirmStores, directory: Directory, tokens: TokenIssuer) ->
     def archived(exc):
         return error_response(409, "client_archived",
                               "The client is archived; restore it before editing or checking.")
+
+    @app.errorhandler(CheckHasNoResultError)
+    def no_result(exc):
+        return error_response(409, "check_not_completed",
+                              "The check has no result yet; assess it once it has completed.")
+
+    @app.errorhandler(UnknownCriterionError)
+    def unknown_criterion(exc):
+        return error_response(422, "unknown_criterion", str(exc).capitalize() + ".")
 
     return app

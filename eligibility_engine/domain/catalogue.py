@@ -57,6 +57,7 @@ def load_catalogue() -> Catalogue:
     )
 
 
+@lru_cache(maxsize=1)
 def catalogue_fingerprint() -> str:
     """A digest of every catalogue and data file, so a published version pins its content."""
     digest = hashlib.sha256()
