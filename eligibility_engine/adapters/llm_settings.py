@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from shared.config import ConfigurationError
 
-DEFAULT_MODEL = "claude-sonnet-4-5"
+DEFAULT_MODEL = "claude-sonnet-4-6"
 
 
 @dataclass(frozen=True)
