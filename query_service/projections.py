@@ -48,6 +48,27 @@ class ClientListingProjection:
                    (e.aggregate_version, e.occurred_at, e.firm_id, e.aggregate_id))
 
 
+class CaseOutcomeProjection:
+    """A recorded case outcome moves the client's version (the history stays in the store)."""
+
+    def case_outcome_recorded(self, tx: Transaction, e: EventEnvelope) -> None:
+        tx.execute("UPDATE clients SET version = ?, updated_at = ? WHERE firm_id = ? AND"
+                   " client_id = ?", (e.aggregate_version, e.occurred_at, e.firm_id,
+                                      e.aggregate_id))
+
+
+class AttorneyAssessmentProjection:
+    """Attorneys' criterion-level assessments, shown beside the engine's findings."""
+
+    def attorney_assessment_recorded(self, tx: Transaction, e: EventEnvelope) -> None:
+        a = e.data["assessment"]
+        tx.execute("INSERT INTO attorney_assessments (firm_id, check_id, check_version, visa_type,"
+                   " criterion, met, note, attorney_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?,"
+                   " ?, ?)", (e.firm_id, e.aggregate_id, e.aggregate_version, a["visa_type"],
+                              a["criterion"], int(a["met"]), a["note"], e.meta.get("actor_id"),
+                              e.occurred_at))
+
+
 class CheckResultsProjection:
     """The checks table and one row per visa recommendation."""
 
@@ -95,6 +116,8 @@ _METHOD_NAMES = {
     contracts.CHECK_STARTED: "check_started",
     contracts.RECOMMENDATIONS_PRODUCED: "recommendations_produced",
     contracts.CHECK_FAILED: "check_failed",
+    contracts.CASE_OUTCOME_RECORDED: "case_outcome_recorded",
+    contracts.ATTORNEY_ASSESSMENT_RECORDED: "attorney_assessment_recorded",
 }
 
 
@@ -106,7 +129,8 @@ class Projector:
     def __init__(self, db: Database):
         self._db = db
         self._positions = PositionTable(db, self.name)
-        self._projections = (ClientListingProjection(), CheckResultsProjection())
+        self._projections = (ClientListingProjection(), CheckResultsProjection(),
+                             CaseOutcomeProjection(), AttorneyAssessmentProjection())
 
     def position(self, firm_id: str) -> int:
         return self._positions.get(firm_id)

@@ -23,6 +23,7 @@ import yaml
 from marshmallow import ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
+from eligibility_engine.adapters.concurrent_breaker import ConcurrentBreaker
 from eligibility_engine.adapters.llm_settings import LLMSettings
 from eligibility_engine.domain.catalogue import DATA_DIR
 from eligibility_engine.domain.llm_analysis import (
@@ -65,9 +66,9 @@ class AnthropicAnalyst:
         self.settings = settings
         self._client = anthropic.Anthropic(api_key=settings.api_key, base_url=settings.base_url,
                                            max_retries=0, timeout=settings.call_timeout_seconds)
-        self.breaker = pybreaker.CircuitBreaker(fail_max=settings.breaker_fail_max,
-                                                reset_timeout=settings.breaker_reset_seconds,
-                                                name="anthropic-messages")
+        self.breaker = ConcurrentBreaker(pybreaker.CircuitBreaker(
+            fail_max=settings.breaker_fail_max, reset_timeout=settings.breaker_reset_seconds,
+            name="anthropic-messages", throw_new_error_on_trip=False))
 
     def analyse(self, payload: dict, deadline: float) -> Analysis:
         """Return a validated analysis before `deadline` (time.monotonic()), or raise."""

@@ -51,6 +51,17 @@ SCHEMA = [
         PRIMARY KEY (firm_id, check_id, visa_type))""",
     "CREATE INDEX IF NOT EXISTS recommendations_by_type ON recommendations "
     "(firm_id, visa_type, eligibility_score)",
+    """CREATE TABLE IF NOT EXISTS attorney_assessments (
+        firm_id TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        check_version INTEGER NOT NULL,
+        visa_type TEXT NOT NULL,
+        criterion TEXT NOT NULL,
+        met INTEGER NOT NULL,
+        note TEXT NOT NULL,
+        attorney_id TEXT,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (firm_id, check_id, check_version))""",
     POSITIONS_SCHEMA,
 ]
 

@@ -29,6 +29,15 @@ class SignedIn:
     def post(self, url: str, body: dict | None = None):
         return self.client.post(url, json=body if body is not None else {}, headers=self.headers)
 
+    def request_check(self, client_id: str, force_refresh: bool = False) -> str:
+        response = self.post(f"/v1/clients/{client_id}/eligibility-checks",
+                             {"force_refresh": force_refresh})
+        assert response.status_code == 202, response.json
+        return response.json["check_id"]
+
+    def checked(self, client_id: str, force_refresh: bool = False) -> dict:
+        return self.wait_for_check(self.request_check(client_id, force_refresh))
+
     def create_client(self, profile: dict) -> str:
         response = self.post("/v1/clients", profile)
         assert response.status_code == 201, response.json
@@ -44,9 +53,11 @@ class SignedIn:
         raise AssertionError(f"check {check_id} did not conclude within {timeout}s")
 
 
-def start_product(tmp_path, env: dict | None = None) -> EmbeddedProduct:
+def start_product(tmp_path, env: dict | None = None, llm_env: dict | None = None
+                  ) -> EmbeddedProduct:
+    """Start an embedded product; the LLM is off unless `llm_env` configures it."""
     settings = load_settings({"VISA_DATA_DIR": str(tmp_path), **(env or {})})
-    product = EmbeddedProduct(settings)
+    product = EmbeddedProduct(settings, llm_env=llm_env or {})
     product.start()
     return product
 

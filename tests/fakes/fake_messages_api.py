@@ -28,7 +28,7 @@ class FakeMessagesAPI:
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -62,6 +62,10 @@ class FakeMessagesAPI:
     def _done(self) -> None:
         with self._lock:
             self.in_flight -= 1
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256
 
 
 def _handler_for(api: FakeMessagesAPI):
