@@ -11,6 +11,7 @@ from command_service.adapters.local_delivery import LocalDelivery
 from command_service.adapters.outbox_relay import OutboxRelay
 from command_service.entrypoints.app import create_app as create_command_app
 from eligibility_engine.adapters.anthropic_analyst import AnthropicAnalyst
+from eligibility_engine.adapters.catalogue_publications import CataloguePublications
 from eligibility_engine.adapters.engine_memory import migrate_engine_memory
 from eligibility_engine.adapters.llm_settings import llm_settings
 from eligibility_engine.check_handler import CheckHandler
@@ -47,7 +48,14 @@ def command_app(settings: Settings, stores: FirmStores | None = None):
 
 
 def query_app(settings: Settings):
-    return create_query_app(read_database(settings), token_issuer(settings))
+    return create_query_app(read_database(settings), token_issuer(settings),
+                            catalogue_publications(settings))
+
+
+def catalogue_publications(settings: Settings) -> CataloguePublications:
+    publications = CataloguePublications(database_for(settings, "directory"))
+    publications.migrate()
+    return publications
 
 
 def outbox_relay_positions(settings: Settings) -> PositionTable:
@@ -96,7 +104,7 @@ class EmbeddedProduct:
         self.delivery = LocalDelivery(self.stores, self.directory, consumers)
         tokens = token_issuer(self.settings)
         self.command_app = create_command_app(self.stores, self.directory, tokens)
-        self.query_app = create_query_app(read_db, tokens)
+        self.query_app = create_query_app(read_db, tokens, catalogue_publications(self.settings))
 
     def _stored(self, firm_id: str) -> None:
         self.delivery.wake(firm_id)

@@ -12,6 +12,7 @@ import threading
 from marshmallow import ValidationError
 
 from cli import bootstrap
+from cli.engine_commands import add_engine_commands
 from command_service.adapters.directory import DirectoryError
 from eligibility_engine.domain.catalogue import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
@@ -79,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="create or update every table (safe to run twice)"
                         ).set_defaults(run=_migrate)
+    add_engine_commands(commands)
     return parser
 
 

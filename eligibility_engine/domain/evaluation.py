@@ -9,7 +9,8 @@ Scoring method (documented in the README):
   meeting the threshold; all-prongs types score 30 per prong met and 10 per unknown prong;
   gate-only types score 85 when every gate is met, plus up to 15 from supporting criteria;
 - each unknown gate multiplies the score by 0.7 (the case cannot be filed as is);
-- verdict: strong ≥ 80, viable ≥ 60 (both with every gate met), else weak.
+- verdict: strong ≥ 80, viable ≥ 60 (both with every gate met), else weak; a `caution`
+  disqualifier (e.g. immigrant intent for TN or E) caps the verdict at weak.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def evaluate_type(visa_type: dict, profile: dict, catalogue: Catalogue, today: d
     unknown_gates = [g for g in visa_type["gates"] if gates[g["id"]].met is None]
     score = _score(spec, criteria, unknown_gates, one_time)
     verdict = _verdict(score, failed or bars, unknown_gates)
+    if verdict in ("strong", "viable") and any(f["severity"] == "caution" for f in flags):
+        verdict = "weak"
     if verdict == "not_eligible":
         score = min(score, 10)
     probability = success_probability(visa_type, verdict, catalogue, today, firm_outcomes,

@@ -14,10 +14,11 @@ from shared.sql import Database
 bp = Blueprint("queries", __name__)
 
 
-def create_app(read_db: Database, tokens: TokenIssuer) -> Flask:
+def create_app(read_db: Database, tokens: TokenIssuer, publications=None) -> Flask:
     """Build the query service's Flask app."""
     app = Flask("query_service")
     app.extensions["read_db"] = read_db
+    app.extensions["catalogue_publications"] = publications
     install_api_basics(app, tokens)
     app.register_blueprint(bp)
     app.register_blueprint(catalogue_views.bp)
@@ -36,6 +37,12 @@ def healthz():
 @bp.get("/v1/clients")
 @require_auth
 def list_clients():
+    stale_check = request.args.get("stale_check")
+    if stale_check not in (None, "", "true", "false"):
+        raise ApiError(400, "validation_error", "stale_check must be true or false.",
+                       {"stale_check": "true or false"})
+    if stale_check == "true":
+        return catalogue_views.stale_clients_response()
     limit = _int_arg("limit", default=25, low=1, high=100)
     cursor = request.args.get("cursor") or None
     if cursor:

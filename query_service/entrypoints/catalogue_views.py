@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, g, jsonify
 
 from eligibility_engine.domain.catalogue import UnknownVisaTypeError, load_catalogue
+from query_service.adapters.stale_checks import stale_clients
 from shared.http import ApiError, require_auth
 
 bp = Blueprint("visa_types", __name__)
@@ -35,6 +36,21 @@ def get_visa_type(code: str):
                     "disqualifiers": [d for d in catalogue.disqualifiers
                                       if visa_type["code"] in d["applies_to"]],
                     "sources": _sources_cited([visa_type, base_rate], catalogue.sources)})
+
+
+def current_catalogue_version() -> str:
+    """The latest published catalogue version, or the shipped one if none was published."""
+    publications = current_app.extensions.get("catalogue_publications")
+    published = publications.current() if publications else None
+    return published["version"] if published else load_catalogue().version
+
+
+def stale_clients_response():
+    """GET /v1/clients?stale_check=true: clients needing a re-check after a catalogue change."""
+    version = current_catalogue_version()
+    data = stale_clients(current_app.extensions["read_db"], g.principal.firm_id, version)
+    return jsonify({"data": data, "current_catalogue_version": version,
+                    "pagination": {"next_cursor": None, "has_more": False}})
 
 
 def _summary(visa_type: dict) -> dict:

@@ -130,14 +130,15 @@ def test_a_j1_waiver_lifts_the_bar():
     assert recommendation(evaluate(p), "EB-1A")["verdict"] == "strong"
 
 
-def test_immigrant_intent_is_flagged_for_tn():
+def test_a_filed_immigrant_petition_flags_tn_and_caps_it_at_weak():
     p = profile(BASE, citizenships=["mexico"], highest_degree="bachelors",
                 immigrant_intent_filed=True,
                 job_offer={"employer": "Build Co", "title": "Civil Engineer"})
 
-    flags = recommendation(evaluate(p), "TN")["flags"]
+    tn = recommendation(evaluate(p), "TN")
 
-    assert [f["id"] for f in flags] == ["immigrant_intent"]
+    assert [f["id"] for f in tn["flags"]] == ["immigrant_intent"]
+    assert tn["verdict"] == "weak"
 
 
 def test_h1b_flags_cap_timing_and_the_entry_payment_for_a_beneficiary_abroad():

@@ -67,7 +67,7 @@ def test_disqualifiers_apply_only_to_catalogue_types_and_have_checks(catalogue):
     for rule in catalogue.disqualifiers:
         assert set(rule["applies_to"]) <= codes
         assert rule["id"] in CHECKS
-        assert rule["severity"] in ("bar", "warning")
+        assert rule["severity"] in ("bar", "caution", "warning")
 
 
 def test_visa_type_lookup_ignores_case_spaces_and_hyphens(catalogue):
