@@ -1,9 +1,9 @@
 """The engine's workflow: a requested check is started, evaluated and concluded exactly once.
 
-Concurrency: `handle` durably starts a check (CheckStarted in the firm's store, plus an
-in-flight row in the engine's memory) before returning, so a consumer position or Kafka offset
-only moves past a check once it is started; the evaluation and the LLM call then run on a
-thread pool. A check started but not concluded when the process died is resumed by
+Concurrency: with `workers` > 0, `handle` durably starts a check (CheckStarted in the firm's
+store, plus an in-flight row in the engine's memory) before returning, so a consumer position or
+Kafka offset only moves past a check once it is started; the evaluation and the LLM call then
+run on a thread pool. With `workers` = 0 a check is evaluated inline, before `handle` returns. A check started but not concluded when the process died is resumed by
 `resume_in_flight()`. The firm store's version check lets exactly one conclusion be recorded,
 and a concluded check is never evaluated (nor sent to the LLM) again.
 """
@@ -19,7 +19,11 @@ from uuid import UUID
 
 from command_service.adapters.event_store import FirmStores
 from command_service.domain.errors import CheckAlreadyConcludedError, DomainError
-from eligibility_engine.adapters.engine_memory import FirmEngineMemory, checks_in_flight
+from eligibility_engine.adapters.engine_memory import (
+    FirmEngineMemory,
+    ForgetfulMemory,
+    checks_in_flight,
+)
 from eligibility_engine.domain.catalogue import catalogue_fingerprint, load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
 from eligibility_engine.domain.llm_analysis import PROMPT_VERSION
@@ -39,16 +43,17 @@ class CheckHandler:
 
     name = "engine"
 
-    def __init__(self, stores: FirmStores, memory_db: Database,
-                 positions: PositionTable | None = None, llm: LLMStep | None = None,
-                 concurrency: int = 32, deadline_seconds: float = 8.0):
+    def __init__(self, stores: FirmStores, positions: PositionTable | None = None,
+                 memory_db: Database | None = None, llm: LLMStep | None = None,
+                 workers: int = 0, deadline_seconds: float = 8.0):
         self._stores = stores
         self._memory_db = memory_db
         self._positions = positions
         self._llm = llm or LLMStep(None)
         self._deadline_seconds = deadline_seconds
-        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="check")
-        self._slots = threading.BoundedSemaphore(concurrency * 2)
+        self._pool = (ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check")
+                      if workers else None)
+        self._slots = threading.BoundedSemaphore(max(workers, 1) * 2)
         self._running: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
@@ -64,7 +69,9 @@ class CheckHandler:
         if self._positions is not None:
             self._positions.advance(envelope.firm_id, envelope.position)
 
-    def memory(self, firm_id: str) -> FirmEngineMemory:
+    def memory(self, firm_id: str) -> FirmEngineMemory | ForgetfulMemory:
+        if self._memory_db is None:
+            return ForgetfulMemory()
         return FirmEngineMemory(self._memory_db, firm_id)
 
     def accept_check(self, firm_id: str, check_id: UUID, request_meta: dict) -> None:
@@ -82,7 +89,7 @@ class CheckHandler:
 
     def resume_in_flight(self) -> int:
         """Resubmit every check started but not concluded (after a crash or restart)."""
-        pending = checks_in_flight(self._memory_db)
+        pending = checks_in_flight(self._memory_db) if self._memory_db is not None else []
         for firm_id, check_id, request_meta in pending:
             self._submit(firm_id, check_id, request_meta)
         return len(pending)
@@ -97,7 +104,8 @@ class CheckHandler:
         return False
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=False)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=False)
 
     def _submit(self, firm_id: str, check_id: str, request_meta: dict) -> None:
         with self._lock:
@@ -105,6 +113,8 @@ class CheckHandler:
                 return
             self._running.add((firm_id, check_id))
         self._slots.acquire()
+        if self._pool is None:
+            return self._complete(firm_id, check_id, request_meta)
         self._pool.submit(self._complete, firm_id, check_id, request_meta)
 
     def _complete(self, firm_id: str, check_id: str, request_meta: dict) -> None:
@@ -141,7 +151,11 @@ class CheckHandler:
         cases.start_check(check_id, _engine_meta(request_meta))
         profile = cases.client_profile(check.client_id, version=check.profile_version).fields
         memory = self.memory(firm_id)
-        result = evaluate_profile(profile, load_catalogue(), firm_outcomes=memory.outcome_counts())
+        result = self._evaluate(profile, memory)
+        if result is None:
+            return self._fail(firm_id, check_id, "The rules engine could not evaluate this "
+                              "profile; the error is logged for the engineering team.",
+                              request_meta)
         key = self._llm.analysis_key(check.client_id, check.profile_version, result)
         result = self._llm.add_analysis(result, profile, key, memory, check.force_refresh,
                                         deadline)
@@ -155,6 +169,16 @@ class CheckHandler:
             log.info("check %s was concluded by another worker", check_id)
             return
         memory.remember_check(str(check_id), str(check.client_id), check.profile_version, snapshot)
+
+    def _evaluate(self, profile: dict, memory) -> dict | None:
+        # Evaluation is a pure function of the profile: if it raises, retrying the
+        # same event would fail forever, so the check fails with a clear state instead.
+        try:
+            return evaluate_profile(profile, load_catalogue(),
+                                    firm_outcomes=memory.outcome_counts())
+        except Exception:
+            log.exception("rules evaluation failed")
+            return None
 
     def _provenance(self, result: dict, check) -> dict:
         return {"catalogue_version": result["catalogue_version"],

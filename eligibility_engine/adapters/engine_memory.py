@@ -136,3 +136,32 @@ class FirmEngineMemory:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat()
+
+
+class ForgetfulMemory:
+    """No memory: no firm history, stored analyses, previous checks or in-flight records."""
+
+    def record_outcome(self, client_id: str, client_version: int, outcome: dict) -> None:
+        return None
+
+    def outcome_counts(self) -> dict:
+        return {}
+
+    def stored_analysis(self, key: str) -> None:
+        return None
+
+    def store_analysis(self, key: str, analysis: dict) -> None:
+        return None
+
+    def previous_check(self, client_id: str, check_id: str) -> None:
+        return None
+
+    def remember_check(self, check_id: str, client_id: str, profile_version: int,
+                       snapshot: dict) -> None:
+        return None
+
+    def mark_in_flight(self, check_id: str, request_meta: dict) -> None:
+        return None
+
+    def clear_in_flight(self, check_id: str) -> None:
+        return None

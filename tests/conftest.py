@@ -1,0 +1,135 @@
+"""Fixtures shared by the whole suite: PostgreSQL databases, the broker, the running product."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.support.api import Api
+from tests.support.processes import (
+    VISA,
+    Process,
+    free_port,
+    kafka_broker,
+    run_visa,
+    visa_env,
+    wait_for_http,
+)
+
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    name = f"visa_test_{secrets.token_hex(6)}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def broker(tmp_path_factory):
+    with kafka_broker(tmp_path_factory.mktemp("broker")) as bootstrap:
+        yield bootstrap
+
+
+@dataclass
+class Firm:
+    id: str
+    admin_email: str
+    attorney_email: str
+    viewer_email: str
+    password: str
+
+
+def create_firm(env: dict, name: str) -> Firm:
+    """Create a firm with one attorney of each role through the CLI."""
+    created = run_visa(env, "firm", "create", name)
+    assert created.returncode == 0, created.stderr
+    firm_id = json.loads(created.stdout)["id"]
+    tag = uuid.uuid4().hex[:8]
+    firm = Firm(firm_id, f"admin-{tag}@firm.test", f"attorney-{tag}@firm.test",
+                f"viewer-{tag}@firm.test", "correct-horse-42")
+    for email, role in ((firm.admin_email, "admin"), (firm.attorney_email, "attorney"),
+                        (firm.viewer_email, "viewer")):
+        result = run_visa(env, "attorney", "create", "--firm", firm_id, "--email", email,
+                          "--password", firm.password, "--role", role)
+        assert result.returncode == 0, result.stderr
+    return firm
+
+
+@dataclass
+class RunningProduct:
+    env: dict
+    api: Api
+    firm_a: Firm
+    firm_b: Firm
+    processes: dict
+
+    def as_attorney(self, firm: Firm, role: str = "attorney") -> Api:
+        email = {"admin": firm.admin_email, "attorney": firm.attorney_email,
+                 "viewer": firm.viewer_email}[role]
+        return self.api.login(email, firm.password)
+
+
+@pytest.fixture(scope="session")
+def embedded(tmp_path_factory):
+    """The embedded default, started as a user would: `visa serve`."""
+    data_dir = tmp_path_factory.mktemp("embedded-data")
+    env = visa_env(VISA_DATA_DIR=data_dir)
+    firm_a, firm_b = create_firm(env, "Firm A Immigration"), create_firm(env, "Firm B Law")
+    port = free_port()
+    server = Process("embedded", [*VISA, "serve", "--port", str(port)], env, data_dir)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz")
+        yield RunningProduct(env, Api(f"http://127.0.0.1:{port}"), firm_a, firm_b,
+                             {"serve": server})
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def distributed(tmp_path_factory, pg_url, broker):
+    """The distributed deployment: every service a separate process on PostgreSQL and Kafka."""
+    log_dir = tmp_path_factory.mktemp("distributed-logs")
+    env = visa_env(VISA_DATABASE_URL=pg_url, VISA_KAFKA_BOOTSTRAP_SERVERS=broker,
+                   VISA_KAFKA_TOPIC=f"visa.events.{uuid.uuid4().hex[:8]}",
+                   VISA_KAFKA_MAX_POLL_INTERVAL_MS=5000,
+                   VISA_JWT_SECRET=secrets.token_urlsafe(32), VISA_DATA_DIR=log_dir)
+    assert run_visa(env, "migrate").returncode == 0
+    firm_a, firm_b = create_firm(env, "Firm A Immigration"), create_firm(env, "Firm B Law")
+    command_port, query_port = free_port(), free_port()
+    processes = {
+        "command": Process("command-service", [*VISA, "command-service", "--port",
+                                               str(command_port), "--workers", "1"], env, log_dir),
+        "query": Process("query-service", [*VISA, "query-service", "--port", str(query_port),
+                                           "--workers", "1"], env, log_dir),
+        "relay": Process("relay", [*VISA, "relay"], env, log_dir),
+        "engine": Process("engine", [*VISA, "engine"], env, log_dir),
+        "projector": Process("projector", [*VISA, "projector"], env, log_dir),
+    }
+    try:
+        wait_for_http(f"http://127.0.0.1:{command_port}/healthz")
+        wait_for_http(f"http://127.0.0.1:{query_port}/healthz")
+        yield RunningProduct(env, Api(f"http://127.0.0.1:{command_port}",
+                                      f"http://127.0.0.1:{query_port}"),
+                             firm_a, firm_b, processes)
+    finally:
+        for process in processes.values():
+            process.stop()

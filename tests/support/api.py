@@ -1,0 +1,54 @@
+"""A small HTTP client for the product's API, as a firm's tools would use it."""
+
+from __future__ import annotations
+
+import requests
+
+from tests.support.processes import wait_until
+
+
+class Api:
+    def __init__(self, command_url: str, query_url: str | None = None, token: str | None = None):
+        self.command_url = command_url.rstrip("/")
+        self.query_url = (query_url or command_url).rstrip("/")
+        self.token = token
+
+    def login(self, email: str, password: str) -> "Api":
+        response = requests.post(f"{self.command_url}/v1/auth/login",
+                                 json={"email": email, "password": password}, timeout=10)
+        assert response.status_code == 200, response.text
+        return Api(self.command_url, self.query_url, response.json()["access_token"])
+
+    @property
+    def headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def post(self, path: str, json=None, **kwargs):
+        return requests.post(self.command_url + path, json=json, headers=self.headers,
+                             timeout=10, **kwargs)
+
+    def patch(self, path: str, json=None):
+        return requests.patch(self.command_url + path, json=json, headers=self.headers, timeout=10)
+
+    def delete(self, path: str):
+        return requests.delete(self.command_url + path, headers=self.headers, timeout=10)
+
+    def get(self, path: str, **params):
+        return requests.get(self.query_url + path, params=params, headers=self.headers, timeout=10)
+
+    def wait_for_check(self, status_url: str, timeout: float = 20) -> dict:
+        """Poll a check until it completes or fails; return its final body."""
+        def concluded():
+            response = self.get(status_url)
+            if response.status_code == 200 and response.json()["status"] in ("completed", "failed"):
+                return response.json()
+            return None
+        return wait_until(concluded, timeout, interval=0.05, what=f"check {status_url}")
+
+    def wait_for_client(self, client_id: str, version: int = 1, timeout: float = 20) -> dict:
+        def projected():
+            response = self.get(f"/v1/clients/{client_id}")
+            if response.status_code == 200 and response.json()["version"] >= version:
+                return response.json()
+            return None
+        return wait_until(projected, timeout, what=f"client {client_id} v{version}")

