@@ -9,6 +9,7 @@ Scoring method (documented in the README):
   meeting the threshold; all-prongs types score 30 per prong met and 10 per unknown prong;
   gate-only types score 85 when every gate is met, plus up to 15 from supporting criteria;
 - each unknown gate multiplies the score by 0.7 (the case cannot be filed as is);
+- types are ranked by verdict, then success probability, then score;
 - verdict: strong ≥ 80, viable ≥ 60 (both with every gate met), else weak; a `caution`
   disqualifier (e.g. immigrant intent for TN or E) caps the verdict at weak.
 """
@@ -45,8 +46,7 @@ def evaluate_profile(profile: dict, catalogue: Catalogue, today: date | None = N
     outcomes = firm_outcomes or {}
     recommendations = [evaluate_type(t, profile, catalogue, today, outcomes.get(t["code"]))
                        for t in catalogue.types]
-    recommendations.sort(key=lambda r: (VERDICT_ORDER[r["verdict"]], -r["eligibility_score"],
-                                        r["visa_type"]))
+    rank(recommendations)
     return {
         "recommendations": recommendations,
         "missing_information": missing_information(recommendations),
@@ -57,6 +57,22 @@ def evaluate_profile(profile: dict, catalogue: Catalogue, today: date | None = N
         "rules_version": RULES_VERSION,
         "evaluated_on": today.isoformat(),
     }
+
+
+def rank(recommendations: list[dict]) -> None:
+    """Order best first: by verdict, then chance of success, then score."""
+    recommendations.sort(key=lambda r: (VERDICT_ORDER[r["verdict"]], -r["success_probability"],
+                                        -r["eligibility_score"], r["visa_type"]))
+
+
+def verdict_for(score: int, blocking: list, unknown_gates: list) -> str:
+    if blocking:
+        return "not_eligible"
+    if score >= 80 and not unknown_gates:
+        return "strong"
+    if score >= 60 and not unknown_gates:
+        return "viable"
+    return "weak"
 
 
 def evaluate_type(visa_type: dict, profile: dict, catalogue: Catalogue, today: date,
@@ -70,7 +86,7 @@ def evaluate_type(visa_type: dict, profile: dict, catalogue: Catalogue, today: d
     bars = [f for f in flags if f["severity"] == "bar"]
     unknown_gates = [g for g in visa_type["gates"] if gates[g["id"]].met is None]
     score = _score(spec, criteria, unknown_gates, one_time)
-    verdict = _verdict(score, failed or bars, unknown_gates)
+    verdict = verdict_for(score, failed or bars, unknown_gates)
     if verdict in ("strong", "viable") and any(f["severity"] == "caution" for f in flags):
         verdict = "weak"
     if verdict == "not_eligible":
@@ -106,16 +122,6 @@ def evaluate_type(visa_type: dict, profile: dict, catalogue: Catalogue, today: d
 def _one_time(spec: dict, profile: dict, catalogue: Catalogue) -> Finding | None:
     achievement = spec.get("one_time_achievement")
     return RULES[achievement["id"]](profile, catalogue) if achievement else None
-
-
-def _verdict(score: int, blocking: list, unknown_gates: list) -> str:
-    if blocking:
-        return "not_eligible"
-    if score >= 80 and not unknown_gates:
-        return "strong"
-    if score >= 60 and not unknown_gates:
-        return "viable"
-    return "weak"
 
 
 def _score(spec: dict, criteria: dict[str, Finding], unknown_gates: list,

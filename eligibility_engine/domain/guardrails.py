@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eligibility_engine.domain.evaluation import VERDICT_ORDER
+from eligibility_engine.domain.evaluation import rank, verdict_for
 from eligibility_engine.domain.llm_analysis import MAX_SCORE_MOVE
 
 
@@ -16,8 +16,7 @@ def apply_analysis(result: dict, analysis: dict) -> dict:
             notes.append(f"ignored an analysis of {item['visa_type']!r}: not a catalogue type")
             continue
         notes.extend(_merge(rec, item))
-    result["recommendations"].sort(key=lambda r: (VERDICT_ORDER[r["verdict"]],
-                                                  -r["eligibility_score"], r["visa_type"]))
+    rank(result["recommendations"])
     result["guardrail_notes"] = notes
     return result
 
@@ -46,9 +45,8 @@ def _merge(rec: dict, item: dict) -> list[str]:
 def _verdict_after_move(rec: dict) -> str:
     if rec["verdict"] == "not_eligible":
         return "not_eligible"
-    unknown_gate = any(g["met"] is None for g in rec["gates"])
-    if rec["eligibility_score"] >= 80 and not unknown_gate:
-        return "strong"
-    if rec["eligibility_score"] >= 60 and not unknown_gate:
-        return "viable"
-    return "weak"
+    verdict = verdict_for(rec["eligibility_score"], [],
+                          [g for g in rec["gates"] if g["met"] is None])
+    if verdict != "weak" and any(f["severity"] == "caution" for f in rec["flags"]):
+        return "weak"
+    return verdict
