@@ -72,13 +72,13 @@ def outbox_relay(settings: Settings, publisher) -> OutboxRelay:
 
 def check_handler(settings: Settings, stores: FirmStores | None = None,
                   track_positions: bool = False, llm_env: dict | None = None) -> CheckHandler:
-    engine_db = database_for(settings, "engine")
+    llm = llm_settings(llm_env)
+    engine_db = database_for(settings, "engine", pool_size=min(16, llm.concurrency))
     migrate_engine_memory(engine_db)
     positions = None
     if track_positions:
         positions = PositionTable(engine_db, "engine")
         positions.migrate()
-    llm = llm_settings(llm_env)
     analyst = AnthropicAnalyst(llm) if llm.enabled else None
     return CheckHandler(stores or FirmStores(settings), positions, engine_db, LLMStep(analyst),
                         workers=llm.concurrency, deadline_seconds=llm.deadline_seconds)

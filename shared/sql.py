@@ -49,6 +49,8 @@ class Database:
             raise ValueError("give exactly one of sqlite_path or postgres_url")
         self._sqlite_path = sqlite_path
         self._pool: ConnectionPool | None = None
+        self._pool_opened = False
+        self._open_lock = threading.Lock()
         self._local = threading.local()
         if postgres_url is not None:
             self.dialect = "postgresql"
@@ -64,7 +66,7 @@ class Database:
     def transaction(self) -> Iterator[Transaction]:
         """Run a block in one transaction: commit on success, roll back on error."""
         if self._pool is not None:
-            self._pool.open(wait=True, timeout=30)
+            self._open_pool()
             with self._pool.connection() as conn:
                 with conn.transaction():
                     yield Transaction(conn, self.dialect)
@@ -77,6 +79,16 @@ class Database:
             conn.rollback()
             raise
         conn.commit()
+
+    def _open_pool(self) -> None:
+        # psycopg_pool's open(wait=True) is not safe to call from several threads at
+        # once (the engine runs checks on a thread pool), so the pool is opened once.
+        if self._pool_opened:
+            return
+        with self._open_lock:
+            if not self._pool_opened:
+                self._pool.open(wait=True, timeout=30)
+                self._pool_opened = True
 
     def _sqlite_connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)

@@ -1,0 +1,91 @@
+"""The engine process on PostgreSQL and Kafka with the LLM at the fake Messages API."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+import pytest
+
+from tests.conftest import RunningProduct, create_firm
+from tests.fakes.fake_messages_api import FakeMessagesAPI
+from tests.support.api import Api
+from tests.support.processes import (
+    VISA,
+    Process,
+    free_port,
+    run_visa,
+    visa_env,
+    wait_for_http,
+    wait_until,
+)
+from tests.support.profiles import researcher_profile
+
+
+@pytest.fixture(scope="module")
+def fake_llm():
+    api = FakeMessagesAPI(default="slow", slow_seconds=1.5).start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="module")
+def with_llm(tmp_path_factory, pg_url, broker, fake_llm):
+    log_dir = tmp_path_factory.mktemp("llm-distributed-logs")
+    env = visa_env(VISA_DATABASE_URL=pg_url, VISA_KAFKA_BOOTSTRAP_SERVERS=broker,
+                   VISA_KAFKA_TOPIC=f"visa.events.{uuid.uuid4().hex[:8]}",
+                   VISA_KAFKA_MAX_POLL_INTERVAL_MS=5000,
+                   VISA_JWT_SECRET=secrets.token_urlsafe(32), VISA_DATA_DIR=log_dir,
+                   ANTHROPIC_API_KEY="test-key", ANTHROPIC_BASE_URL=fake_llm.base_url)
+    assert run_visa(env, "migrate").returncode == 0
+    firm = create_firm(env, "LLM Firm")
+    command_port, query_port = free_port(), free_port()
+    processes = {
+        "command": Process("command-service", [*VISA, "command-service", "--port",
+                                               str(command_port), "--workers", "2"], env, log_dir),
+        "query": Process("query-service", [*VISA, "query-service", "--port", str(query_port),
+                                           "--workers", "2"], env, log_dir),
+        "relay": Process("relay", [*VISA, "relay"], env, log_dir),
+        "engine": Process("engine", [*VISA, "engine"], env, log_dir),
+        "projector": Process("projector", [*VISA, "projector"], env, log_dir),
+    }
+    try:
+        wait_for_http(f"http://127.0.0.1:{command_port}/healthz")
+        wait_for_http(f"http://127.0.0.1:{query_port}/healthz")
+        yield RunningProduct(env, Api(f"http://127.0.0.1:{command_port}",
+                                      f"http://127.0.0.1:{query_port}"), firm, firm, processes)
+    finally:
+        for process in processes.values():
+            process.stop()
+
+
+def test_one_engine_process_keeps_32_llm_calls_in_flight_and_concludes_each_check(with_llm,
+                                                                                   fake_llm):
+    api = with_llm.as_attorney(with_llm.firm_a)
+    clients = [api.post("/v1/clients", json=researcher_profile(judging_count=n)).json()["id"]
+               for n in range(40)]
+
+    checks = [api.post(f"/v1/clients/{c}/eligibility-checks").json() for c in clients]
+    results = [api.wait_for_check(c["status_url"], timeout=90) for c in checks]
+
+    assert {r["analysis_mode"] for r in results} == {"llm_and_rules"}
+    assert fake_llm.max_in_flight >= 32
+    assert len({r["check_id"] for r in results}) == 40
+
+
+def test_a_check_started_by_an_engine_that_died_is_concluded_after_restart(with_llm, fake_llm):
+    api = with_llm.as_attorney(with_llm.firm_a)
+    fake_llm.slow_seconds = 30
+    client = api.post("/v1/clients", json=researcher_profile()).json()
+    calls = fake_llm.request_count()
+    check = api.post(f"/v1/clients/{client['id']}/eligibility-checks").json()
+    wait_until(lambda: fake_llm.request_count() > calls, 30, what="the LLM call")
+
+    with_llm.processes["engine"].kill()
+    fake_llm.slow_seconds = 0.1
+    with_llm.processes["engine"] = Process("engine", [*VISA, "engine"], with_llm.env,
+                                           with_llm.processes["engine"].log_path.parent)
+    result = api.wait_for_check(check["status_url"], timeout=90)
+
+    assert result["status"] == "completed"
+    assert result["analysis_mode"] == "llm_and_rules"
