@@ -71,10 +71,11 @@ def _recheck(args) -> int:
         if n:
             # Paced so a re-check of a whole firm stays within the engine's and LLM's limits.
             pause.wait(60 / args.per_minute)
-        check = cases.request_check(UUID(client["id"]), {**RECHECK_ACTOR,
-                                                         "correlation_id": f"recheck-{time.time_ns()}"})
+        meta = {**RECHECK_ACTOR, "correlation_id": f"recheck-{time.time_ns()}"}
+        check = cases.request_check(UUID(client["id"]), meta)
+        previous = client["latest_check"]["catalogue_version"]
         requested.append({"client_id": client["id"], "check_id": str(check.id),
-                          "previous_catalogue_version": client["latest_check"]["catalogue_version"]})
+                          "previous_catalogue_version": previous})
     print(json.dumps({"firm_id": firm["id"], "catalogue_version": version,
                       "requested": len(requested), "checks": requested}))
     return 0

@@ -3,9 +3,10 @@
 Concurrency: with `workers` > 0, `handle` durably starts a check (CheckStarted in the firm's
 store, plus an in-flight row in the engine's memory) before returning, so a consumer position or
 Kafka offset only moves past a check once it is started; the evaluation and the LLM call then
-run on a thread pool. With `workers` = 0 a check is evaluated inline, before `handle` returns. A check started but not concluded when the process died is resumed by
-`resume_in_flight()`. The firm store's version check lets exactly one conclusion be recorded,
-and a concluded check is never evaluated (nor sent to the LLM) again.
+run on a thread pool. With `workers` = 0 a check is evaluated inline, before `handle` returns.
+A check started but not concluded when the process died is resumed by `resume_in_flight()`.
+The firm store's version check lets exactly one conclusion be recorded, and a concluded check
+is never evaluated (nor sent to the LLM) again.
 """
 
 from __future__ import annotations

@@ -69,7 +69,8 @@ class FirmEngineMemory:
             if self._has_outcome(tx, client_id, client_version):
                 return
             tx.execute("INSERT INTO engine_case_outcomes (firm_id, client_id, client_version,"
-                       " visa_type, outcome, filed_date, decision_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       " visa_type, outcome, filed_date, decision_date)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (self.firm_id, client_id, client_version, outcome["visa_type"],
                         outcome["outcome"], outcome["filed_date"], outcome["decision_date"]))
 

@@ -9,8 +9,8 @@ from eligibility_engine.domain.catalogue import Catalogue
 from eligibility_engine.domain.gates import citizenships
 
 
-
-def applicable_flags(visa_code: str, profile: dict, catalogue: Catalogue, today: date) -> list[dict]:
+def applicable_flags(visa_code: str, profile: dict, catalogue: Catalogue,
+                     today: date) -> list[dict]:
     """Return the disqualifier flags that apply to this profile for one visa type."""
     flags = []
     for rule in catalogue.disqualifiers:

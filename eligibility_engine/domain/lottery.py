@@ -8,7 +8,8 @@ from eligibility_engine.domain.findings import Finding
 LEVEL_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
-def lottery_odds(visa_type: dict, criteria: dict[str, Finding], catalogue: Catalogue) -> dict | None:
+def lottery_odds(visa_type: dict, criteria: dict[str, Finding],
+                 catalogue: Catalogue) -> dict | None:
     """The chance of selection for a cap-subject petition, with its source; None if no lottery."""
     selection = visa_type.get("cap_selection")
     if not selection:

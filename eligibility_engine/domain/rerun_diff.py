@@ -1,4 +1,4 @@
-"""What changed since the client's previous check: profile fields, scores, probabilities, criteria."""
+"""What changed since a client's previous check: profile fields, scores, probabilities, criteria."""
 
 from __future__ import annotations
 

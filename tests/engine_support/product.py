@@ -67,6 +67,7 @@ def sign_in(product: EmbeddedProduct, firm_name: str | None = None) -> SignedIn:
     email = f"{uuid.uuid4().hex[:8]}@example.test"
     product.directory.create_attorney(firm["id"], email, "correct horse battery", "attorney")
     client = Client(product.wsgi)
-    login = client.post("/v1/auth/login", json={"email": email, "password": "correct horse battery"})
+    login = client.post("/v1/auth/login",
+                        json={"email": email, "password": "correct horse battery"})
     assert login.status_code == 200, login.json
     return SignedIn(product, client, firm["id"], login.json["access_token"])
