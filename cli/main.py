@@ -183,8 +183,12 @@ def _consume(build) -> int:
 
     settings = _distributed_settings()
     ensure_topic(settings.kafka_bootstrap_servers, settings.kafka_topic)
-    loop = KafkaConsumerLoop(settings.kafka_bootstrap_servers, settings.kafka_topic,
-                             build(settings), max_poll_interval_ms=settings.kafka_max_poll_interval_ms)
+    consumer = build(settings)
+    # One consumer group per topic, so deployments sharing a broker (or test runs on one
+    # broker) never take each other's partitions in a shared group.
+    loop = KafkaConsumerLoop(settings.kafka_bootstrap_servers, settings.kafka_topic, consumer,
+                             group_id=f"visa-{consumer.name}.{settings.kafka_topic}",
+                             max_poll_interval_ms=settings.kafka_max_poll_interval_ms)
     loop.run(_stop_on_signal())
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -24,7 +25,7 @@ from tests.support.profiles import researcher_profile
 
 @pytest.fixture(scope="module")
 def fake_llm():
-    api = FakeMessagesAPI(default="slow", slow_seconds=1.5).start()
+    api = FakeMessagesAPI(default="slow", slow_seconds=5).start()
     yield api
     api.stop()
 
@@ -36,7 +37,10 @@ def with_llm(tmp_path_factory, pg_url, broker, fake_llm):
                    VISA_KAFKA_TOPIC=f"visa.events.{uuid.uuid4().hex[:8]}",
                    VISA_KAFKA_MAX_POLL_INTERVAL_MS=5000,
                    VISA_JWT_SECRET=secrets.token_urlsafe(32), VISA_DATA_DIR=log_dir,
-                   ANTHROPIC_API_KEY="test-key", ANTHROPIC_BASE_URL=fake_llm.base_url)
+                   ANTHROPIC_API_KEY="test-key", ANTHROPIC_BASE_URL=fake_llm.base_url,
+                   # Generous deadlines: the machine runs other suites in parallel, and
+                   # this test is about concurrency and recovery, not about the deadline.
+                   VISA_LLM_CALL_TIMEOUT_SECONDS=15, VISA_LLM_DEADLINE_SECONDS=20)
     assert run_visa(env, "migrate").returncode == 0
     firm = create_firm(env, "LLM Firm")
     command_port, query_port = free_port(), free_port()
@@ -65,7 +69,9 @@ def test_one_engine_process_keeps_32_llm_calls_in_flight_and_concludes_each_chec
     clients = [api.post("/v1/clients", json=researcher_profile(judging_count=n)).json()["id"]
                for n in range(40)]
 
-    checks = [api.post(f"/v1/clients/{c}/eligibility-checks").json() for c in clients]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        checks = list(pool.map(
+            lambda c: api.post(f"/v1/clients/{c}/eligibility-checks").json(), clients))
     results = [api.wait_for_check(c["status_url"], timeout=90) for c in checks]
 
     assert {r["analysis_mode"] for r in results} == {"llm_and_rules"}
