@@ -6,9 +6,10 @@ import secrets
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import psycopg
 import pytest
 
-from tests.conftest import RunningProduct, create_firm
+from tests.conftest import POSTGRES_ADMIN_URL, RunningProduct, create_firm
 from tests.fakes.fake_messages_api import FakeMessagesAPI
 from tests.support.api import Api
 from tests.support.processes import (
@@ -31,9 +32,21 @@ def fake_llm():
 
 
 @pytest.fixture(scope="module")
-def with_llm(tmp_path_factory, pg_url, broker, fake_llm):
+def own_database():
+    """A database of its own: a relay sharing the session's database would publish these
+    firms' events to the other deployment's topic, whose engine would answer them first."""
+    name = f"visa_test_llm_{secrets.token_hex(6)}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def with_llm(tmp_path_factory, own_database, broker, fake_llm):
     log_dir = tmp_path_factory.mktemp("llm-distributed-logs")
-    env = visa_env(VISA_DATABASE_URL=pg_url, VISA_KAFKA_BOOTSTRAP_SERVERS=broker,
+    env = visa_env(VISA_DATABASE_URL=own_database, VISA_KAFKA_BOOTSTRAP_SERVERS=broker,
                    VISA_KAFKA_TOPIC=f"visa.events.{uuid.uuid4().hex[:8]}",
                    VISA_KAFKA_MAX_POLL_INTERVAL_MS=5000,
                    VISA_JWT_SECRET=secrets.token_urlsafe(32), VISA_DATA_DIR=log_dir,
