@@ -13,17 +13,22 @@ from command_service.adapters.outbox_relay import OutboxRelay
 from command_service.entrypoints.app import create_app as create_command_app
 from eligibility_engine.adapters.anthropic_analyst import AnthropicAnalyst
 from eligibility_engine.adapters.catalogue_publications import CataloguePublications
+from eligibility_engine.adapters.check_leases import CheckLeases
 from eligibility_engine.adapters.engine_memory import migrate_engine_memory
 from eligibility_engine.adapters.llm_settings import llm_settings
 from eligibility_engine.check_handler import CheckHandler
 from eligibility_engine.llm_step import LLMStep
+from eligibility_engine.stuck_checks import StuckCheckSweeper
 from query_service.adapters.read_tables import migrate_read_tables
 from query_service.entrypoints.app import create_app as create_query_app
 from query_service.projections import Projector
 from shared.auth import TokenIssuer
 from shared.config import Settings
+from shared.migrations import Migration
 from shared.positions import PositionTable
+from shared.readiness import BrokerProbe, Readiness, database_probe
 from shared.sql import Database, database_for
+from shared.web_ops import install_operations
 
 
 def token_issuer(settings: Settings) -> TokenIssuer:
@@ -45,18 +50,35 @@ def read_database(settings: Settings) -> Database:
 
 def command_app(settings: Settings, stores: FirmStores | None = None):
     stores = stores or FirmStores(settings)
-    return create_command_app(stores, directory(settings), token_issuer(settings))
+    app = create_command_app(stores, directory(settings), token_issuer(settings))
+    # The command side needs only its database: the outbox keeps accepting
+    # requests while Kafka is down, so the broker is not part of its readiness.
+    probe_db = database_for(settings, "directory", pool_size=1)
+    install_operations(app, "command-service", Readiness({"database": database_probe(probe_db)}))
+    return app
 
 
 def query_app(settings: Settings):
-    return create_query_app(read_database(settings), token_issuer(settings),
-                            catalogue_publications(settings))
+    db = read_database(settings)
+    app = create_query_app(db, token_issuer(settings), catalogue_publications(settings))
+    install_operations(app, "query-service", Readiness({"database": database_probe(db)}))
+    return app
 
 
 def catalogue_publications(settings: Settings) -> CataloguePublications:
     publications = CataloguePublications(database_for(settings, "directory"))
     publications.migrate()
     return publications
+
+
+def worker_readiness(settings: Settings, db: Database, group_id: str | None = None
+                     ) -> tuple[Readiness, BrokerProbe]:
+    """Probe a worker's database, the broker and, for consumers, their consumer group."""
+    broker = BrokerProbe(settings.kafka_bootstrap_servers, group_id)
+    probes = {"database": database_probe(db), "broker": broker.broker}
+    if group_id:
+        probes["consumer_group"] = broker.consumer_group
+    return Readiness(probes), broker
 
 
 def outbox_relay_positions(settings: Settings) -> PositionTable:
@@ -70,18 +92,74 @@ def outbox_relay(settings: Settings, publisher) -> OutboxRelay:
                        outbox_relay_positions(settings))
 
 
-def check_handler(settings: Settings, stores: FirmStores | None = None,
-                  track_positions: bool = False, llm_env: dict | None = None) -> CheckHandler:
+@dataclass
+class Engine:
+    """The eligibility engine's parts: the check handler and the stuck-check sweeper."""
+
+    handler: CheckHandler
+    sweeper: StuckCheckSweeper
+    leases: CheckLeases
+    db: Database
+
+
+def engine(settings: Settings, stores: FirmStores | None = None,
+           track_positions: bool = False, llm_env: dict | None = None) -> Engine:
+    stores = stores or FirmStores(settings)
     llm = llm_settings(llm_env)
-    engine_db = database_for(settings, "engine", pool_size=min(16, llm.concurrency))
-    migrate_engine_memory(engine_db)
+    db = database_for(settings, "engine", pool_size=min(16, llm.concurrency))
+    leases = CheckLeases(db)
+    leases.migrate()
+    migrate_engine_memory(db)
     positions = None
     if track_positions:
-        positions = PositionTable(engine_db, "engine")
+        positions = PositionTable(db, "engine")
         positions.migrate()
     analyst = AnthropicAnalyst(llm) if llm.enabled else None
-    return CheckHandler(stores or FirmStores(settings), positions, engine_db, LLMStep(analyst),
-                        workers=llm.concurrency, deadline_seconds=llm.deadline_seconds)
+    handler = CheckHandler(stores, positions, leases, memory_db=db, llm=LLMStep(analyst),
+                           workers=llm.concurrency, deadline_seconds=llm.deadline_seconds)
+    sweeper = StuckCheckSweeper(stores, leases, handler, settings.stuck_check_seconds)
+    return Engine(handler, sweeper, leases, db)
+
+
+def check_handler(settings: Settings, stores: FirmStores | None = None,
+                  track_positions: bool = False) -> CheckHandler:
+    return engine(settings, stores, track_positions).handler
+
+
+def prepare_event_stores(settings: Settings) -> int:
+    """Create every known firm's event store (schema and tables); return how many firms."""
+    stores = FirmStores(settings)
+    firm_ids = directory(settings).firm_ids()
+    for firm_id in firm_ids:
+        stores.for_firm(firm_id)
+    stores.close()
+    close_shared_pools()
+    return len(firm_ids)
+
+
+def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
+    """Every component's schema migrations, with the database each one changes."""
+    directory_db = database_for(settings, "directory")
+    read_db = database_for(settings, "read_model")
+    engine_db = database_for(settings, "engine")
+    return [
+        (directory_db, [
+            Migration("directory", 1, "firms and attorneys", lambda db: Directory(db).migrate()),
+            Migration("outbox", 1, "relay positions",
+                      lambda db: PositionTable(db, "relay").migrate()),
+            Migration("catalogue", 1, "catalogue publications",
+                      lambda db: CataloguePublications(db).migrate()),
+        ]),
+        (read_db, [Migration("read_model", 1, "clients, checks, recommendations, positions",
+                             migrate_read_tables)]),
+        (engine_db, [
+            Migration("engine", 1, "engine positions", lambda db: PositionTable(db, "engine").migrate()),
+            Migration("engine", 2, "check leases for stuck-check detection",
+                      lambda db: CheckLeases(db).migrate()),
+            Migration("engine", 3, "engine memory: case outcomes, stored analyses, checks",
+                      migrate_engine_memory),
+        ]),
+    ]
 
 
 def projector(settings: Settings) -> Projector:
@@ -100,12 +178,15 @@ class EmbeddedProduct:
         self.directory = directory(self.settings)
         read_db = read_database(self.settings)
         self.stores = FirmStores(self.settings, on_saved=self._stored)
-        self.engine = check_handler(self.settings, self.stores, True, self.llm_env)
-        consumers = [Projector(read_db), self.engine]
+        self.engine = engine(self.settings, self.stores, True, self.llm_env)
+        consumers = [Projector(read_db), self.engine.handler]
         self.delivery = LocalDelivery(self.stores, self.directory, consumers)
         tokens = token_issuer(self.settings)
         self.command_app = create_command_app(self.stores, self.directory, tokens)
         self.query_app = create_query_app(read_db, tokens, catalogue_publications(self.settings))
+        readiness = Readiness({"database": database_probe(read_db)})
+        install_operations(self.command_app, "embedded", readiness)
+        install_operations(self.query_app, "embedded", readiness)
 
     def welcome_first_run(self) -> str | None:
         """On an empty data directory, create a demo firm and admin; return how to sign in."""
@@ -130,12 +211,15 @@ class EmbeddedProduct:
         return app(environ, start_response)
 
     def start(self) -> None:
-        self.engine.resume_in_flight()
         self.delivery.start(self.stop)
+        self._sweeper = threading.Thread(target=self.engine.sweeper.run, args=(self.stop,),
+                                         name="stuck-checks", daemon=True)
+        self._sweeper.start()
 
     def close(self) -> None:
         self.stop.set()
         self.delivery.join()
-        self.engine.close()
+        self._sweeper.join(10)
+        self.engine.handler.close()
         self.stores.close()
         close_shared_pools()

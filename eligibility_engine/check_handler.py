@@ -1,12 +1,12 @@
 """The engine's workflow: a requested check is started, evaluated and concluded exactly once.
 
 Concurrency: with `workers` > 0, `handle` durably starts a check (CheckStarted in the firm's
-store, plus an in-flight row in the engine's memory) before returning, so a consumer position or
-Kafka offset only moves past a check once it is started; the evaluation and the LLM call then
-run on a thread pool. With `workers` = 0 a check is evaluated inline, before `handle` returns.
-A check started but not concluded when the process died is resumed by `resume_in_flight()`.
-The firm store's version check lets exactly one conclusion be recorded, and a concluded check
-is never evaluated (nor sent to the LLM) again.
+store and a lease in the engine's database) before returning, so a consumer position or Kafka
+offset only moves past a check once it is started; the evaluation and the LLM call then run on
+a thread pool. With `workers` = 0 a check is evaluated inline, before `handle` returns. A check
+whose worker died keeps its lease, and the stuck-check sweeper requeues it. The firm store's
+version check lets exactly one conclusion be recorded, and a concluded check is never
+evaluated (nor sent to the LLM) again.
 """
 
 from __future__ import annotations
@@ -20,17 +20,15 @@ from uuid import UUID
 
 from command_service.adapters.event_store import FirmStores
 from command_service.domain.errors import CheckAlreadyConcludedError, DomainError
-from eligibility_engine.adapters.engine_memory import (
-    FirmEngineMemory,
-    ForgetfulMemory,
-    checks_in_flight,
-)
+from eligibility_engine.adapters.check_leases import CheckLeases
+from eligibility_engine.adapters.engine_memory import FirmEngineMemory, ForgetfulMemory
 from eligibility_engine.domain.catalogue import catalogue_fingerprint, load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
 from eligibility_engine.domain.llm_analysis import PROMPT_VERSION
 from eligibility_engine.domain.rerun_diff import changes_since, check_snapshot
 from eligibility_engine.llm_step import LLMStep
 from shared.contracts import CASE_OUTCOME_RECORDED, CHECK_REQUESTED, EventEnvelope
+from shared.metrics import CHECK_SECONDS, CHECKS, CHECKS_IN_PROCESSING, seconds_since
 from shared.positions import PositionTable
 from shared.sql import Database
 
@@ -45,11 +43,12 @@ class CheckHandler:
     name = "engine"
 
     def __init__(self, stores: FirmStores, positions: PositionTable | None = None,
-                 memory_db: Database | None = None, llm: LLMStep | None = None,
-                 workers: int = 0, deadline_seconds: float = 8.0):
+                 leases: CheckLeases | None = None, memory_db: Database | None = None,
+                 llm: LLMStep | None = None, workers: int = 0, deadline_seconds: float = 8.0):
         self._stores = stores
-        self._memory_db = memory_db
         self._positions = positions
+        self._leases = leases
+        self._memory_db = memory_db
         self._llm = llm or LLMStep(None)
         self._deadline_seconds = deadline_seconds
         self._pool = (ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check")
@@ -80,20 +79,24 @@ class CheckHandler:
         cases = self._stores.for_firm(firm_id)
         if cases.eligibility_check(check_id).is_concluded:
             log.info("check %s already concluded; redelivery ignored", check_id)
-            return
+            return self._release(firm_id, check_id)
+        if self._pool is None:
+            return self.run_check(firm_id, check_id, request_meta)
         try:
             cases.start_check(check_id, _engine_meta(request_meta))
         except CheckAlreadyConcludedError:
-            return
-        self.memory(firm_id).mark_in_flight(str(check_id), request_meta)
+            return self._release(firm_id, check_id)
+        self._take(firm_id, check_id, request_meta)
         self._submit(firm_id, str(check_id), request_meta)
 
-    def resume_in_flight(self) -> int:
-        """Resubmit every check started but not concluded (after a crash or restart)."""
-        pending = checks_in_flight(self._memory_db) if self._memory_db is not None else []
-        for firm_id, check_id, request_meta in pending:
-            self._submit(firm_id, check_id, request_meta)
-        return len(pending)
+    def run_check(self, firm_id: str, check_id: UUID, request_meta: dict) -> None:
+        """Evaluate one check now (inline mode, or a requeue by the stuck-check sweeper)."""
+        if self._stores.for_firm(firm_id).eligibility_check(check_id).is_concluded:
+            return self._release(firm_id, check_id)
+        # The lease outlives a crash on purpose: the stuck-check sweeper finds it.
+        self._take(firm_id, check_id, request_meta)
+        self._conclude_with_retries(firm_id, check_id, request_meta)
+        self._release(firm_id, check_id)
 
     def wait_idle(self, timeout: float = 30) -> bool:
         deadline = time.monotonic() + timeout
@@ -108,55 +111,65 @@ class CheckHandler:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=False)
 
+    def fail(self, cases, check_id: UUID, message: str, meta: dict) -> None:
+        """Record a check as failed with a message the attorney can act on."""
+        try:
+            concluded = cases.record_check_failure(check_id, message, retry_allowed=True,
+                                                   meta=meta)
+        except CheckAlreadyConcludedError:
+            return
+        self._observe(concluded, "failed", 0)
+
     def _submit(self, firm_id: str, check_id: str, request_meta: dict) -> None:
         with self._lock:
             if (firm_id, check_id) in self._running:
                 return
             self._running.add((firm_id, check_id))
         self._slots.acquire()
-        if self._pool is None:
-            return self._complete(firm_id, check_id, request_meta)
         self._pool.submit(self._complete, firm_id, check_id, request_meta)
 
     def _complete(self, firm_id: str, check_id: str, request_meta: dict) -> None:
         try:
-            self._run_with_retries(firm_id, UUID(check_id), request_meta)
-            self.memory(firm_id).clear_in_flight(check_id)
+            self._conclude_with_retries(firm_id, UUID(check_id), request_meta)
+            self._release(firm_id, UUID(check_id))
         except Exception:
-            # Left in flight on purpose: the next resume_in_flight() tries it again.
-            log.exception("check %s could not be concluded; left in flight", check_id)
+            # The lease stays on purpose: the stuck-check sweeper retries the check.
+            log.exception("check %s could not be concluded; left to the sweeper", check_id)
         finally:
             with self._lock:
                 self._running.discard((firm_id, check_id))
             self._slots.release()
 
-    def _run_with_retries(self, firm_id: str, check_id: UUID, request_meta: dict) -> None:
+    def _conclude_with_retries(self, firm_id: str, check_id: UUID, request_meta: dict) -> None:
+        cases = self._stores.for_firm(firm_id)
+        meta = _engine_meta(request_meta)
         for attempt in range(1, UNEXPECTED_FAULT_ATTEMPTS + 1):
             try:
-                return self.run_check(firm_id, check_id, request_meta)
+                with CHECKS_IN_PROCESSING.track_inprogress():
+                    return self._conclude(cases, check_id, meta)
+            except CheckAlreadyConcludedError:
+                return log.info("check %s was concluded by another worker", check_id)
             except DomainError as exc:
-                return self._fail(firm_id, check_id, str(exc), request_meta)
+                return self.fail(cases, check_id, str(exc), meta)
             except Exception as exc:
                 log.warning("check %s attempt %s failed: %r", check_id, attempt, exc)
                 if attempt == UNEXPECTED_FAULT_ATTEMPTS:
-                    return self._fail(firm_id, check_id, f"engine fault: {exc!r}", request_meta)
+                    raise
                 time.sleep(0.5 * attempt)
 
-    def run_check(self, firm_id: str, check_id: UUID, request_meta: dict) -> None:
-        """Evaluate one check and record its result; nothing happens for a concluded check."""
+    def _conclude(self, cases, check_id: UUID, meta: dict) -> None:
         deadline = time.monotonic() + self._deadline_seconds
-        cases = self._stores.for_firm(firm_id)
         check = cases.eligibility_check(check_id)
         if check.is_concluded:
             return
-        cases.start_check(check_id, _engine_meta(request_meta))
+        cases.start_check(check_id, meta)
+        CHECKS.labels("started").inc()
         profile = cases.client_profile(check.client_id, version=check.profile_version).fields
-        memory = self.memory(firm_id)
-        result = self._evaluate(profile, memory)
+        memory = self.memory(cases.firm_id)
+        result = self._evaluate_rules(profile, memory)
         if result is None:
-            return self._fail(firm_id, check_id, "The rules engine could not evaluate this "
-                              "profile; the error is logged for the engineering team.",
-                              request_meta)
+            return self.fail(cases, check_id, "The rules engine could not evaluate this "
+                             "profile; the error is logged for the engineering team.", meta)
         key = self._llm.analysis_key(check.client_id, check.profile_version, result)
         result = self._llm.add_analysis(result, profile, key, memory, check.force_refresh,
                                         deadline)
@@ -164,14 +177,11 @@ class CheckHandler:
         result["changes_since_previous_check"] = changes_since(
             memory.previous_check(str(check.client_id), str(check_id)), snapshot)
         result["provenance"] = self._provenance(result, check)
-        try:
-            cases.record_recommendations(check_id, result, _engine_meta(request_meta))
-        except CheckAlreadyConcludedError:
-            log.info("check %s was concluded by another worker", check_id)
-            return
+        concluded = cases.record_recommendations(check_id, result, meta)
+        self._observe(concluded, "completed", len(result["recommendations"]))
         memory.remember_check(str(check_id), str(check.client_id), check.profile_version, snapshot)
 
-    def _evaluate(self, profile: dict, memory) -> dict | None:
+    def _evaluate_rules(self, profile: dict, memory) -> dict | None:
         # Evaluation is a pure function of the profile: if it raises, retrying the
         # same event would fail forever, so the check fails with a clear state instead.
         try:
@@ -190,12 +200,20 @@ class CheckHandler:
                 "evaluated_at": datetime.now(timezone.utc).isoformat(),
                 "evidence": "each gate and criterion lists the profile facts it used in `facts`"}
 
-    def _fail(self, firm_id: str, check_id: UUID, message: str, request_meta: dict) -> None:
-        try:
-            self._stores.for_firm(firm_id).record_check_failure(
-                check_id, message, retry_allowed=True, meta=_engine_meta(request_meta))
-        except CheckAlreadyConcludedError:
-            pass
+    def _take(self, firm_id: str, check_id: UUID, request_meta: dict) -> None:
+        if self._leases is not None:
+            self._leases.take(firm_id, str(check_id), request_meta.get("correlation_id"))
+
+    def _release(self, firm_id: str, check_id: UUID) -> None:
+        if self._leases is not None:
+            self._leases.release(firm_id, str(check_id))
+
+    def _observe(self, check, outcome: str, recommendations: int) -> None:
+        seconds = seconds_since(check.created_on)
+        CHECKS.labels(outcome).inc()
+        CHECK_SECONDS.labels(outcome).observe(seconds)
+        log.info("check %s %s in %.2f s", check.id, outcome, seconds,
+                 extra={"outcome": outcome, "recommendations": recommendations})
 
 
 def _engine_meta(request_meta: dict) -> dict:

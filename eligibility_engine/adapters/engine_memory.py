@@ -35,21 +35,7 @@ SCHEMA = [
         snapshot TEXT NOT NULL,
         concluded_at TEXT NOT NULL,
         PRIMARY KEY (firm_id, check_id))""",
-    """CREATE TABLE IF NOT EXISTS engine_checks_in_flight (
-        firm_id TEXT NOT NULL,
-        check_id TEXT NOT NULL,
-        request_meta TEXT NOT NULL,
-        started_at TEXT NOT NULL,
-        PRIMARY KEY (firm_id, check_id))""",
 ]
-
-
-def checks_in_flight(db: Database) -> list[tuple[str, str, dict]]:
-    """Checks started but not concluded, in every firm: resumed when an engine starts."""
-    with db.transaction() as tx:
-        rows = tx.fetch_all("SELECT firm_id, check_id, request_meta FROM engine_checks_in_flight"
-                            " ORDER BY started_at")
-    return [(r["firm_id"], r["check_id"], json.loads(r["request_meta"])) for r in rows]
 
 
 def migrate_engine_memory(db: Database) -> None:
@@ -116,19 +102,6 @@ class FirmEngineMemory:
                        (self.firm_id, check_id, client_id, profile_version, json.dumps(snapshot),
                         _now()))
 
-    def mark_in_flight(self, check_id: str, request_meta: dict) -> None:
-        with self._db.transaction() as tx:
-            tx.execute("DELETE FROM engine_checks_in_flight WHERE firm_id = ? AND check_id = ?",
-                       (self.firm_id, check_id))
-            tx.execute("INSERT INTO engine_checks_in_flight (firm_id, check_id, request_meta,"
-                       " started_at) VALUES (?, ?, ?, ?)",
-                       (self.firm_id, check_id, json.dumps(request_meta), _now()))
-
-    def clear_in_flight(self, check_id: str) -> None:
-        with self._db.transaction() as tx:
-            tx.execute("DELETE FROM engine_checks_in_flight WHERE firm_id = ? AND check_id = ?",
-                       (self.firm_id, check_id))
-
     def _has_outcome(self, tx: Transaction, client_id: str, client_version: int) -> bool:
         return tx.fetch_one("SELECT 1 AS x FROM engine_case_outcomes WHERE firm_id = ? AND"
                             " client_id = ? AND client_version = ?",
@@ -140,7 +113,7 @@ def _now() -> str:
 
 
 class ForgetfulMemory:
-    """No memory: no firm history, stored analyses, previous checks or in-flight records."""
+    """No memory: no firm history, stored analyses or previous checks."""
 
     def record_outcome(self, client_id: str, client_version: int, outcome: dict) -> None:
         return None
@@ -159,10 +132,4 @@ class ForgetfulMemory:
 
     def remember_check(self, check_id: str, client_id: str, profile_version: int,
                        snapshot: dict) -> None:
-        return None
-
-    def mark_in_flight(self, check_id: str, request_meta: dict) -> None:
-        return None
-
-    def clear_in_flight(self, check_id: str) -> None:
         return None

@@ -35,17 +35,21 @@ def llm_settings(environ: dict | None = None) -> LLMSettings:
         api_key=env.get("ANTHROPIC_API_KEY") or None,
         model=env.get("VISA_LLM_MODEL") or DEFAULT_MODEL,
         base_url=env.get("ANTHROPIC_BASE_URL") or None,
-        call_timeout_seconds=_number(env, "VISA_LLM_CALL_TIMEOUT_SECONDS", 4.0),
-        deadline_seconds=_number(env, "VISA_LLM_DEADLINE_SECONDS", 8.0),
-        max_attempts=int(_number(env, "VISA_LLM_MAX_ATTEMPTS", 4)),
-        breaker_fail_max=int(_number(env, "VISA_LLM_BREAKER_FAIL_MAX", 5)),
-        breaker_reset_seconds=_number(env, "VISA_LLM_BREAKER_RESET_SECONDS", 30.0),
-        concurrency=int(_number(env, "VISA_ENGINE_CONCURRENCY", 32)),
+        call_timeout_seconds=_number(env.get("VISA_LLM_CALL_TIMEOUT_SECONDS"),
+                                     "VISA_LLM_CALL_TIMEOUT_SECONDS", 4.0),
+        deadline_seconds=_number(env.get("VISA_LLM_DEADLINE_SECONDS"),
+                                 "VISA_LLM_DEADLINE_SECONDS", 8.0),
+        max_attempts=int(_number(env.get("VISA_LLM_MAX_ATTEMPTS"), "VISA_LLM_MAX_ATTEMPTS", 4)),
+        breaker_fail_max=int(_number(env.get("VISA_LLM_BREAKER_FAIL_MAX"),
+                                     "VISA_LLM_BREAKER_FAIL_MAX", 5)),
+        breaker_reset_seconds=_number(env.get("VISA_LLM_BREAKER_RESET_SECONDS"),
+                                      "VISA_LLM_BREAKER_RESET_SECONDS", 30.0),
+        concurrency=int(_number(env.get("VISA_ENGINE_CONCURRENCY"), "VISA_ENGINE_CONCURRENCY",
+                                32)),
     )
 
 
-def _number(env, name: str, default: float) -> float:
-    raw = env.get(name)
+def _number(raw: str | None, name: str, default: float) -> float:
     if not raw:
         return default
     try:

@@ -53,7 +53,9 @@ def with_llm(tmp_path_factory, own_database, broker, fake_llm):
                    ANTHROPIC_API_KEY="test-key", ANTHROPIC_BASE_URL=fake_llm.base_url,
                    # Generous deadlines: the machine runs other suites in parallel, and
                    # this test is about concurrency and recovery, not about the deadline.
-                   VISA_LLM_CALL_TIMEOUT_SECONDS=15, VISA_LLM_DEADLINE_SECONDS=20)
+                   VISA_LLM_CALL_TIMEOUT_SECONDS=15, VISA_LLM_DEADLINE_SECONDS=20,
+                   # Longer than any check here, so only a dead engine's check is swept.
+                   VISA_STUCK_CHECK_SECONDS=25)
     assert run_visa(env, "migrate").returncode == 0
     firm = create_firm(env, "LLM Firm")
     command_port, query_port = free_port(), free_port()
@@ -62,15 +64,16 @@ def with_llm(tmp_path_factory, own_database, broker, fake_llm):
                                                str(command_port), "--workers", "2"], env, log_dir),
         "query": Process("query-service", [*VISA, "query-service", "--port", str(query_port),
                                            "--workers", "2"], env, log_dir),
-        "relay": Process("relay", [*VISA, "relay"], env, log_dir),
-        "engine": Process("engine", [*VISA, "engine"], env, log_dir),
-        "projector": Process("projector", [*VISA, "projector"], env, log_dir),
     }
+    for worker in ("relay", "engine", "projector"):
+        processes[worker] = Process(worker, [*VISA, worker, "--health-port", str(free_port())],
+                                    env, log_dir)
     try:
         wait_for_http(f"http://127.0.0.1:{command_port}/healthz")
         wait_for_http(f"http://127.0.0.1:{query_port}/healthz")
         yield RunningProduct(env, Api(f"http://127.0.0.1:{command_port}",
-                                      f"http://127.0.0.1:{query_port}"), firm, firm, processes)
+                                      f"http://127.0.0.1:{query_port}"), firm, firm, processes,
+                             {})
     finally:
         for process in processes.values():
             process.stop()
@@ -92,7 +95,7 @@ def test_one_engine_process_keeps_32_llm_calls_in_flight_and_concludes_each_chec
     assert len({r["check_id"] for r in results}) == 40
 
 
-def test_a_check_started_by_an_engine_that_died_is_concluded_after_restart(with_llm, fake_llm):
+def test_a_check_started_by_an_engine_that_died_is_swept_and_concluded(with_llm, fake_llm):
     api = with_llm.as_attorney(with_llm.firm_a)
     fake_llm.slow_seconds = 30
     client = api.post("/v1/clients", json=researcher_profile()).json()
@@ -102,8 +105,9 @@ def test_a_check_started_by_an_engine_that_died_is_concluded_after_restart(with_
 
     with_llm.processes["engine"].kill()
     fake_llm.slow_seconds = 0.1
-    with_llm.processes["engine"] = Process("engine", [*VISA, "engine"], with_llm.env,
-                                           with_llm.processes["engine"].log_path.parent)
+    with_llm.processes["engine"] = Process(
+        "engine", [*VISA, "engine", "--health-port", str(free_port())], with_llm.env,
+        with_llm.processes["engine"].log_path.parent)
     result = api.wait_for_check(check["status_url"], timeout=90)
 
     assert result["status"] == "completed"
