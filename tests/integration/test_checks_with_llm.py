@@ -58,8 +58,8 @@ def test_a_redelivered_request_for_a_concluded_check_never_calls_the_llm_again(a
     request = next(e for e in events_of(attorney, CHECK_REQUESTED)
                    if e.aggregate_id == check["check_id"])
 
-    attorney.product.engine.handle(request)
-    attorney.product.engine.run_check(attorney.firm_id, UUID(check["check_id"]), request.meta)
+    attorney.product.engine.handler.handle(request)
+    attorney.product.engine.handler.run_check(attorney.firm_id, UUID(check["check_id"]), request.meta)
 
     assert api.request_count() == calls
     assert len([e for e in events_of(attorney, RECOMMENDATIONS_PRODUCED)
