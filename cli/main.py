@@ -203,7 +203,7 @@ def _engine(args) -> int:
     settings = _consumer_settings()
     engine = bootstrap.engine(settings)
     loop = KafkaConsumerLoop(settings.kafka_bootstrap_servers, settings.kafka_topic,
-                             engine.handler, group_id=_group_id("engine", settings),
+                             engine.handler,
                              max_poll_interval_ms=settings.kafka_max_poll_interval_ms)
     stop = _stop_on_signal()
     sweeper = threading.Thread(target=engine.sweeper.run, name="stuck-checks",
@@ -224,17 +224,10 @@ def _projector(args) -> int:
     settings = _consumer_settings()
     projector = bootstrap.projector(settings)
     loop = KafkaConsumerLoop(settings.kafka_bootstrap_servers, settings.kafka_topic, projector,
-                             group_id=_group_id("projector", settings),
                              max_poll_interval_ms=settings.kafka_max_poll_interval_ms)
     db = database_for(settings, "read_model", pool_size=1)
     _run_consumer(args, settings, loop, db, _stop_on_signal())
     return 0
-
-
-def _group_id(consumer: str, settings) -> str:
-    # One consumer group per topic, so deployments sharing a broker (or test runs on one
-    # broker) never take each other's partitions in a shared group.
-    return f"visa-{consumer}.{settings.kafka_topic}"
 
 
 def _consumer_settings():

@@ -164,6 +164,7 @@ class CheckHandler:
             return
         cases.start_check(check_id, meta)
         CHECKS.labels("started").inc()
+        log.info("check %s started", check_id)
         profile = cases.client_profile(check.client_id, version=check.profile_version).fields
         memory = self.memory(cases.firm_id)
         result = self._evaluate_rules(profile, memory)

@@ -16,6 +16,7 @@ from tests.support.processes import (
     VISA,
     Process,
     free_port,
+    kafka_broker,
     run_visa,
     visa_env,
     wait_for_http,
@@ -44,9 +45,16 @@ def own_database():
 
 
 @pytest.fixture(scope="module")
-def with_llm(tmp_path_factory, own_database, broker, fake_llm):
+def own_broker(tmp_path_factory):
+    """A broker of its own: consumer groups are named per service, not per deployment."""
+    with kafka_broker(tmp_path_factory.mktemp("llm-broker")) as bootstrap:
+        yield bootstrap
+
+
+@pytest.fixture(scope="module")
+def with_llm(tmp_path_factory, own_database, own_broker, fake_llm):
     log_dir = tmp_path_factory.mktemp("llm-distributed-logs")
-    env = visa_env(VISA_DATABASE_URL=own_database, VISA_KAFKA_BOOTSTRAP_SERVERS=broker,
+    env = visa_env(VISA_DATABASE_URL=own_database, VISA_KAFKA_BOOTSTRAP_SERVERS=own_broker,
                    VISA_KAFKA_TOPIC=f"visa.events.{uuid.uuid4().hex[:8]}",
                    VISA_KAFKA_MAX_POLL_INTERVAL_MS=5000,
                    VISA_JWT_SECRET=secrets.token_urlsafe(32), VISA_DATA_DIR=log_dir,
