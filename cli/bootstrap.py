@@ -19,6 +19,7 @@ from eligibility_engine.adapters.llm_settings import llm_settings
 from eligibility_engine.check_handler import CheckHandler
 from eligibility_engine.llm_step import LLMStep
 from eligibility_engine.stuck_checks import StuckCheckSweeper
+from query_service.adapters.profile_history import ProfileHistory
 from query_service.adapters.read_tables import migrate_read_tables
 from query_service.entrypoints.app import create_app as create_query_app
 from query_service.projections import Projector
@@ -60,7 +61,8 @@ def command_app(settings: Settings, stores: FirmStores | None = None):
 
 def query_app(settings: Settings):
     db = read_database(settings)
-    app = create_query_app(db, token_issuer(settings), catalogue_publications(settings))
+    app = create_query_app(db, token_issuer(settings), ProfileHistory(FirmStores(settings)),
+                           publications=catalogue_publications(settings))
     install_operations(app, "query-service", Readiness({"database": database_probe(db)}))
     return app
 
@@ -151,7 +153,9 @@ def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
                       lambda db: CataloguePublications(db).migrate()),
         ]),
         (read_db, [Migration("read_model", 1, "clients, checks, recommendations, positions",
-                             migrate_read_tables)]),
+                             migrate_read_tables),
+                   Migration("read_model", 2, "query side: search, dashboard, audit log, "
+                             "projector positions, row-level security", migrate_read_tables)]),
         (engine_db, [
             Migration("engine", 1, "engine positions", lambda db: PositionTable(db, "engine").migrate()),
             Migration("engine", 2, "check leases for stuck-check detection",
@@ -183,7 +187,8 @@ class EmbeddedProduct:
         self.delivery = LocalDelivery(self.stores, self.directory, consumers)
         tokens = token_issuer(self.settings)
         self.command_app = create_command_app(self.stores, self.directory, tokens)
-        self.query_app = create_query_app(read_db, tokens, catalogue_publications(self.settings))
+        self.query_app = create_query_app(read_db, tokens, ProfileHistory(self.stores),
+                                          publications=catalogue_publications(self.settings))
         readiness = Readiness({"database": database_probe(read_db)})
         install_operations(self.command_app, "embedded", readiness)
         install_operations(self.query_app, "embedded", readiness)

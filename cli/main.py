@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from marshmallow import ValidationError
 
-from cli import bootstrap
+from cli import bootstrap, operator_commands
 from cli.engine_commands import add_engine_commands
 from command_service.adapters.directory import DirectoryError
 from eligibility_engine.domain.catalogue import load_catalogue
@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="create or update every table (safe to run twice)"
                         ).set_defaults(run=_migrate)
+    operator_commands.register(commands)
     add_engine_commands(commands)
     return parser
 
@@ -203,8 +204,7 @@ def _engine(args) -> int:
     settings = _consumer_settings()
     engine = bootstrap.engine(settings)
     loop = KafkaConsumerLoop(settings.kafka_bootstrap_servers, settings.kafka_topic,
-                             engine.handler,
-                             max_poll_interval_ms=settings.kafka_max_poll_interval_ms)
+                             engine.handler, max_poll_interval_ms=settings.kafka_max_poll_interval_ms)
     stop = _stop_on_signal()
     sweeper = threading.Thread(target=engine.sweeper.run, name="stuck-checks",
                                args=(stop, min(30, settings.stuck_check_seconds / 4)))
@@ -214,7 +214,6 @@ def _engine(args) -> int:
     finally:
         stop.set()
         sweeper.join(30)
-        engine.handler.close()
     return 0
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+from query_service.adapters.read_tables import scope_to_firm
 from shared.sql import Database
 
 
 def stale_clients(db: Database, firm_id: str, current_version: str) -> list[dict]:
     """Active clients of one firm whose latest completed check predates the current catalogue."""
-    with db.transaction() as tx:
+    with db.read() as tx:
+        scope_to_firm(tx, firm_id)
         rows = tx.fetch_all(
             "SELECT c.client_id, c.first_name, c.last_name, c.version, k.check_id, k.result,"
             " k.completed_at FROM clients c JOIN checks k ON k.firm_id = c.firm_id AND"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify
+from flask import Blueprint, current_app, g, jsonify, request
 
 from eligibility_engine.domain.catalogue import UnknownVisaTypeError, load_catalogue
 from query_service.adapters.stale_checks import stale_clients
@@ -43,6 +43,15 @@ def current_catalogue_version() -> str:
     publications = current_app.extensions.get("catalogue_publications")
     published = publications.current() if publications else None
     return published["version"] if published else load_catalogue().version
+
+
+def wants_stale_clients() -> bool:
+    """Whether GET /v1/clients asks for the stale-check listing (400 on a bad value)."""
+    stale_check = request.args.get("stale_check")
+    if stale_check not in (None, "", "true", "false"):
+        raise ApiError(400, "validation_error", "stale_check must be true or false.",
+                       {"stale_check": "true or false"})
+    return stale_check == "true"
 
 
 def stale_clients_response():
