@@ -28,6 +28,7 @@ from eligibility_engine.domain.llm_analysis import PROMPT_VERSION
 from eligibility_engine.domain.rerun_diff import changes_since, check_snapshot
 from eligibility_engine.llm_step import LLMStep
 from shared.contracts import CASE_OUTCOME_RECORDED, CHECK_REQUESTED, EventEnvelope
+from shared.logs import correlated
 from shared.metrics import CHECK_SECONDS, CHECKS, CHECKS_IN_PROCESSING, seconds_since
 from shared.positions import PositionTable
 from shared.sql import Database
@@ -129,6 +130,11 @@ class CheckHandler:
         self._pool.submit(self._complete, firm_id, check_id, request_meta)
 
     def _complete(self, firm_id: str, check_id: str, request_meta: dict) -> None:
+        # Worker threads do not inherit the consumer's context: carry the correlation id over.
+        with correlated(request_meta.get("correlation_id")):
+            self._complete_correlated(firm_id, check_id, request_meta)
+
+    def _complete_correlated(self, firm_id: str, check_id: str, request_meta: dict) -> None:
         try:
             self._conclude_with_retries(firm_id, UUID(check_id), request_meta)
             self._release(firm_id, UUID(check_id))
