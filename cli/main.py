@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from marshmallow import ValidationError
 
 from cli import bootstrap, operator_commands
+from cli.engine_commands import add_engine_commands
 from command_service.adapters.directory import DirectoryError
 from eligibility_engine.domain.catalogue import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
@@ -103,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--password", help="the admins' password (default: generated)")
     seed.set_defaults(run=_demo_seed)
     operator_commands.register(commands)
+    add_engine_commands(commands)
     return parser
 
 
