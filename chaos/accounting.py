@@ -79,6 +79,7 @@ class Ledger:
         self.settings = load_settings(env)
         self.firm_id = firm_id
         self._stores = FirmStores(self.settings)
+        self._conn = None
 
     def events(self) -> list[EventEnvelope]:
         cases, events = self._stores.for_firm(self.firm_id), []
@@ -159,13 +160,15 @@ class Ledger:
     def processing_checks(self) -> int:
         """Count checks started and not concluded: the engine is mid-check (or died there)."""
         self._stores.for_firm(self.firm_id)  # the firm's table exists before its first command
-        with psycopg.connect(self.settings.database_url) as conn:
-            return conn.execute(
-                f"SELECT count(*) FROM (SELECT originator_id FROM {self._events_table}"
-                " GROUP BY originator_id HAVING bool_or(topic LIKE %s) AND NOT bool_or("
-                "topic LIKE %s OR topic LIKE %s)) AS open_checks",
-                ("%EligibilityCheck.Started", "%EligibilityCheck.RecommendationsProduced",
-                 "%EligibilityCheck.Failed")).fetchone()[0]
+        # One connection for the whole poll: PostgreSQL's connections are shared and few.
+        if self._conn is None:
+            self._conn = psycopg.connect(self.settings.database_url, autocommit=True)
+        return self._conn.execute(
+            f"SELECT count(*) FROM (SELECT originator_id FROM {self._events_table}"
+            " GROUP BY originator_id HAVING bool_or(topic LIKE %s) AND NOT bool_or("
+            "topic LIKE %s OR topic LIKE %s)) AS open_checks",
+            ("%EligibilityCheck.Started", "%EligibilityCheck.RecommendationsProduced",
+             "%EligibilityCheck.Failed")).fetchone()[0]
 
     @property
     def _events_table(self) -> str:
@@ -173,6 +176,8 @@ class Ledger:
 
     def close(self) -> None:
         self._stores.close()
+        if self._conn is not None:
+            self._conn.close()
 
 
 def _parsed(row: dict) -> dict:

@@ -48,8 +48,10 @@ def fresh_database(prefix: str = "visa_chaos"):
 class Deployment:
     """Command and query services, relay, engine, projector and broker, each killable."""
 
-    def __init__(self, workdir: Path, database_url: str, extra_env: dict | None = None):
+    def __init__(self, workdir: Path, database_url: str, extra_env: dict | None = None,
+                 service_workers: int = 2):
         self.workdir = workdir
+        self.service_workers = str(service_workers)
         self.database_url = database_url
         self.broker_port = free_port()
         self.command_port, self.query_port = free_port(), free_port()
@@ -90,8 +92,10 @@ class Deployment:
 
     def start_process(self, name: str) -> None:
         commands = {
-            "command": ["command-service", "--port", str(self.command_port), "--workers", "2"],
-            "query": ["query-service", "--port", str(self.query_port), "--workers", "2"],
+            "command": ["command-service", "--port", str(self.command_port),
+                        "--workers", self.service_workers],
+            "query": ["query-service", "--port", str(self.query_port),
+                      "--workers", self.service_workers],
         }
         if name in WORKERS:
             # A fresh health port per start: the killed process's port may still be held.

@@ -23,7 +23,9 @@ def replay_url():
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
     with fresh_database() as database_url:
-        deployment = Deployment(tmp_path_factory.mktemp("chaos"), database_url).start()
+        # One worker per service: the machine's PostgreSQL connections are shared.
+        deployment = Deployment(tmp_path_factory.mktemp("chaos"), database_url,
+                                service_workers=1).start()
         try:
             yield deployment
         finally:
