@@ -130,13 +130,10 @@ class CheckHandler:
         self._pool.submit(self._complete, firm_id, check_id, request_meta)
 
     def _complete(self, firm_id: str, check_id: str, request_meta: dict) -> None:
-        # Worker threads do not inherit the consumer's context: carry the correlation id over.
-        with correlated(request_meta.get("correlation_id")):
-            self._complete_correlated(firm_id, check_id, request_meta)
-
-    def _complete_correlated(self, firm_id: str, check_id: str, request_meta: dict) -> None:
+        # A worker thread does not inherit the consumer's log context: bind it again.
         try:
-            self._conclude_with_retries(firm_id, UUID(check_id), request_meta)
+            with correlated(request_meta.get("correlation_id")):
+                self._conclude_with_retries(firm_id, UUID(check_id), request_meta)
             self._release(firm_id, UUID(check_id))
         except Exception:
             # The lease stays on purpose: the stuck-check sweeper retries the check.
