@@ -18,6 +18,8 @@ from shared.auth import TokenIssuer
 from shared.config import Settings
 from shared.positions import PositionTable
 from shared.sql import Database, database_for
+from webapp.cors import allow_web_origins
+from webapp.views import install_web_app
 
 
 def token_issuer(settings: Settings) -> TokenIssuer:
@@ -39,11 +41,16 @@ def read_database(settings: Settings) -> Database:
 
 def command_app(settings: Settings, stores: FirmStores | None = None):
     stores = stores or FirmStores(settings)
-    return create_command_app(stores, directory(settings), token_issuer(settings))
+    app = create_command_app(stores, directory(settings), token_issuer(settings))
+    if settings.web_origins:
+        allow_web_origins(app, settings.web_origins)
+    return app
 
 
 def query_app(settings: Settings):
-    return create_query_app(read_database(settings), token_issuer(settings))
+    app = create_query_app(read_database(settings), token_issuer(settings))
+    install_web_app(app, settings.web_command_url)
+    return app
 
 
 def outbox_relay_positions(settings: Settings) -> PositionTable:
@@ -86,6 +93,7 @@ class EmbeddedProduct:
         tokens = token_issuer(self.settings)
         self.command_app = create_command_app(self.stores, self.directory, tokens)
         self.query_app = create_query_app(read_db, tokens)
+        install_web_app(self.query_app)
 
     def _stored(self, firm_id: str) -> None:
         self.delivery.wake(firm_id)

@@ -25,6 +25,8 @@ class Settings:
     jwt_audience: str
     jwt_ttl_seconds: int
     anthropic_api_key: str | None = field(default=None, repr=False)
+    web_command_url: str = ""
+    web_origins: tuple[str, ...] = ()
 
     @property
     def uses_postgres(self) -> bool:
@@ -58,6 +60,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         jwt_audience=env.get("VISA_JWT_AUDIENCE") or "visa-eligibility-api",
         jwt_ttl_seconds=_positive_int(env, "VISA_JWT_TTL_SECONDS", 3600),
         anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
+        web_command_url=(env.get("VISA_WEB_COMMAND_URL") or "").rstrip("/"),
+        web_origins=tuple(o.strip().rstrip("/") for o in (env.get("VISA_WEB_ORIGINS") or "").split(",")
+                          if o.strip()),
     )
 
 

@@ -1,0 +1,97 @@
+// Every profile field, grouped the way an attorney gathers them at intake.
+
+export const DEGREES = [["none", "None"], ["high_school", "High school"], ["associate", "Associate"],
+  ["bachelors", "Bachelor's"], ["masters", "Master's"], ["doctorate", "Doctorate (PhD)"], ["professional", "Professional (JD, MD)"]];
+const AWARD_LEVELS = [["international", "International"], ["national", "National"], ["regional", "Regional"], ["institutional", "Institutional"]];
+const EMPLOYER_TYPES = [["for_profit", "For-profit company"], ["university", "University"],
+  ["nonprofit_research", "Nonprofit research organization"], ["government_research", "Government research organization"]];
+const FOREIGN_ROLES = [["executive", "Executive"], ["manager", "Manager"], ["specialized_knowledge", "Specialized knowledge"], ["other", "Other"]];
+
+// kind: text | email | tel | date | int | number | money | select | yesno | list | lines | textarea
+export const SECTIONS = [
+  { id: "identity", title: "Identity", fields: [
+    { name: "first_name", label: "First name", kind: "text", required: true, autocomplete: "off" },
+    { name: "last_name", label: "Last name", kind: "text", required: true },
+    { name: "email", label: "Email", kind: "email" },
+    { name: "phone", label: "Phone", kind: "tel" },
+    { name: "date_of_birth", label: "Date of birth", kind: "date" },
+    { name: "country_of_birth", label: "Country of birth", kind: "text", hint: "Sets the visa-bulletin chargeability." },
+    { name: "citizenships", label: "Citizenships", kind: "list", hint: "Separate with commas." },
+    { name: "current_location", label: "Current location", kind: "text" },
+    { name: "current_us_status", label: "Current U.S. status", kind: "text", hint: "For example H-1B, F-1, none." },
+  ] },
+  { id: "education", title: "Education", fields: [
+    { name: "highest_degree", label: "Highest degree", kind: "select", options: DEGREES },
+    { name: "field_of_study", label: "Field of study", kind: "text" },
+    { name: "university", label: "University", kind: "text" },
+    { name: "graduation_year", label: "Graduation year", kind: "int", min: 1900, max: 2100 },
+  ] },
+  { id: "work", title: "Work", fields: [
+    { name: "current_job_title", label: "Current job title", kind: "text" },
+    { name: "current_employer", label: "Current employer", kind: "text" },
+    { name: "years_of_experience", label: "Years of experience", kind: "number", min: 0, max: 80, step: "0.5" },
+    { name: "annual_salary_usd", label: "Annual salary (USD)", kind: "money" },
+    { name: "skills", label: "Skills", kind: "list", hint: "Separate with commas." },
+    { name: "languages", label: "Languages", kind: "list", hint: "Separate with commas." },
+  ] },
+  { id: "achievements", title: "Achievements", fields: [
+    { name: "publications_count", label: "Publications", kind: "int", min: 0 },
+    { name: "citations_count", label: "Citations", kind: "int", min: 0 },
+    { name: "h_index", label: "h-index", kind: "int", min: 0 },
+    { name: "patents_count", label: "Patents", kind: "int", min: 0 },
+    { name: "judging_count", label: "Times judging others' work", kind: "int", min: 0, hint: "Peer reviews, competition juries, thesis committees." },
+    { name: "awards", label: "Awards", kind: "repeat", item: "award", fields: [
+      { name: "name", label: "Award", kind: "text", required: true },
+      { name: "level", label: "Level", kind: "select", options: AWARD_LEVELS, required: true },
+      { name: "year", label: "Year", kind: "int", min: 1900, max: 2100 },
+    ] },
+    { name: "memberships", label: "Memberships", kind: "repeat", item: "membership", fields: [
+      { name: "organization", label: "Organization", kind: "text", required: true },
+      { name: "selective", label: "Requires outstanding achievement to join", kind: "checkbox" },
+    ] },
+    { name: "media_coverage", label: "Media coverage", kind: "repeat", item: "article", fields: [
+      { name: "outlet", label: "Outlet", kind: "text", required: true },
+      { name: "title", label: "Title", kind: "text" },
+      { name: "about_client", label: "About the client and their work", kind: "checkbox", default: true },
+    ] },
+    { name: "critical_roles", label: "Critical roles", kind: "repeat", item: "role", fields: [
+      { name: "organization", label: "Organization", kind: "text", required: true },
+      { name: "role", label: "Role", kind: "text", required: true },
+      { name: "distinguished_organization", label: "Organization has a distinguished reputation", kind: "checkbox" },
+    ] },
+    { name: "original_contributions", label: "Original contributions", kind: "lines", hint: "One per line." },
+  ] },
+  { id: "job_offer", title: "U.S. job offer", group: "job_offer", fields: [
+    { name: "employer", label: "Employer", kind: "text" },
+    { name: "title", label: "Job title", kind: "text" },
+    { name: "annual_wage_usd", label: "Annual wage (USD)", kind: "money" },
+    { name: "employer_type", label: "Employer type", kind: "select", options: EMPLOYER_TYPES },
+    { name: "specialty_occupation", label: "Specialty occupation (needs a bachelor's in the field)", kind: "yesno" },
+    { name: "permanent", label: "Permanent position", kind: "yesno" },
+    { name: "tenure_track", label: "Tenure-track", kind: "yesno" },
+  ] },
+  { id: "foreign_employment", title: "Employment abroad", group: "foreign_employment", fields: [
+    { name: "employer", label: "Employer abroad", kind: "text" },
+    { name: "affiliated_with_us_employer", label: "Affiliated with the U.S. employer", kind: "yesno" },
+    { name: "months_in_last_3_years", label: "Months employed there in the last 3 years", kind: "int", min: 0, max: 36 },
+    { name: "role", label: "Role abroad", kind: "select", options: FOREIGN_ROLES },
+  ] },
+  { id: "investment", title: "Investment", fields: [
+    { name: "investment_usd", label: "Amount invested (USD)", kind: "money" },
+    { name: "investment_in_tea", label: "In a targeted employment area", kind: "yesno" },
+  ] },
+  { id: "notes", title: "Notes", fields: [
+    { name: "notes", label: "Notes for the file", kind: "textarea" },
+  ] },
+];
+
+export const KEY_FACTS = ["email", "country_of_birth", "citizenships", "current_us_status", "highest_degree",
+  "field_of_study", "current_job_title", "current_employer", "annual_salary_usd", "job_offer"];
+
+export function fieldLabel(name) {
+  for (const section of SECTIONS) {
+    if (section.group === name) return section.title;
+    for (const field of section.fields) if (field.name === name) return field.label;
+  }
+  return null;
+}
