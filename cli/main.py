@@ -86,6 +86,9 @@ def _serve(args) -> int:
     from werkzeug.serving import make_server
 
     product = bootstrap.EmbeddedProduct(load_settings())
+    welcome = product.welcome_first_run()
+    if welcome:
+        print(welcome, flush=True)
     product.start()
     server = make_server(args.host, args.port, product.wsgi, threaded=True)
     print(f"Visa eligibility service on http://{args.host}:{args.port} "

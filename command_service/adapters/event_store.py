@@ -1,30 +1,48 @@
-"""Per-firm event stores: a SQLite file per firm, or a PostgreSQL schema per firm.
+"""Per-firm event stores: a SQLite file per firm, or a PostgreSQL table per firm.
 
-A firm's application can only ever address its own file or schema, so no query
-can read or append another firm's events by mistake.
+A firm's application is bound to its own file or table (`event_store.firm_<id>_events`)
+when it is built, so no statement it runs can read or append another firm's events.
+All firm tables share one schema because the library's composite row type is
+per schema, and one connection pool serves them all.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable
 
 import psycopg
+from eventsourcing.persistence import PersistenceError
 from eventsourcing.postgres import PostgresFactory
 from psycopg_pool import ConnectionPool
 
 from command_service.application import FirmCaseFiles
 from shared.config import Settings
-from shared.tenancy import firm_schema, firm_store_file, parse_firm_id
+from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_file, parse_firm_id
 
-_shared_pools: dict[str, ConnectionPool] = {}
 _pools_lock = threading.Lock()
 
 
-class SharedPoolPostgresFactory(PostgresFactory):
-    """The library's PostgreSQL factory, with one connection pool for every firm schema.
+class _SharedPool(ConnectionPool):
+    """A pool that the library's per-firm datastores use but cannot close."""
 
-    A pool per firm would need 150 × pool-size connections; the schema is
+    def close(self, timeout: float = 5.0) -> None:
+        # Each firm's datastore closes "its" pool when it is closed or
+        # garbage collected; the shared pool must outlive all of them.
+        pass
+
+    def close_shared(self) -> None:
+        super().close()
+
+
+_shared_pools: dict[str, _SharedPool] = {}
+
+
+class SharedPoolPostgresFactory(PostgresFactory):
+    """The library's PostgreSQL factory, with one connection pool for every firm's table.
+
+    A pool per firm would need 150 × pool-size connections; the table name is
     baked into each recorder's statements, so the connections can be shared.
     """
 
@@ -34,7 +52,7 @@ class SharedPoolPostgresFactory(PostgresFactory):
         with _pools_lock:
             if key not in _shared_pools:
                 own = self.datastore.pool
-                _shared_pools[key] = ConnectionPool(
+                _shared_pools[key] = _SharedPool(
                     kwargs=own.kwargs, connection_class=own.connection_class,
                     configure=own._configure, min_size=1,
                     max_size=int(self.env.get("VISA_POOL_MAX_SIZE") or 8),
@@ -54,6 +72,7 @@ class FirmStores:
         self._settings = settings
         self._on_saved = on_saved
         self._apps: dict[str, FirmCaseFiles] = {}
+        self._schema_ready = False
         self._lock = threading.Lock()
 
     def for_firm(self, firm_id: str) -> FirmCaseFiles:
@@ -61,9 +80,20 @@ class FirmStores:
         with self._lock:
             app = self._apps.get(firm_id)
             if app is None:
-                app = FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved)
+                app = self._open(firm_id)
                 self._apps[firm_id] = app
             return app
+
+    def _open(self, firm_id: str) -> FirmCaseFiles:
+        # Two processes opening a new firm at once can race on CREATE TABLE/TYPE
+        # IF NOT EXISTS; the loser sees a duplicate and simply opens again.
+        for attempt in range(2):
+            try:
+                return FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved)
+            except (PersistenceError, psycopg.errors.UniqueViolation,
+                    psycopg.errors.DuplicateObject):
+                time.sleep(0.1 * (attempt + 1))
+        return FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved)
 
     def _env_for(self, firm_id: str) -> dict:
         base = {"IS_SNAPSHOTTING_ENABLED": "no"}
@@ -72,8 +102,9 @@ class FirmStores:
             path.parent.mkdir(parents=True, exist_ok=True)
             return {**base, "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                     "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30"}
-        schema = firm_schema(firm_id)
-        _create_schema(self._settings.database_url, schema)
+        if not self._schema_ready:
+            _create_schema(self._settings.database_url, EVENT_STORE_SCHEMA)
+            self._schema_ready = True
         conninfo = psycopg.conninfo.conninfo_to_dict(self._settings.database_url)
         return {
             **base,
@@ -83,7 +114,7 @@ class FirmStores:
             "POSTGRES_PORT": str(conninfo.get("port", 5432)),
             "POSTGRES_USER": conninfo.get("user", "postgres"),
             "POSTGRES_PASSWORD": conninfo.get("password", ""),
-            "POSTGRES_SCHEMA": schema,
+            "POSTGRES_SCHEMA": EVENT_STORE_SCHEMA,
             "VISA_POOL_KEY": self._settings.database_url,
         }
 
@@ -102,5 +133,5 @@ def _create_schema(url: str, schema: str) -> None:
 def close_shared_pools() -> None:
     with _pools_lock:
         for pool in _shared_pools.values():
-            pool.close()
+            pool.close_shared()
         _shared_pools.clear()
