@@ -95,3 +95,35 @@ export function fieldLabel(name) {
   }
   return null;
 }
+
+function fieldSpec(path) {
+  const [first, second] = path.split(".");
+  for (const section of SECTIONS) {
+    if (section.group === first) return section.fields.find((f) => f.name === second) || null;
+    const field = section.fields.find((f) => f.name === first);
+    if (field) return field;
+  }
+  return null;
+}
+
+// "job_offer.annual_wage_usd" → "U.S. job offer: Annual wage (USD)".
+export function pathLabel(path) {
+  const [first, second] = String(path).split(".");
+  const top = fieldLabel(first);
+  if (!top) return String(path).replace(/[._]/g, " ");
+  if (!second) return top;
+  return `${top}: ${fieldSpec(path)?.label || second.replace(/_/g, " ")}`;
+}
+
+// The attorney-facing text of a stored value: option labels instead of codes.
+export function valueLabel(path, value) {
+  const spec = fieldSpec(path);
+  if (spec?.options && typeof value === "string") return (spec.options.find(([v]) => v === value) || [value, value])[1];
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    return Object.entries(value).filter(([, v]) => v !== null && v !== "")
+      .map(([k, v]) => `${fieldSpec(`${path}.${k}`)?.label || k}: ${valueLabel(`${path}.${k}`, v)}`).join("; ");
+  }
+  if (typeof value === "number" && /usd/.test(path)) return `$${value.toLocaleString("en-US")}`;
+  if (typeof value === "boolean") return value ? "Yes" : "No";
+  return value;
+}

@@ -1,5 +1,6 @@
 // One card per visa type, best first: score, probability, timeline, criteria, questions, documents.
 
+import { pathLabel } from "./profile_fields.js";
 import { badge, formatDate, h, percent } from "./ui.js";
 
 const VERDICTS = {
@@ -102,7 +103,7 @@ function askSection(rec) {
   if (!missing.length) return null;
   return h("details", { class: "section" },
     h("summary", {}, `Ask the client (${missing.length})`),
-    h("ul", { class: "ask-list" }, missing.map((m) => h("li", {}, m))));
+    h("ul", { class: "ask-list" }, missing.map((m) => h("li", {}, pathLabel(m)))));
 }
 
 function documentsSection(rec, id, check) {

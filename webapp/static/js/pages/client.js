@@ -1,7 +1,7 @@
 // A client's page: profile summary, eligibility checks with live progress, results and history.
 
 import { api, newIdempotencyKey, session } from "../api.js";
-import { KEY_FACTS, SECTIONS, fieldLabel } from "../profile_fields.js";
+import { KEY_FACTS, SECTIONS, fieldLabel, valueLabel } from "../profile_fields.js";
 import { analysisBadge, resultCards } from "../results.js";
 import { navigate, onLeave } from "../router.js";
 import { announce, badge, clientName, displayValue, formatDate, h, link, mount, notice, pageTitle } from "../ui.js";
@@ -58,7 +58,7 @@ function overview(body, client, checks, chosenId) {
 
 function summaryList(client) {
   return h("dl", { class: "facts" }, KEY_FACTS.filter((k) => client[k] !== undefined && client[k] !== null).map((k) =>
-    h("div", {}, h("dt", {}, fieldLabel(k)), h("dd", {}, displayValue(client[k])))));
+    h("div", {}, h("dt", {}, fieldLabel(k)), h("dd", {}, displayValue(valueLabel(k, client[k]))))));
 }
 
 function fullProfile(client) {
@@ -67,7 +67,7 @@ function fullProfile(client) {
     const rows = names.filter((n) => client[n] !== undefined && client[n] !== null && !(Array.isArray(client[n]) && !client[n].length));
     if (!rows.length) return null;
     return h("div", { class: "profile-group" }, h("h3", {}, section.title),
-      h("dl", { class: "facts" }, rows.map((n) => h("div", {}, h("dt", {}, fieldLabel(n)), h("dd", {}, displayValue(client[n]))))));
+      h("dl", { class: "facts" }, rows.map((n) => h("div", {}, h("dt", {}, fieldLabel(n)), h("dd", {}, displayValue(valueLabel(n, client[n])))))));
   });
 }
 

@@ -1,7 +1,7 @@
 // Create or edit a client: only changed fields are sent, with the version they were based on.
 
 import { api, newIdempotencyKey } from "../api.js";
-import { fieldLabel } from "../profile_fields.js";
+import { fieldLabel, valueLabel } from "../profile_fields.js";
 import { buildSections, changedFields, clearErrors, readProfile, normalize, showErrors, stable } from "../profile_form.js";
 import { guardLeaving, navigate } from "../router.js";
 import { announce, clientName, displayValue, h, link, mount, notice, pageTitle } from "../ui.js";
@@ -106,9 +106,9 @@ async function showConflict(banner, clientId, base, mine, adopt) {
     fieldLabel(k) && stable(base.profile[k]) !== stable(theirs[k]));
   const rows = changed.map((k) => h("tr", {},
     h("th", { scope: "row" }, fieldLabel(k)),
-    h("td", {}, displayValue(base.profile[k])),
-    h("td", {}, displayValue(theirs[k])),
-    h("td", {}, displayValue(mine[k]))));
+    h("td", {}, displayValue(valueLabel(k, base.profile[k]))),
+    h("td", {}, displayValue(valueLabel(k, theirs[k]))),
+    h("td", {}, displayValue(valueLabel(k, mine[k])))));
   const keep = h("button", { type: "button", class: "button button-primary" }, "Keep my edits on the latest version");
   keep.addEventListener("click", () => {
     adopt({ version: latest.version, profile: theirs });

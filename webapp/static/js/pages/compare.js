@@ -2,7 +2,7 @@
 
 import { api } from "../api.js";
 import { changesBetween, clientHistory } from "../history_data.js";
-import { fieldLabel } from "../profile_fields.js";
+import { fieldLabel, valueLabel } from "../profile_fields.js";
 import { verdictBadge } from "../results.js";
 import { clientName, displayValue, formatDate, h, humanize, link, mount, notice, pageTitle, percent, unavailable } from "../ui.js";
 import { loadClient } from "./client_data.js";
@@ -45,7 +45,7 @@ async function profileChanges(clientId, a, b) {
   return h("div", { class: "table-wrap" }, h("table", { class: "table", id: "profile-diff" },
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Field"), h("th", { scope: "col" }, "Before"), h("th", { scope: "col" }, "After"))),
     h("tbody", {}, changes.map((c) => h("tr", {}, h("th", { scope: "row" }, fieldLabel(c.field) || humanize(c.field)),
-      h("td", {}, displayValue(c.old)), h("td", {}, displayValue(c.new)))))));
+      h("td", {}, displayValue(valueLabel(c.field, c.old))), h("td", {}, displayValue(valueLabel(c.field, c.new))))))));
 }
 
 function scoreTable(a, b) {

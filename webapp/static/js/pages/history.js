@@ -1,7 +1,7 @@
 // The client's history: every event, who did it and when, with field-level changes.
 
 import { clientHistory } from "../history_data.js";
-import { fieldLabel } from "../profile_fields.js";
+import { fieldLabel, valueLabel } from "../profile_fields.js";
 import { displayValue, formatDate, h, humanize, mount, notice, unavailable } from "../ui.js";
 
 export async function historyPanel(body, client) {
@@ -23,5 +23,5 @@ export async function historyPanel(body, client) {
     e.changes.length ? h("div", { class: "table-wrap" }, h("table", { class: "table table-compact" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Field"), h("th", { scope: "col" }, "Before"), h("th", { scope: "col" }, "After"))),
       h("tbody", {}, e.changes.map((c) => h("tr", {}, h("th", { scope: "row" }, fieldLabel(c.field) || humanize(c.field)),
-        h("td", {}, displayValue(c.old)), h("td", {}, displayValue(c.new))))))) : null))));
+        h("td", {}, displayValue(valueLabel(c.field, c.old))), h("td", {}, displayValue(valueLabel(c.field, c.new)))))))) : null))));
 }
