@@ -53,6 +53,8 @@ class WebSession:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
         self.page.wait_for_load_state("networkidle")
+        # Sticky elements render where the viewport was; scroll so they sit at the page's end.
+        self.page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
 

@@ -66,7 +66,7 @@ function scoreTable(a, b) {
 }
 
 function delta(value, unit) {
-  if (!value) return h("span", { class: "delta delta-none" }, " (no change)");
+  if (!value) return h("span", { class: "delta delta-none" }, " (±0)");
   const up = value > 0;
   return h("span", { class: `delta ${up ? "delta-up" : "delta-down"}` }, ` (${up ? "▲ +" : "▼ "}${value}${unit})`);
 }
