@@ -50,8 +50,12 @@ export const session = {
 let onUnauthorized = () => {};
 export function whenUnauthorized(handler) { onUnauthorized = handler; }
 
+// Reads the command side answers itself (the firm's attorneys are kept there).
+const COMMAND_READS = [/^\/v1\/attorneys/];
+
 async function call(method, path, { body, headers = {}, raw = false } = {}) {
-  const base = method === "GET" || method === "HEAD" ? "" : commandBase;
+  const read = method === "GET" || method === "HEAD";
+  const base = read && !COMMAND_READS.some((p) => p.test(path)) ? "" : commandBase;
   const init = { method, headers: { Accept: "application/json", ...headers } };
   if (session.token) init.headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) {

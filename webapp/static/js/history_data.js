@@ -1,18 +1,31 @@
 // Read the client's event history in whichever reasonable shape the query side returns it.
 
-import { api } from "./api.js";
+import { api, session } from "./api.js";
 
 export async function clientHistory(clientId) {
   const { data } = await api.get(`/v1/clients/${clientId}/history`);
   const items = Array.isArray(data) ? data : data.data || data.events || [];
-  return items.map((e) => ({
-    type: e.event_type || e.type || e.action || "event",
-    version: e.version ?? e.aggregate_version ?? e.profile_version ?? null,
-    at: e.occurred_at || e.at || e.time || e.timestamp,
-    actor: e.actor_email || e.actor?.email || e.actor_id || e.actor?.id || e.actor || e.meta?.actor_id || "",
-    changes: changeList(e.changes || e.diff || e.changed_fields || e.data?.changes),
-    raw: e,
-  }));
+  let profileVersion = 0;
+  return items.map((e) => {
+    const aboutProfile = (e.entity_type || "client") === "client" && (e.entity_id || clientId) === clientId;
+    if (aboutProfile) profileVersion += 1;
+    return {
+      type: e.action || e.event_type || e.type || "event",
+      entity: e.entity_type || "client",
+      version: e.version ?? e.aggregate_version ?? (aboutProfile ? profileVersion : null),
+      at: e.occurred_at || e.at || e.time || e.timestamp,
+      actor: actorName(e),
+      changes: changeList(e.changes || e.diff || e.changed_fields || e.data?.changes),
+      raw: e,
+    };
+  });
+}
+
+function actorName(e) {
+  const id = e.actor_email || e.actor?.email || e.actor_id || e.actor?.id || e.meta?.actor_id || "";
+  if (id && id === session.attorney?.id) return "you";
+  if (e.actor_kind && e.actor_kind !== "attorney") return `${e.actor_kind.replace(/_/g, " ")}`;
+  return typeof id === "string" ? id : "";
 }
 
 function changeList(changes) {

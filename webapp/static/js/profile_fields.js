@@ -2,9 +2,11 @@
 
 export const DEGREES = [["none", "None"], ["high_school", "High school"], ["associate", "Associate"],
   ["bachelors", "Bachelor's"], ["masters", "Master's"], ["doctorate", "Doctorate (PhD)"], ["professional", "Professional (JD, MD)"]];
-const AWARD_LEVELS = [["international", "International"], ["national", "National"], ["regional", "Regional"], ["institutional", "Institutional"]];
+const AWARD_LEVELS = [["major_international", "Major international (e.g. Nobel)"], ["international", "International"], ["national", "National"], ["regional", "Regional"], ["institutional", "Institutional"]];
 const EMPLOYER_TYPES = [["for_profit", "For-profit company"], ["university", "University"],
   ["nonprofit_research", "Nonprofit research organization"], ["government_research", "Government research organization"]];
+const FIELD_CATEGORIES = [["sciences", "Sciences"], ["education", "Education"], ["business", "Business"], ["athletics", "Athletics"],
+  ["arts", "Arts"], ["motion_picture_tv", "Motion picture or TV"], ["other", "Other"]];
 const FOREIGN_ROLES = [["executive", "Executive"], ["manager", "Manager"], ["specialized_knowledge", "Specialized knowledge"], ["other", "Other"]];
 
 // kind: text | email | tel | date | int | number | money | select | yesno | list | lines | textarea
@@ -29,6 +31,8 @@ export const SECTIONS = [
   { id: "work", title: "Work", fields: [
     { name: "current_job_title", label: "Current job title", kind: "text" },
     { name: "current_employer", label: "Current employer", kind: "text" },
+    { name: "field_category", label: "Field category", kind: "select", options: FIELD_CATEGORIES, hint: "O-1A or O-1B, EB-1A or EB-1B." },
+    { name: "research_experience_years", label: "Years of research experience", kind: "number", min: 0, max: 80, step: "0.5" },
     { name: "years_of_experience", label: "Years of experience", kind: "number", min: 0, max: 80, step: "0.5" },
     { name: "annual_salary_usd", label: "Annual salary (USD)", kind: "money" },
     { name: "skills", label: "Skills", kind: "list", hint: "Separate with commas." },
@@ -40,6 +44,9 @@ export const SECTIONS = [
     { name: "h_index", label: "h-index", kind: "int", min: 0 },
     { name: "patents_count", label: "Patents", kind: "int", min: 0 },
     { name: "judging_count", label: "Times judging others' work", kind: "int", min: 0, hint: "Peer reviews, competition juries, thesis committees." },
+    { name: "lead_roles_count", label: "Lead or starring roles", kind: "int", min: 0 },
+    { name: "exhibitions_count", label: "Exhibitions or showcases", kind: "int", min: 0 },
+    { name: "expert_recognition_count", label: "Recognition letters from experts", kind: "int", min: 0 },
     { name: "awards", label: "Awards", kind: "repeat", item: "award", fields: [
       { name: "name", label: "Award", kind: "text", required: true },
       { name: "level", label: "Level", kind: "select", options: AWARD_LEVELS, required: true },
@@ -60,6 +67,7 @@ export const SECTIONS = [
       { name: "distinguished_organization", label: "Organization has a distinguished reputation", kind: "checkbox" },
     ] },
     { name: "original_contributions", label: "Original contributions", kind: "lines", hint: "One per line." },
+    { name: "commercial_successes", label: "Commercial successes", kind: "lines", hint: "One per line: box office, sales, ratings." },
   ] },
   { id: "job_offer", title: "U.S. job offer", group: "job_offer", fields: [
     { name: "employer", label: "Employer", kind: "text" },
@@ -76,9 +84,19 @@ export const SECTIONS = [
     { name: "months_in_last_3_years", label: "Months employed there in the last 3 years", kind: "int", min: 0, max: 36 },
     { name: "role", label: "Role abroad", kind: "select", options: FOREIGN_ROLES },
   ] },
-  { id: "investment", title: "Investment", fields: [
+  { id: "investment", title: "Investment and U.S. business", fields: [
+    { name: "us_entity_years_doing_business", label: "Years the U.S. entity has done business", kind: "number", min: 0, max: 300, step: "0.5" },
     { name: "investment_usd", label: "Amount invested (USD)", kind: "money" },
     { name: "investment_in_tea", label: "In a targeted employment area", kind: "yesno" },
+    { name: "ownership_percent", label: "Ownership (%)", kind: "number", min: 0, max: 100, step: "any" },
+    { name: "investment_at_risk", label: "Funds committed and at risk", kind: "yesno" },
+    { name: "lawful_source_documented", label: "Lawful source of funds documented", kind: "yesno" },
+    { name: "jobs_to_create", label: "Full-time U.S. jobs to create", kind: "int", min: 0 },
+  ] },
+  { id: "immigration_history", title: "Immigration history", fields: [
+    { name: "j1_home_residence_requirement", label: "Subject to the J-1 two-year home residence requirement", kind: "yesno", hint: "INA 212(e)." },
+    { name: "j1_waiver_obtained", label: "J-1 waiver obtained", kind: "yesno" },
+    { name: "immigrant_intent_filed", label: "Has filed an immigrant petition before", kind: "yesno", hint: "Matters for E and TN visas." },
   ] },
   { id: "notes", title: "Notes", fields: [
     { name: "notes", label: "Notes for the file", kind: "textarea" },

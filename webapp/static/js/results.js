@@ -42,29 +42,69 @@ function card(rec, index, check) {
           h("span", { class: "scorebar-fill", style: `width:${Math.max(0, Math.min(100, score))}%` })),
         h("span", { class: "metric-value" }, `${score}`, h("span", { class: "metric-unit" }, " / 100"))),
       h("div", { class: "metric" }, h("span", { class: "metric-label" }, "Success probability"),
-        h("span", { class: "metric-value" }, percent(rec.success_probability_range || rec.success_probability)),
+        h("span", { class: "metric-value" }, percent(rec.success_probability)),
+        rangeNote(rec.success_probability_range),
         probabilityBasis(rec)),
       h("div", { class: "metric" }, h("span", { class: "metric-label" }, "Timeline"),
         h("span", { class: "metric-value" }, timeline.low !== undefined ? `${timeline.low}–${timeline.high}` : "—", h("span", { class: "metric-unit" }, " months")),
         timeline.premium_processing_business_days ? h("span", { class: "metric-note" }, `Premium processing: ${timeline.premium_processing_business_days} business days`) : null)),
     rec.summary ? h("p", { class: "summary" }, rec.summary) : null,
     (rec.not_eligible_reasons || []).length ? h("ul", { class: "reasons" }, rec.not_eligible_reasons.map((r) => h("li", {}, r))) : null,
+    flagList(rec),
     narrative,
     criteriaSection(rec, index === 0),
+    gapSection(rec, check),
     askSection(rec),
-    documentsSection(rec, id, check));
+    documentsSection(rec, id, check),
+    feesSection(rec));
+}
+
+function rangeNote(range) {
+  if (!range || range.low === undefined || range.high === undefined) return null;
+  return h("span", { class: "metric-note" }, `Range ${percent({ low: range.low, high: range.high })}`);
 }
 
 function probabilityBasis(rec) {
-  const basis = rec.success_probability_basis || rec.probability_basis;
+  const basis = rec.success_probability_range?.basis?.industry || rec.success_probability_basis || rec.probability_basis;
   if (!basis) return null;
   if (typeof basis === "string") return h("span", { class: "metric-note" }, basis);
-  const parts = [basis.source, basis.fiscal_year && `FY${basis.fiscal_year}`, basis.sample_size && `n=${basis.sample_size}`].filter(Boolean);
-  return parts.length ? h("span", { class: "metric-note" }, parts.join(" · ")) : null;
+  const parts = [basis.classification, basis.window, basis.sample_size && `n=${Number(basis.sample_size).toLocaleString("en-US")}`,
+    basis.data_age_months !== undefined && `data ${basis.data_age_months} months old`, basis.estimate && "estimate"].filter(Boolean);
+  return parts.length ? h("span", { class: "metric-note" }, `Basis: ${parts.join(" · ")}`) : null;
+}
+
+function flagList(rec) {
+  const flags = rec.flags || [];
+  if (!flags.length) return null;
+  return h("ul", { class: "flags" }, flags.map((f) => h("li", { class: `flag flag-${f.severity === "bar" ? "bar" : "warning"}` },
+    h("strong", {}, f.severity === "bar" ? "Bar: " : "Flag: "), f.message,
+    f.citation ? h("span", { class: "citation" }, ` ${f.citation}`) : null)));
+}
+
+function gapSection(rec, check) {
+  const plan = (check.gap_plan || []).find((p) => p.visa_type === rec.visa_type);
+  if (!plan || !(plan.steps || []).length) return null;
+  return h("details", { class: "section" },
+    h("summary", {}, plan.reachable === false ? "Why it cannot be reached" : "What would make it reachable"),
+    h("ol", { class: "gap-steps" }, plan.steps.map((step) => h("li", {}, step.action,
+      step.why ? h("p", { class: "hint" }, step.why) : null,
+      (step.options || []).some((o) => (o.also_counts_for || []).length)
+        ? h("p", { class: "hint" }, "Evidence that also counts elsewhere: ", step.options.filter((o) => (o.also_counts_for || []).length)
+          .map((o) => `${o.criterion.replace(/_/g, " ")} (${o.also_counts_for.join(", ")})`).join("; ")) : null))));
+}
+
+function feesSection(rec) {
+  const fees = rec.fees || [];
+  if (!fees.length) return null;
+  return h("details", { class: "section" },
+    h("summary", {}, `Government fees (${fees.length})`),
+    h("ul", { class: "plain fees" }, fees.map((f) => h("li", {}, `${f.item || f.form || "Fee"}: `,
+      h("strong", {}, f.usd !== undefined ? `$${Number(f.usd).toLocaleString("en-US")}` : "—"),
+      f.as_of ? h("span", { class: "hint" }, ` (as of ${f.as_of})`) : null))));
 }
 
 function llmAnalysis(rec) {
-  const llm = rec.llm_analysis || rec.llm || rec.analysis || {};
+  const llm = rec.llm_assessment || rec.llm_analysis || rec.analysis || {};
   const narrative = rec.narrative || llm.narrative || llm.assessment;
   if (!narrative) return null;
   const list = (title, items) => (items && items.length ? h("div", {}, h("h4", {}, title), h("ul", {}, items.map((i) => h("li", {}, i)))) : null);

@@ -1,7 +1,7 @@
 // A client's page: profile summary, eligibility checks with live progress, results and history.
 
 import { api, newIdempotencyKey, session } from "../api.js";
-import { KEY_FACTS, SECTIONS, fieldLabel, valueLabel } from "../profile_fields.js";
+import { KEY_FACTS, SECTIONS, fieldLabel, pathLabel, valueLabel } from "../profile_fields.js";
 import { analysisBadge, resultCards } from "../results.js";
 import { navigate, onLeave } from "../router.js";
 import { announce, badge, clientName, displayValue, formatDate, h, link, mount, notice, pageTitle } from "../ui.js";
@@ -220,8 +220,18 @@ class CheckController {
         check.catalogue_version ? h("span", { class: "hint" }, ` · catalogue ${check.catalogue_version}`) : null),
       check.llm_note || check.analysis_note ? h("p", { class: "hint" }, check.llm_note || check.analysis_note) : null,
       olderCheck ? notice("info", "You are viewing an earlier check. ", link(`/clients/${this.client.id}`, "Show the latest")) : null,
-      stale && !olderCheck ? notice("info", "The profile has changed since this check. Run a new check to see the effect.") : null);
+      stale && !olderCheck ? notice("info", "The profile has changed since this check. Run a new check to see the effect.") : null,
+      questions(check));
   }
+}
+
+function questions(check) {
+  const items = (check.missing_information || []).filter((m) => m && typeof m === "object" && m.field);
+  if (!items.length) return null;
+  return h("details", { class: "panel questions" },
+    h("summary", {}, `Questions for the client (${items.length})`),
+    h("ul", {}, items.map((m) => h("li", {}, pathLabel(m.field),
+      (m.affects || []).length ? h("span", { class: "hint" }, ` — affects ${m.affects.join(", ")}`) : null))));
 }
 
 function progress(check) {

@@ -19,7 +19,8 @@ export async function historyPanel(body, client) {
   }
   mount(body, h("ol", { class: "timeline", "aria-label": "Client history, oldest first" }, events.map((e) => h("li", { class: "timeline-item" },
     h("p", { class: "timeline-head" }, h("strong", {}, humanize(e.type.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/\./g, " "))),
-      e.version !== null ? ` · version ${e.version}` : "", ` · ${formatDate(e.at)}`, e.actor ? ` · by ${e.actor}` : ""),
+      e.entity === "check" ? h("span", { class: "badge badge-neutral" }, " check") : null,
+      e.version !== null && e.entity !== "check" ? ` · profile version ${e.version}` : "", ` · ${formatDate(e.at)}`, e.actor ? ` · by ${e.actor}` : ""),
     e.changes.length ? h("div", { class: "table-wrap" }, h("table", { class: "table table-compact" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Field"), h("th", { scope: "col" }, "Before"), h("th", { scope: "col" }, "After"))),
       h("tbody", {}, e.changes.map((c) => h("tr", {}, h("th", { scope: "row" }, fieldLabel(c.field) || humanize(c.field)),
