@@ -152,9 +152,13 @@ def _relay(args) -> int:
     settings = _distributed_settings()
     ensure_topic(settings.kafka_bootstrap_servers, settings.kafka_topic)
     publisher = KafkaEventPublisher(settings.kafka_bootstrap_servers, settings.kafka_topic)
+    from command_service.adapters.outbox_relay import PostgresWakeups
+
+    wakeups = PostgresWakeups(settings.database_url)
     try:
-        bootstrap.outbox_relay(settings, publisher).run(_stop_on_signal())
+        bootstrap.outbox_relay(settings, publisher).run(_stop_on_signal(), wakeups)
     finally:
+        wakeups.close()
         publisher.close()
     return 0
 

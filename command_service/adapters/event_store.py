@@ -85,6 +85,12 @@ class FirmStores:
             return app
 
     def _open(self, firm_id: str) -> FirmCaseFiles:
+        app = self._construct(firm_id)
+        if self._settings.uses_postgres:
+            _announce_appends(self._settings.database_url, app.name + "_events", firm_id)
+        return app
+
+    def _construct(self, firm_id: str) -> FirmCaseFiles:
         # Two processes opening a new firm at once can race on CREATE TABLE/TYPE
         # IF NOT EXISTS; the loser sees a duplicate and simply opens again.
         for attempt in range(2):
@@ -123,6 +129,22 @@ class FirmStores:
             for app in self._apps.values():
                 app.close()
             self._apps.clear()
+
+
+STORED_CHANNEL = "visa_events_stored"
+
+
+def _announce_appends(url: str, table: str, firm_id: str) -> None:
+    """Make every append to a firm's table notify the relay, at commit, with the firm's id."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            f"CREATE OR REPLACE FUNCTION {EVENT_STORE_SCHEMA}.announce_{table}() RETURNS trigger"
+            f" LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('{STORED_CHANNEL}', '{firm_id}');"
+            " RETURN NULL; END $$")
+        conn.execute(
+            f"CREATE OR REPLACE TRIGGER announce_appends AFTER INSERT ON"
+            f" {EVENT_STORE_SCHEMA}.{table} FOR EACH STATEMENT"
+            f" EXECUTE FUNCTION {EVENT_STORE_SCHEMA}.announce_{table}()")
 
 
 def _create_schema(url: str, schema: str) -> None:
