@@ -370,3 +370,25 @@ def test_check_progress_updates_by_itself_and_survives_leaving_the_page(browser,
         expect(web.page.locator(".result-card").first).to_be_visible(timeout=20_000)
         web.page.set_viewport_size(DESKTOP)
         assert web.errors == []
+
+
+@pytest.mark.distributed
+def test_the_query_service_serves_the_app_and_writes_reach_the_command_service(browser, distributed):
+    with web_session(browser, distributed.api.query_url) as web:
+        api = attorney(web, distributed)
+        web.page.get_by_role("link", name="New client").click()
+        web.page.get_by_label("First name").fill("Kenji")
+        web.page.get_by_label("Last name").fill("Distributed-Browser")
+        web.page.get_by_label("Highest degree").select_option("masters")
+        web.page.locator("#f-job_offer-title").fill("Software engineer")
+        web.page.get_by_role("button", name="Create client").click()
+        expect(web.page.get_by_role("heading", name="Kenji Distributed-Browser")).to_be_visible()
+
+        web.page.get_by_role("button", name="Check eligibility").click()
+
+        expect(web.page.locator(".result-card").first).to_be_visible(timeout=60_000)
+        client_id = client_id_from_url(web.page.url)
+        checks = api.get(f"/v1/clients/{client_id}/eligibility-checks").json()["data"]
+        assert checks[0]["status"] == "completed"
+        assert web.page.locator(".result-card").count() == len(checks[0]["recommendations"])
+        assert web.errors == []
