@@ -167,7 +167,7 @@ def test_edit_sends_only_the_changed_fields_with_the_version_then_a_rerun_compar
     web.page.locator("#f-media_coverage-1-outlet").fill("Nature News")
     web.screenshot_both("edit-client")
     web.page.get_by_role("button", name="Save changes").click()
-    expect(web.page.get_by_text("Changes saved.")).to_be_visible()
+    expect(web.page.locator(".notice-success")).to_have_text("Changes saved.")
     expect(web.page.get_by_text("Profile version 2")).to_be_visible()
     expect(web.page.get_by_text("The profile has changed since this check")).to_be_visible()
 
@@ -293,8 +293,7 @@ def test_keyboard_alone_signs_in_and_the_focus_is_always_visible(web, embedded):
     web.page.keyboard.press("Tab")
     web.page.keyboard.press("Tab")
     outline = web.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    unlabelled = web.page.evaluate("""[...document.querySelectorAll('input, select, textarea')]
-        .filter(el => !el.labels?.length && !el.getAttribute('aria-label')).map(el => el.id)""")
+    unlabelled = web.unlabelled_controls()
 
     assert focused == "email"
     assert outline != "none"
@@ -307,8 +306,7 @@ def test_every_form_control_of_the_profile_form_has_a_label(web, embedded):
     for button in ("Add award", "Add membership", "Add article", "Add role"):
         web.page.get_by_role("button", name=button).click()
 
-    unlabelled = web.page.evaluate("""[...document.querySelectorAll('input, select, textarea')]
-        .filter(el => !el.labels?.length && !el.getAttribute('aria-label')).map(el => el.id)""")
+    unlabelled = web.unlabelled_controls()
 
     assert unlabelled == []
     assert web.page.locator("input, select, textarea").count() > 40

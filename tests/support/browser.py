@@ -58,12 +58,25 @@ class WebSession:
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
+    def unlabelled_controls(self) -> list[str]:
+        """The form controls on the page that have neither a label nor an aria-label."""
+        return self.page.evaluate("""[...document.querySelectorAll('input, select, textarea')]
+            .filter(el => !el.labels?.length && !el.getAttribute('aria-label'))
+            .map(el => el.id || el.name || el.outerHTML)""")
+
+    def overflowing_width(self) -> int:
+        """How far the page is wider than the viewport (0 when nothing scrolls sideways)."""
+        return self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
     def screenshot_both(self, name: str) -> None:
-        """Save the page at 1280×800 and on a 390-px-wide phone."""
+        """Save the page at 1280×800 and on a 390-px-wide phone, checking labels and width."""
+        assert self.unlabelled_controls() == [], f"unlabelled controls on {name}"
         self.screenshot(f"{name}-desktop")
         self.page.set_viewport_size(PHONE)
         self.screenshot(f"{name}-phone")
+        overflow = self.overflowing_width()
         self.page.set_viewport_size(DESKTOP)
+        assert overflow <= 0, f"{name} is {overflow}px wider than a phone screen"
 
 
 @contextmanager
