@@ -4,7 +4,7 @@ import { api, session, withQuery } from "../api.js";
 import { navigate } from "../router.js";
 import { displayValue, formatDate, h, humanize, mount, notice, pageTitle, unavailable } from "../ui.js";
 
-const FILTERS = [["actor", "Actor", "text"], ["entity", "Entity (client or check id)", "text"], ["from", "From", "date"], ["to", "To", "date"]];
+const FILTERS = [["actor", "Actor (attorney id)", "text"], ["entity", "Client or check id", "text"], ["from", "From", "date"], ["to", "To", "date"]];
 
 export async function auditPage(main, params, query) {
   if (!session.isAdmin) {
