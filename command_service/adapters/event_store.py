@@ -9,11 +9,9 @@ per schema, and one connection pool serves them all.
 from __future__ import annotations
 
 import threading
-import time
 from typing import Callable
 
 import psycopg
-from eventsourcing.persistence import PersistenceError
 from eventsourcing.postgres import PostgresFactory
 from psycopg_pool import ConnectionPool
 
@@ -72,7 +70,6 @@ class FirmStores:
         self._settings = settings
         self._on_saved = on_saved
         self._apps: dict[str, FirmCaseFiles] = {}
-        self._schema_ready = False
         self._lock = threading.Lock()
 
     def for_firm(self, firm_id: str) -> FirmCaseFiles:
@@ -85,21 +82,17 @@ class FirmStores:
             return app
 
     def _open(self, firm_id: str) -> FirmCaseFiles:
-        app = self._construct(firm_id)
-        if self._settings.uses_postgres:
-            _announce_appends(self._settings.database_url, app.name + "_events", firm_id)
+        if not self._settings.uses_postgres:
+            return FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved)
+        # Every process opens a firm's store on first use and the library creates its
+        # table then; a lock serialises that DDL across processes (concurrent CREATE ...
+        # IF NOT EXISTS and CREATE OR REPLACE can fail on each other).
+        with psycopg.connect(self._settings.database_url, autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (DDL_LOCK_KEY,))
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{EVENT_STORE_SCHEMA}"')
+            app = FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved)
+            _announce_appends(conn, app.name + "_events", firm_id)
         return app
-
-    def _construct(self, firm_id: str) -> FirmCaseFiles:
-        # Two processes opening a new firm at once can race on CREATE TABLE/TYPE
-        # IF NOT EXISTS; the loser sees a duplicate and simply opens again.
-        for attempt in range(2):
-            try:
-                return FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved)
-            except (PersistenceError, psycopg.errors.UniqueViolation,
-                    psycopg.errors.DuplicateObject):
-                time.sleep(0.1 * (attempt + 1))
-        return FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved)
 
     def _env_for(self, firm_id: str) -> dict:
         base = {"IS_SNAPSHOTTING_ENABLED": "no"}
@@ -108,9 +101,6 @@ class FirmStores:
             path.parent.mkdir(parents=True, exist_ok=True)
             return {**base, "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                     "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30"}
-        if not self._schema_ready:
-            _create_schema(self._settings.database_url, EVENT_STORE_SCHEMA)
-            self._schema_ready = True
         conninfo = psycopg.conninfo.conninfo_to_dict(self._settings.database_url)
         return {
             **base,
@@ -132,24 +122,19 @@ class FirmStores:
 
 
 STORED_CHANNEL = "visa_events_stored"
+DDL_LOCK_KEY = 7_310_512_001
 
 
-def _announce_appends(url: str, table: str, firm_id: str) -> None:
+def _announce_appends(conn: psycopg.Connection, table: str, firm_id: str) -> None:
     """Make every append to a firm's table notify the relay, at commit, with the firm's id."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            f"CREATE OR REPLACE FUNCTION {EVENT_STORE_SCHEMA}.announce_{table}() RETURNS trigger"
-            f" LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('{STORED_CHANNEL}', '{firm_id}');"
-            " RETURN NULL; END $$")
-        conn.execute(
-            f"CREATE OR REPLACE TRIGGER announce_appends AFTER INSERT ON"
-            f" {EVENT_STORE_SCHEMA}.{table} FOR EACH STATEMENT"
-            f" EXECUTE FUNCTION {EVENT_STORE_SCHEMA}.announce_{table}()")
-
-
-def _create_schema(url: str, schema: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    conn.execute(
+        f"CREATE OR REPLACE FUNCTION {EVENT_STORE_SCHEMA}.announce_{table}() RETURNS trigger"
+        f" LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('{STORED_CHANNEL}', '{firm_id}');"
+        " RETURN NULL; END $$")
+    conn.execute(
+        f"CREATE OR REPLACE TRIGGER announce_appends AFTER INSERT ON"
+        f" {EVENT_STORE_SCHEMA}.{table} FOR EACH STATEMENT"
+        f" EXECUTE FUNCTION {EVENT_STORE_SCHEMA}.announce_{table}()")
 
 
 def close_shared_pools() -> None:
