@@ -208,6 +208,7 @@ def test_server_validation_errors_appear_next_to_their_fields(web, embedded):
     expect(web.page.locator("#f-email-error")).to_contain_text("valid email")
     expect(web.page.locator("#f-awards-0-name-error")).to_be_visible()
     expect(web.page.get_by_role("alert")).to_contain_text("Please correct the highlighted fields")
+    expect(web.page.get_by_role("alert")).to_contain_text("Award 1: Award")
     web.screenshot("validation-errors-desktop")
     assert "/clients/new" in web.page.url
 
@@ -390,3 +391,26 @@ def test_the_query_service_serves_the_app_and_writes_reach_the_command_service(b
         assert checks[0]["status"] == "completed"
         assert web.page.locator(".result-card").count() == len(checks[0]["recommendations"])
         assert web.errors == []
+
+
+def test_compare_takes_the_profile_changes_between_two_versions_from_the_history(web, embedded):
+    attorney(web, embedded)
+    history = [
+        {"action": "created", "entity_type": "client", "entity_id": "c1", "occurred_at": "2026-01-01T00:00:00Z",
+         "changes": {"annual_salary_usd": {"old": None, "new": 100000}, "h_index": {"old": None, "new": 5}}},
+        {"action": "check_requested", "entity_type": "check", "entity_id": "k1", "changes": {}},
+        {"action": "edited", "entity_type": "client", "entity_id": "c1",
+         "changes": {"annual_salary_usd": {"old": 100000, "new": 150000}}},
+        {"action": "edited", "entity_type": "client", "entity_id": "c1",
+         "changes": {"annual_salary_usd": {"old": 150000, "new": 200000},
+                     "h_index": {"old": 5, "new": 9}}},
+        {"action": "edited", "entity_type": "client", "entity_id": "c1",
+         "changes": {"h_index": {"old": 9, "new": 5}}},
+    ]
+
+    changes = web.page.evaluate("""async (history) => {
+        const { changesBetween, normaliseHistory } = await import('/assets/js/history_data.js');
+        return changesBetween(normaliseHistory(history, 'c1'), 1, 4);
+    }""", history)
+
+    assert changes == [{"field": "annual_salary_usd", "old": 100000, "new": 200000}]

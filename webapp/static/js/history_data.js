@@ -4,7 +4,11 @@ import { api, session } from "./api.js";
 
 export async function clientHistory(clientId) {
   const { data } = await api.get(`/v1/clients/${clientId}/history`);
-  const items = Array.isArray(data) ? data : data.data || data.events || [];
+  return normaliseHistory(Array.isArray(data) ? data : data.data || data.events || [], clientId);
+}
+
+// Profile events are numbered in order: the n-th event about the client is its version n.
+export function normaliseHistory(items, clientId) {
   let profileVersion = 0;
   return items.map((e) => {
     const aboutProfile = (e.entity_type || "client") === "client" && (e.entity_id || clientId) === clientId;

@@ -1,10 +1,10 @@
 // Create or edit a client: only changed fields are sent, with the version they were based on.
 
 import { api, newIdempotencyKey } from "../api.js";
-import { fieldLabel, valueLabel } from "../profile_fields.js";
+import { SECTIONS, fieldLabel, pathLabel, valueLabel } from "../profile_fields.js";
 import { buildSections, changedFields, clearErrors, readProfile, normalize, showErrors, stable } from "../profile_form.js";
 import { guardLeaving, navigate } from "../router.js";
-import { announce, clientName, displayValue, h, link, mount, notice, pageTitle } from "../ui.js";
+import { announce, clientName, displayValue, h, humanize, link, mount, notice, pageTitle } from "../ui.js";
 import { loadClient } from "./client_data.js";
 
 export async function clientFormPage(main, params) {
@@ -90,7 +90,10 @@ function labelFor(key) {
   if (parts.length === 1) return top;
   const index = parts.find((p) => /^\d+$/.test(p));
   const leaf = parts[parts.length - 1];
-  return index !== undefined ? `${top} ${Number(index) + 1}, ${leaf.replace(/_/g, " ")}` : `${top}, ${fieldLabel(leaf) || leaf.replace(/_/g, " ")}`;
+  if (index === undefined) return pathLabel(key);
+  const item = SECTIONS.flatMap((s) => s.fields).find((f) => f.name === parts[0]);
+  const sub = item?.fields?.find((f) => f.name === leaf);
+  return `${item ? humanize(item.item) : top} ${Number(index) + 1}: ${sub ? sub.label : leaf.replace(/_/g, " ")}`;
 }
 
 async function showConflict(banner, clientId, base, mine, adopt) {
