@@ -414,3 +414,16 @@ def test_compare_takes_the_profile_changes_between_two_versions_from_the_history
     }""", history)
 
     assert changes == [{"field": "annual_salary_usd", "old": 100000, "new": 200000}]
+
+
+def test_an_expired_session_returns_to_sign_in_and_then_to_the_page(web, embedded):
+    attorney(web, embedded)
+    web.page.evaluate("sessionStorage.setItem('visa.token', 'expired.or.forged')")
+
+    web.open("/clients?search=anything")
+
+    expect(web.page.get_by_text("Your session has ended")).to_be_visible()
+    web.page.get_by_label("Email").fill(embedded.firm_a.attorney_email)
+    web.page.get_by_label("Password").fill(embedded.firm_a.password)
+    web.page.get_by_role("button", name="Sign in").click()
+    expect(web.page.get_by_label("Search")).to_have_value("anything")

@@ -89,18 +89,21 @@ class CheckController {
   async show(chosenId) {
     const pendingId = sessionStorage.getItem(pendingKey(this.client.id));
     const latest = this.checks[0];
-    const id = chosenId || pendingId || latest?.check_id;
+    // A remembered pending check the read side has not listed yet still wins; once listed, the newest does.
+    const unlisted = pendingId && !this.checks.some((c) => c.check_id === pendingId);
+    const id = chosenId || (unlisted ? pendingId : latest?.check_id);
     if (!id) return this.render(null);
-    const check = this.checks.find((c) => c.check_id === id) || await this.fetchCheck(id);
+    const check = this.checks.find((c) => c.check_id === id) || await this.fetchCheck(id, id === pendingId);
     this.render(check, Boolean(chosenId && latest && chosenId !== latest.check_id));
   }
 
-  async fetchCheck(id) {
+  async fetchCheck(id, justRequested = true) {
     try {
       return (await api.get(`/v1/eligibility-checks/${id}`)).data;
     } catch (error) {
       // A just-requested check may not have reached the read side yet.
-      if (error.status === 404) return { check_id: id, status: "pending", client_id: this.client.id };
+      if (error.status === 404 && justRequested) return { check_id: id, status: "pending", client_id: this.client.id };
+      if (error.status === 404) return null;
       throw error;
     }
   }
