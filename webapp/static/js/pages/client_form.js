@@ -5,7 +5,7 @@ import { SECTIONS, fieldLabel, pathLabel, valueLabel } from "../profile_fields.j
 import { buildSections, changedFields, clearErrors, readProfile, normalize, showErrors, stable } from "../profile_form.js";
 import { guardLeaving, navigate } from "../router.js";
 import { announce, clientName, displayValue, h, humanize, link, mount, notice, pageTitle } from "../ui.js";
-import { loadClient } from "./client_data.js";
+import { loadClient, pause } from "./client_data.js";
 
 export async function clientFormPage(main, params) {
   const editing = Boolean(params.id);
@@ -19,9 +19,9 @@ export async function clientFormPage(main, params) {
   const banner = h("div", { id: "form-banner" });
   const submit = h("button", { type: "submit", class: "button button-primary" }, editing ? "Save changes" : "Create client");
   const cancelHref = editing ? `/clients/${params.id}` : "/clients";
-  form.append(...buildSections(base.profile),
-    h("div", { class: "form-actions sticky-actions" }, submit, link(cancelHref, "Cancel", { class: "button button-quiet" }),
-      h("span", { class: "dirty-flag", id: "dirty-flag", "aria-live": "polite" })));
+  const actions = h("div", { class: "form-actions sticky-actions" }, submit, link(cancelHref, "Cancel", { class: "button button-quiet" }),
+    h("span", { class: "dirty-flag", id: "dirty-flag", "aria-live": "polite" }));
+  form.append(...buildSections(base.profile), actions);
   const title = editing ? `Edit ${clientName(base.profile)}` : "New client";
   mount(main,
     h("nav", { class: "breadcrumbs", "aria-label": "Breadcrumb" }, link("/clients", "Clients"), editing ? [" / ", link(cancelHref, clientName(base.profile))] : null),
@@ -60,8 +60,13 @@ export async function clientFormPage(main, params) {
       submit.disabled = false;
       if (error.status === 412 || error.code === "precondition_failed" || error.code === "version_conflict") {
         await showConflict(banner, params.id, base, current, (latest) => {
+          // Re-apply only what this attorney changed, on top of everyone else's latest values.
+          const mine = changedFields(base.profile, current);
+          const merged = normalize({ ...latest.profile, ...mine });
           base = latest;
-          initial = "";
+          initial = stable(latest.profile);
+          form.replaceChildren(...buildSections(merged), actions);
+          form.dispatchEvent(new Event("input"));
         });
       } else if (error.status === 400 && Object.keys(error.details).length) {
         showValidation(banner, form, error);
@@ -99,7 +104,12 @@ function labelFor(key) {
 async function showConflict(banner, clientId, base, mine, adopt) {
   let latest;
   try {
-    latest = (await api.get(`/v1/clients/${clientId}`)).data;
+    // The read side may still be catching up with the other edit: wait briefly for it.
+    for (let tries = 0; tries < 20; tries += 1) {
+      latest = (await api.get(`/v1/clients/${clientId}`)).data;
+      if (latest.version > base.version) break;
+      await pause(250);
+    }
   } catch (error) {
     mount(banner, notice("error", error.message));
     return;
