@@ -20,6 +20,7 @@ from tests.support.browser import (
 from tests.support.profiles import researcher_profile
 
 pytestmark = pytest.mark.browser
+CHECK_LIMIT = 5
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +45,11 @@ def faulty_product(tmp_path_factory):
     from eligibility_engine import check_handler
     from shared.config import load_settings
 
-    product = EmbeddedProduct(load_settings({"VISA_DATA_DIR": str(tmp_path_factory.mktemp("web"))}))
+    product = EmbeddedProduct(load_settings({"VISA_DATA_DIR": str(tmp_path_factory.mktemp("web")),
+                                             "VISA_CHECK_LIMIT_PER_HOUR": str(CHECK_LIMIT)}))
     firm = product.directory.create_firm("Faulty Firm LLP")
-    product.directory.create_attorney(firm["id"], "lee@faulty.test", "correct-horse-42", "attorney")
+    for email in ("lee@faulty.test", "rita@faulty.test"):
+        product.directory.create_attorney(firm["id"], email, "correct-horse-42", "attorney")
     faults = EvaluationFaults(check_handler.evaluate_profile)
     patch = pytest.MonkeyPatch()
     patch.setattr(check_handler, "evaluate_profile", faults)
