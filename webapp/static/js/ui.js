@@ -82,13 +82,24 @@ export function displayValue(value) {
   if (typeof value === "boolean") return value ? "Yes" : "No";
   if (Array.isArray(value)) {
     if (!value.length) return "—";
-    return value.map((item) => (typeof item === "object" ? Object.values(item).filter((v) => v !== null && v !== "").join(", ") : item)).join("; ");
+    return value.map(itemText).join("; ");
   }
   if (typeof value === "object") {
     return Object.entries(value).filter(([, v]) => v !== null && v !== "")
       .map(([k, v]) => `${humanize(k)}: ${displayValue(v)}`).join("; ") || "—";
   }
   return String(value);
+}
+
+// "Best Paper (international, 2023)": the item's name first, its other facts after.
+function itemText(item) {
+  if (!item || typeof item !== "object") return String(item);
+  const primaryKey = ["name", "organization", "outlet", "title"].find((k) => item[k]);
+  const rest = Object.entries(item).filter(([k, v]) => k !== primaryKey && v !== null && v !== "" && typeof v !== "boolean")
+    .map(([, v]) => String(v).replace(/_/g, " "));
+  const flags = Object.entries(item).filter(([, v]) => v === true).map(([k]) => k.replace(/_/g, " "));
+  const extra = [...rest, ...flags];
+  return `${primaryKey ? item[primaryKey] : ""}${extra.length ? ` (${extra.join(", ")})` : ""}`.trim();
 }
 
 export function clientName(client) {

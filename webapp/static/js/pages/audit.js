@@ -1,6 +1,8 @@
 // The firm's audit trail (admins): filter by actor, entity and time; export CSV or JSON Lines.
 
 import { api, session, withQuery } from "../api.js";
+import { firmAttorneys } from "../catalogue.js";
+import { fieldLabel, valueLabel } from "../profile_fields.js";
 import { navigate } from "../router.js";
 import { displayValue, formatDate, h, humanize, mount, notice, pageTitle, unavailable } from "../ui.js";
 
@@ -28,7 +30,8 @@ export async function auditPage(main, params, query) {
   try {
     const { data } = await api.get("/v1/audit", apiFilters(filters));
     const entries = Array.isArray(data) ? data : data.data || [];
-    mount(results, entries.length ? auditTable(entries) : h("p", { class: "empty" }, "No entries match."));
+    const emails = new Map((await firmAttorneys()).map((a) => [a.id, a.email]));
+    mount(results, entries.length ? auditTable(entries, emails) : h("p", { class: "empty" }, "No entries match."));
   } catch (error) {
     mount(results, error.unavailable ? unavailable("The audit trail") : notice("error", error.message));
     exports.hidden = true;
@@ -60,12 +63,19 @@ function exportButton(text, accept, format, filters) {
   return button;
 }
 
-function auditTable(entries) {
+function actor(entry, emails) {
+  const id = entry.actor_email || entry.actor_id || entry.actor;
+  if (!id) return "—";
+  if (id === session.attorney?.id) return "You";
+  return emails.get(id) || (entry.actor_kind && entry.actor_kind !== "attorney" ? humanize(entry.actor_kind) : id);
+}
+
+function auditTable(entries, emails) {
   return h("div", { class: "table-wrap" }, h("table", { class: "table table-compact" },
     h("thead", {}, h("tr", {}, ["Time", "Actor", "Action", "Entity", "Changes"].map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, entries.map((e) => h("tr", {},
       h("td", { "data-label": "Time" }, formatDate(e.occurred_at || e.at || e.time)),
-      h("td", { "data-label": "Actor" }, e.actor_email || e.actor_id || e.actor || "—"),
+      h("td", { "data-label": "Actor" }, actor(e, emails)),
       h("td", { "data-label": "Action" }, humanize(e.action || e.event_type || "—")),
       h("td", { "data-label": "Entity" }, h("code", {}, e.entity_id || e.aggregate_id || e.entity || "—")),
       h("td", { "data-label": "Changes" }, changes(e.changes || e.changed_fields)))))));
@@ -75,5 +85,6 @@ function changes(value) {
   if (!value) return "—";
   const entries = Array.isArray(value) ? value.map((c) => [c.field, c]) : Object.entries(value);
   return h("ul", { class: "plain" }, entries.map(([field, c]) => h("li", {},
-    `${humanize(field)}: ${c && typeof c === "object" && "new" in c ? `${displayValue(c.old)} → ${displayValue(c.new)}` : displayValue(c)}`)));
+    `${fieldLabel(field) || humanize(field)}: ${c && typeof c === "object" && "new" in c
+      ? `${displayValue(valueLabel(field, c.old))} → ${displayValue(valueLabel(field, c.new))}` : displayValue(c)}`)));
 }
