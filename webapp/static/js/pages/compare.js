@@ -34,13 +34,18 @@ export async function comparePage(main, params, query) {
 
 async function profileChanges(clientId, a, b) {
   if (a.profile_version === b.profile_version) return h("p", {}, "The profile did not change between these checks.");
-  let history;
+  let changes;
   try {
-    history = await clientHistory(clientId);
+    changes = changesBetween(await clientHistory(clientId), a.profile_version, b.profile_version);
   } catch (error) {
-    return error.unavailable ? unavailable("Field-level profile history") : notice("error", error.message);
+    // Without the history, the engine's own diff serves when b was re-run right after a.
+    const engineDiff = b.changes_since_previous_check;
+    if (error.unavailable && engineDiff && engineDiff.previous_check_id === a.check_id) {
+      changes = engineDiff.profile_fields || [];
+    } else {
+      return error.unavailable ? unavailable("Field-level profile history") : notice("error", error.message);
+    }
   }
-  const changes = changesBetween(history, a.profile_version, b.profile_version);
   if (!changes.length) return h("p", {}, `The profile went from version ${a.profile_version} to ${b.profile_version}.`);
   return h("div", { class: "table-wrap" }, h("table", { class: "table", id: "profile-diff" },
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Field"), h("th", { scope: "col" }, "Before"), h("th", { scope: "col" }, "After"))),
