@@ -430,3 +430,22 @@ def test_an_expired_session_returns_to_sign_in_and_then_to_the_page(web, embedde
     web.page.get_by_label("Password").fill(embedded.firm_a.password)
     web.page.get_by_role("button", name="Sign in").click()
     expect(web.page.get_by_label("Search")).to_have_value("anything")
+
+
+def test_a_documents_checklist_prints_on_its_own_with_the_clients_name(web, embedded):
+    client = checked_client(attorney(web, embedded), last_name="Printable")
+    web.open(f"/clients/{client['id']}")
+    web.page.evaluate("""window.print = () => { window.printed = {
+        target: document.querySelector('.print-target')?.dataset.visaType,
+        heading: document.querySelector('.print-target .print-only')?.textContent,
+        printing: document.body.classList.contains('printing-one') }; }""")
+    card = web.page.locator(".result-card").first
+    visa_type = card.get_attribute("data-visa-type")
+
+    card.locator("summary", has_text="Documents checklist").click()
+    card.get_by_role("button", name=f"Print {visa_type} checklist").click()
+
+    printed = web.page.evaluate("window.printed")
+    assert printed["target"] == visa_type and printed["printing"] is True
+    assert printed["heading"].startswith(f"Amara Printable · {visa_type} documents checklist")
+    assert web.page.locator(".print-target").count() == 0

@@ -18,13 +18,13 @@ export function verdictBadge(verdict) {
   return badge(text, kind);
 }
 
-export function resultCards(check) {
+export function resultCards(check, clientLabel = "") {
   const recs = check.recommendations || [];
   return h("ol", { class: "result-cards", "aria-label": "Recommendations, best first" },
-    recs.map((rec, index) => h("li", {}, card(rec, index, check))));
+    recs.map((rec, index) => h("li", {}, card(rec, index, check, clientLabel))));
 }
 
-function card(rec, index, check) {
+function card(rec, index, check, clientLabel) {
   const id = `rec-${slug(rec.visa_type)}`;
   const score = Number(rec.eligibility_score ?? 0);
   const timeline = rec.estimated_timeline_months || {};
@@ -55,7 +55,7 @@ function card(rec, index, check) {
     criteriaSection(rec, index === 0),
     gapSection(rec, check),
     askSection(rec),
-    documentsSection(rec, id, check),
+    documentsSection(rec, id, check, clientLabel),
     feesSection(rec));
 }
 
@@ -146,14 +146,15 @@ function askSection(rec) {
     h("ul", { class: "ask-list" }, missing.map((m) => h("li", {}, pathLabel(m)))));
 }
 
-function documentsSection(rec, id, check) {
+function documentsSection(rec, id, check, clientLabel) {
   const docs = rec.required_documents || [];
   if (!docs.length) return null;
   const print = h("button", { type: "button", class: "button button-small no-print" }, `Print ${rec.visa_type} checklist`);
   print.addEventListener("click", () => printCard(id));
   return h("details", { class: "section documents" },
     h("summary", {}, `Documents checklist (${docs.length})`),
-    h("p", { class: "print-only" }, `${rec.visa_type} documents checklist · check of ${formatDate(check.completed_at || check.requested_at)}`),
+    h("p", { class: "print-only" }, [clientLabel, `${rec.visa_type} documents checklist`,
+      `check of ${formatDate(check.completed_at || check.requested_at)}`].filter(Boolean).join(" · ")),
     h("ul", { class: "checklist" }, docs.map((doc, i) => h("li", {},
       h("input", { type: "checkbox", id: `${id}-doc-${i}` }), h("label", { for: `${id}-doc-${i}` }, doc)))),
     print);

@@ -122,7 +122,7 @@ class CheckController {
       parts.push(this.failure(check));
     } else {
       sessionStorage.removeItem(pendingKey(this.client.id));
-      parts.push(this.resultHeader(check, olderCheck), resultCards(check));
+      parts.push(this.resultHeader(check, olderCheck), resultCards(check, clientName(this.client)));
     }
     mount(this.area, parts);
   }
