@@ -449,3 +449,20 @@ def test_a_documents_checklist_prints_on_its_own_with_the_clients_name(web, embe
     assert printed["target"] == visa_type and printed["printing"] is True
     assert printed["heading"].startswith(f"Amara Printable · {visa_type} documents checklist")
     assert web.page.locator(".print-target").count() == 0
+
+
+def test_an_archived_client_leaves_the_list_and_is_found_under_archived(web, embedded):
+    api = attorney(web, embedded)
+    client = api.post("/v1/clients", json=researcher_profile(last_name="Archivist")).json()
+    api.wait_for_client(client["id"])
+    web.open(f"/clients/{client['id']}")
+    web.page.once("dialog", lambda dialog: dialog.accept())
+
+    web.page.get_by_role("button", name="Archive").click()
+
+    expect(web.page.locator(".subtitle .badge")).to_have_text("Archived")
+    expect(web.page.get_by_role("button", name="Check eligibility")).to_have_count(0)
+    web.open("/clients?search=archivist")
+    expect(web.page.get_by_text("No clients match these filters.")).to_be_visible()
+    web.open("/clients?search=archivist&status=archived")
+    expect(web.page.locator(".clients-table tbody tr")).to_have_count(1)

@@ -24,7 +24,8 @@ export async function clientPage(main, params, query) {
       h("div", {}, pageTitle(clientName(client)),
         h("p", { class: "subtitle" }, [client.current_job_title, client.current_employer].filter(Boolean).join(" at ") || "No position recorded",
           " · ", `Profile version ${client.version}`, client.status === "archived" ? [" · ", badge("Archived", "neutral")] : null)),
-      session.canWrite && client.status !== "archived" ? link(`${base}/edit`, "Edit profile", { class: "button" }) : null),
+      session.canWrite && client.status !== "archived" ? h("div", { class: "check-actions" },
+        link(`${base}/edit`, "Edit profile", { class: "button" }), archiveButton(client)) : null),
     saved ? notice("success", saved === "created" ? "Client created." : "Changes saved.") : null,
     h("nav", { class: "tabs", "aria-label": "Client sections" },
       tab(base, "Recommendations", "overview"), tab(`${base}/checks`, "Checks", "checks"), tab(`${base}/history`, "History", "history")),
@@ -33,6 +34,21 @@ export async function clientPage(main, params, query) {
   const checks = await listChecks(client.id);
   if (params.tab === "checks") return checksPanel(body, client, checks);
   return overview(body, client, checks, query.get("check"));
+}
+
+function archiveButton(client) {
+  const button = h("button", { type: "button", class: "button button-danger-quiet" }, "Archive");
+  button.addEventListener("click", async () => {
+    if (!window.confirm(`Archive ${clientName(client)}? Archived clients leave the list and cannot be checked.`)) return;
+    try {
+      await api.delete(`/v1/clients/${client.id}`, { "If-Match": `"${client.version}"` });
+      announce("Client archived.");
+      navigate(`/clients/${client.id}?v=${client.version + 1}`);
+    } catch (error) {
+      button.closest(".page-head").after(notice("error", error.message));
+    }
+  });
+  return button;
 }
 
 async function listChecks(clientId) {
