@@ -11,14 +11,19 @@ from command_service.adapters.event_store import FirmStores, close_shared_pools
 from command_service.adapters.local_delivery import LocalDelivery
 from command_service.adapters.outbox_relay import OutboxRelay
 from command_service.entrypoints.app import create_app as create_command_app
+from eligibility_engine.adapters.check_leases import CheckLeases
 from eligibility_engine.check_handler import CheckHandler
+from eligibility_engine.stuck_checks import StuckCheckSweeper
 from query_service.adapters.read_tables import migrate_read_tables
 from query_service.entrypoints.app import create_app as create_query_app
 from query_service.projections import Projector
 from shared.auth import TokenIssuer
 from shared.config import Settings
+from shared.migrations import Migration
 from shared.positions import PositionTable
+from shared.readiness import BrokerProbe, Readiness, database_probe
 from shared.sql import Database, database_for
+from shared.web_ops import install_operations
 from webapp.cors import allow_web_origins
 from webapp.views import install_web_app
 
@@ -43,15 +48,31 @@ def read_database(settings: Settings) -> Database:
 def command_app(settings: Settings, stores: FirmStores | None = None):
     stores = stores or FirmStores(settings)
     app = create_command_app(stores, directory(settings), token_issuer(settings))
+    # The command side needs only its database: the outbox keeps accepting
+    # requests while Kafka is down, so the broker is not part of its readiness.
+    probe_db = database_for(settings, "directory", pool_size=1)
+    install_operations(app, "command-service", Readiness({"database": database_probe(probe_db)}))
     if settings.web_origins:
         allow_web_origins(app, settings.web_origins)
     return app
 
 
 def query_app(settings: Settings):
-    app = create_query_app(read_database(settings), token_issuer(settings))
+    db = read_database(settings)
+    app = create_query_app(db, token_issuer(settings))
+    install_operations(app, "query-service", Readiness({"database": database_probe(db)}))
     install_web_app(app, settings.web_command_url)
     return app
+
+
+def worker_readiness(settings: Settings, db: Database, group_id: str | None = None
+                     ) -> tuple[Readiness, BrokerProbe]:
+    """Probe a worker's database, the broker and, for consumers, their consumer group."""
+    broker = BrokerProbe(settings.kafka_bootstrap_servers, group_id)
+    probes = {"database": database_probe(db), "broker": broker.broker}
+    if group_id:
+        probes["consumer_group"] = broker.consumer_group
+    return Readiness(probes), broker
 
 
 def outbox_relay_positions(settings: Settings) -> PositionTable:
@@ -65,13 +86,66 @@ def outbox_relay(settings: Settings, publisher) -> OutboxRelay:
                        outbox_relay_positions(settings))
 
 
-def check_handler(settings: Settings, stores: FirmStores | None = None,
-                  track_positions: bool = False) -> CheckHandler:
+@dataclass
+class Engine:
+    """The eligibility engine's parts: the check handler and the stuck-check sweeper."""
+
+    handler: CheckHandler
+    sweeper: StuckCheckSweeper
+    leases: CheckLeases
+    db: Database
+
+
+def engine(settings: Settings, stores: FirmStores | None = None,
+           track_positions: bool = False) -> Engine:
+    stores = stores or FirmStores(settings)
+    db = database_for(settings, "engine")
+    leases = CheckLeases(db)
+    leases.migrate()
     positions = None
     if track_positions:
-        positions = PositionTable(database_for(settings, "engine"), "engine")
+        positions = PositionTable(db, "engine")
         positions.migrate()
-    return CheckHandler(stores or FirmStores(settings), positions)
+    handler = CheckHandler(stores, positions, leases)
+    sweeper = StuckCheckSweeper(stores, leases, handler, settings.stuck_check_seconds)
+    return Engine(handler, sweeper, leases, db)
+
+
+def check_handler(settings: Settings, stores: FirmStores | None = None,
+                  track_positions: bool = False) -> CheckHandler:
+    return engine(settings, stores, track_positions).handler
+
+
+def prepare_event_stores(settings: Settings) -> int:
+    """Create every known firm's event store (schema and tables); return how many firms."""
+    stores = FirmStores(settings)
+    firm_ids = directory(settings).firm_ids()
+    for firm_id in firm_ids:
+        stores.for_firm(firm_id)
+    stores.close()
+    close_shared_pools()
+    return len(firm_ids)
+
+
+def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
+    """Every component's schema migrations, with the database each one changes."""
+    directory_db = database_for(settings, "directory")
+    read_db = database_for(settings, "read_model")
+    engine_db = database_for(settings, "engine")
+    return [
+        (directory_db, [
+            Migration("directory", 1, "firms and attorneys", lambda db: Directory(db).migrate()),
+            Migration("outbox", 1, "relay positions",
+                      lambda db: PositionTable(db, "relay").migrate()),
+        ]),
+        (read_db, [Migration("read_model", 1, "clients, checks, recommendations, positions",
+                             migrate_read_tables)]),
+        (engine_db, [
+            Migration("engine", 1, "engine positions", lambda db: PositionTable(db, "engine").migrate()),
+            Migration("engine", 2, "check leases for stuck-check detection",
+                      lambda db: CheckLeases(db).migrate()),
+        ]),
+    ]
 
 
 def projector(settings: Settings) -> Projector:
@@ -89,11 +163,15 @@ class EmbeddedProduct:
         self.directory = directory(self.settings)
         read_db = read_database(self.settings)
         self.stores = FirmStores(self.settings, on_saved=self._stored)
-        consumers = [Projector(read_db), check_handler(self.settings, self.stores, True)]
+        self.engine = engine(self.settings, self.stores, True)
+        consumers = [Projector(read_db), self.engine.handler]
         self.delivery = LocalDelivery(self.stores, self.directory, consumers)
         tokens = token_issuer(self.settings)
         self.command_app = create_command_app(self.stores, self.directory, tokens)
         self.query_app = create_query_app(read_db, tokens)
+        readiness = Readiness({"database": database_probe(read_db)})
+        install_operations(self.command_app, "embedded", readiness)
+        install_operations(self.query_app, "embedded", readiness)
         install_web_app(self.query_app)
 
     def welcome_first_run(self) -> str | None:
@@ -120,9 +198,13 @@ class EmbeddedProduct:
 
     def start(self) -> None:
         self.delivery.start(self.stop)
+        self._sweeper = threading.Thread(target=self.engine.sweeper.run, args=(self.stop,),
+                                         name="stuck-checks", daemon=True)
+        self._sweeper.start()
 
     def close(self) -> None:
         self.stop.set()
         self.delivery.join()
+        self._sweeper.join(10)
         self.stores.close()
         close_shared_pools()

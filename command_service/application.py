@@ -16,6 +16,7 @@ from command_service.domain.errors import (
     CheckNotFoundError,
     ClientNotFoundError,
 )
+from shared.metrics import CHECKS, EVENTS_APPENDED
 
 
 class FirmCaseFiles(Application):
@@ -50,6 +51,7 @@ class FirmCaseFiles(Application):
         profile.check_is_active()
         check = EligibilityCheck(profile.id, profile.version, force_refresh, meta)
         self._save(check)
+        CHECKS.labels("requested").inc()
         return check
 
     def start_check(self, check_id: UUID, meta: dict) -> EligibilityCheck:
@@ -102,6 +104,7 @@ class FirmCaseFiles(Application):
             raise CheckAlreadyConcludedError(f"check {check.id} was concluded elsewhere") from None
 
     def _save(self, *aggregates) -> None:
-        self.save(*aggregates)
+        for recording in self.save(*aggregates):
+            EVENTS_APPENDED.labels(type(recording.domain_event).__qualname__.replace(".", "")).inc()
         if self._on_saved is not None:
             self._on_saved(self.firm_id)

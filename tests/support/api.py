@@ -23,9 +23,9 @@ class Api:
     def headers(self) -> dict:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
-    def post(self, path: str, json=None, **kwargs):
-        return requests.post(self.command_url + path, json=json, headers=self.headers,
-                             timeout=10, **kwargs)
+    def post(self, path: str, json=None, headers: dict | None = None, **kwargs):
+        return requests.post(self.command_url + path, json=json,
+                             headers={**self.headers, **(headers or {})}, timeout=10, **kwargs)
 
     def patch(self, path: str, json=None):
         return requests.patch(self.command_url + path, json=json, headers=self.headers, timeout=10)
