@@ -14,6 +14,7 @@ from command_service.entrypoints.app import create_app as create_command_app
 from eligibility_engine.adapters.check_leases import CheckLeases
 from eligibility_engine.check_handler import CheckHandler
 from eligibility_engine.stuck_checks import StuckCheckSweeper
+from query_service.adapters.profile_history import ProfileHistory
 from query_service.adapters.read_tables import migrate_read_tables
 from query_service.entrypoints.app import create_app as create_query_app
 from query_service.projections import Projector
@@ -59,7 +60,7 @@ def command_app(settings: Settings, stores: FirmStores | None = None):
 
 def query_app(settings: Settings):
     db = read_database(settings)
-    app = create_query_app(db, token_issuer(settings))
+    app = create_query_app(db, token_issuer(settings), ProfileHistory(FirmStores(settings)))
     install_operations(app, "query-service", Readiness({"database": database_probe(db)}))
     install_web_app(app, settings.web_command_url)
     return app
@@ -139,7 +140,9 @@ def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
                       lambda db: PositionTable(db, "relay").migrate()),
         ]),
         (read_db, [Migration("read_model", 1, "clients, checks, recommendations, positions",
-                             migrate_read_tables)]),
+                             migrate_read_tables),
+                   Migration("read_model", 2, "query side: search, dashboard, audit log, "
+                             "projector positions, row-level security", migrate_read_tables)]),
         (engine_db, [
             Migration("engine", 1, "engine positions", lambda db: PositionTable(db, "engine").migrate()),
             Migration("engine", 2, "check leases for stuck-check detection",
@@ -168,7 +171,7 @@ class EmbeddedProduct:
         self.delivery = LocalDelivery(self.stores, self.directory, consumers)
         tokens = token_issuer(self.settings)
         self.command_app = create_command_app(self.stores, self.directory, tokens)
-        self.query_app = create_query_app(read_db, tokens)
+        self.query_app = create_query_app(read_db, tokens, ProfileHistory(self.stores))
         readiness = Readiness({"database": database_probe(read_db)})
         install_operations(self.command_app, "embedded", readiness)
         install_operations(self.query_app, "embedded", readiness)

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from marshmallow import ValidationError
 
-from cli import bootstrap
+from cli import bootstrap, operator_commands
 from command_service.adapters.directory import DirectoryError
 from eligibility_engine.domain.catalogue import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
@@ -93,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="create or update every table (safe to run twice)"
                         ).set_defaults(run=_migrate)
+    operator_commands.register(commands)
     return parser
 
 

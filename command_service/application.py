@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Callable
 from uuid import UUID
 
@@ -17,6 +18,11 @@ from command_service.domain.errors import (
     ClientNotFoundError,
 )
 from shared.metrics import CHECKS, EVENTS_APPENDED
+
+# The position (notification id) the last save on this context reached, so a
+# command's response can tell the client which read-model position to wait for.
+last_recorded_position: ContextVar[int | None] = ContextVar("last_recorded_position",
+                                                             default=None)
 
 
 class FirmCaseFiles(Application):
@@ -104,7 +110,10 @@ class FirmCaseFiles(Application):
             raise CheckAlreadyConcludedError(f"check {check.id} was concluded elsewhere") from None
 
     def _save(self, *aggregates) -> None:
-        for recording in self.save(*aggregates):
+        recordings = self.save(*aggregates)
+        for recording in recordings:
             EVENTS_APPENDED.labels(type(recording.domain_event).__qualname__.replace(".", "")).inc()
+        if recordings:
+            last_recorded_position.set(recordings[-1].notification.id)
         if self._on_saved is not None:
             self._on_saved(self.firm_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify
 
 from command_service.adapters.directory import Directory
+from command_service.application import last_recorded_position
 from command_service.adapters.event_store import FirmStores
 from command_service.domain.errors import (
     CheckNotFoundError,
@@ -22,6 +23,7 @@ def create_app(stores: FirmStores, directory: Directory, tokens: TokenIssuer) ->
     app.extensions["firm_stores"] = stores
     app.extensions["directory"] = directory
     install_api_basics(app, tokens)
+    _report_recorded_position(app)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(client_views.bp)
 
@@ -40,3 +42,18 @@ def create_app(stores: FirmStores, directory: Directory, tokens: TokenIssuer) ->
                               "The client is archived; restore it before editing or checking.")
 
     return app
+
+
+def _report_recorded_position(app: Flask) -> None:
+    """Answer every write with X-Position: the firm's event position it reached."""
+
+    @app.before_request
+    def forget_position():
+        last_recorded_position.set(None)
+
+    @app.after_request
+    def report_position(response):
+        position = last_recorded_position.get()
+        if position is not None:
+            response.headers["X-Position"] = str(position)
+        return response
