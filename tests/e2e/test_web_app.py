@@ -178,7 +178,6 @@ def test_edit_sends_only_the_changed_fields_with_the_version_then_a_rerun_compar
     expect(web.page.get_by_role("link", name="Compare with previous")).to_be_visible(timeout=30_000)
     web.page.get_by_role("link", name="Compare with previous").click()
     expect(web.page.get_by_role("heading", name="How each visa moved")).to_be_visible()
-    history_available = api.get(f"/v1/clients/{client['id']}/history").status_code == 200
     checks = api.get(f"/v1/clients/{client['id']}/eligibility-checks").json()["data"]
     web.screenshot_both("compare-checks")
 
@@ -189,10 +188,10 @@ def test_edit_sends_only_the_changed_fields_with_the_version_then_a_rerun_compar
     assert [c["profile_version"] for c in checks] == [2, 1]
     rows = web.page.locator("#score-diff tbody tr")
     expect(rows).to_have_count(len(checks[0]["recommendations"]))
-    if history_available:
-        expect(web.page.locator("#profile-diff")).to_contain_text("Annual salary (USD)")
-    else:
-        expect(web.page.get_by_text("Field-level profile history is not available")).to_be_visible()
+    salary = web.page.locator("#profile-diff tr", has_text="Annual salary (USD)")
+    expect(salary).to_contain_text("$120,000")
+    expect(salary).to_contain_text("$390,000")
+    expect(web.page.locator("#profile-diff")).to_contain_text("Media coverage")
 
 
 def test_server_validation_errors_appear_next_to_their_fields(web, embedded):
@@ -466,3 +465,77 @@ def test_an_archived_client_leaves_the_list_and_is_found_under_archived(web, emb
     expect(web.page.get_by_text("No clients match these filters.")).to_be_visible()
     web.open("/clients?search=archivist&status=archived")
     expect(web.page.locator(".clients-table tbody tr")).to_have_count(1)
+
+
+def test_the_history_tab_lists_each_event_with_its_field_changes(web, embedded):
+    api = attorney(web, embedded)
+    client = api.post("/v1/clients", json=researcher_profile(last_name="Historic",
+                                                             annual_salary_usd=100000)).json()
+    api.patch(f"/v1/clients/{client['id']}", json={"annual_salary_usd": 150000})
+    check = api.post(f"/v1/clients/{client['id']}/eligibility-checks").json()
+    api.wait_for_check(check["status_url"], timeout=60)
+
+    web.open(f"/clients/{client['id']}/history")
+
+    items = web.page.locator(".timeline-item")
+    expect(items.first).to_contain_text("Created · profile version 1")
+    edited = items.filter(has_text="Edited · profile version 2")
+    expect(edited.locator("tr", has_text="Annual salary (USD)")).to_contain_text("$100,000")
+    expect(edited.locator("tr", has_text="Annual salary (USD)")).to_contain_text("$150,000")
+    expect(items.last).to_contain_text("Recommendations produced")
+    expect(items.filter(has_text="Check requested")).to_contain_text("for profile version 2")
+    web.screenshot_both("client-history")
+
+
+def test_filters_find_the_clients_scoring_at_least_a_minimum_for_a_visa_type(web, embedded):
+    api = attorney(web, embedded)
+    strong = checked_client(api, last_name="Filterable")
+    weak = checked_client(api, first_name="Brief", last_name="Filterable", awards=[],
+                          media_coverage=[], judging_count=0, citations_count=3,
+                          critical_roles=[], original_contributions=[])
+    scores = {c["id"]: {r["visa_type"]: r["eligibility_score"] for r in api.get(
+        f"/v1/clients/{c['id']}/eligibility-checks").json()["data"][0]["recommendations"]}
+        for c in (strong, weak)}
+    visa_type = max(scores[strong["id"]], key=lambda t: scores[strong["id"]][t] - scores[weak["id"]][t])
+    web.page.get_by_label("Search").fill("filterable")
+    web.page.get_by_label("Visa type").select_option(visa_type)
+    web.page.get_by_label("Minimum score").fill(str(scores[strong["id"]][visa_type]))
+
+    web.page.get_by_role("button", name="Apply").click()
+
+    expect(web.page.locator(".clients-table tbody tr")).to_have_count(1)
+    expect(web.page.locator(".clients-table tbody tr")).to_contain_text("Amara Filterable")
+    assert scores[weak["id"]][visa_type] < scores[strong["id"]][visa_type]
+
+
+def test_the_dashboard_shows_the_firms_aggregates(web, embedded):
+    checked_client(attorney(web, embedded, role="admin"), last_name="Dashboarded")
+    aggregates = embedded.as_attorney(embedded.firm_a, "admin").get("/v1/dashboard").json()
+
+    web.open("/dashboard")
+
+    active = web.page.locator(".stat", has_text="Active clients")
+    expect(active.locator(".stat-value")).to_have_text(
+        f"{aggregates['clients_by_status']['active']:,}")
+    averages = web.page.locator(".panel", has_text="Average score by type")
+    expect(averages.locator("tbody tr")).to_have_count(len(aggregates["average_score_by_type"]))
+    top = aggregates["top_recommended_types"][0]
+    expect(web.page.locator(".panel", has_text="Top recommended types").locator("tbody tr").first
+           ).to_contain_text(top["visa_type"])
+
+
+def test_an_admin_filters_the_audit_trail_by_client_and_exports_it(web, embedded):
+    api = attorney(web, embedded, role="admin")
+    client = checked_client(api, last_name="Audited")
+    web.open(f"/audit?entity={client['id']}")
+    rows = web.page.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Created")
+    expect(rows.first).to_contain_text("You")
+
+    with web.page.expect_download() as download:
+        web.page.get_by_role("button", name="Export CSV").click()
+
+    lines = open(download.value.path()).read().splitlines()
+    assert lines[0].startswith("position,")
+    assert len(lines) == 2 and client["id"] in lines[1]
