@@ -323,7 +323,8 @@ def test_firm_pages_load_for_an_admin_and_say_when_a_feature_is_not_available(we
         expect(web.page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         expect(web.page.locator(".loading")).to_have_count(0)
         expect(web.page.locator(".notice-error")).to_have_count(0)
-        web.screenshot_both(path.strip("/"))
+        if path != "/dashboard":
+            web.screenshot_both(path.strip("/"))
 
 
 def test_a_failed_check_shows_its_message_and_retry_runs_it_again(browser, faulty_product):
@@ -522,6 +523,7 @@ def test_the_dashboard_shows_the_firms_aggregates(web, embedded):
     top = aggregates["top_recommended_types"][0]
     expect(web.page.locator(".panel", has_text="Top recommended types").locator("tbody tr").first
            ).to_contain_text(top["visa_type"])
+    web.screenshot_both("dashboard")
 
 
 def test_an_admin_filters_the_audit_trail_by_client_and_exports_it(web, embedded):

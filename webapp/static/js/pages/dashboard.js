@@ -49,7 +49,7 @@ function panel(title, items, labelHeading, valueHeading, scaleMax) {
   const numbers = items.map(([, v]) => v).filter((v) => typeof v === "number");
   const max = scaleMax || Math.max(1, ...numbers);
   return h("section", { class: "panel" }, h("h2", {}, title),
-    items.length ? h("div", { class: "table-wrap" }, h("table", { class: "table table-compact" },
+    items.length ? h("div", { class: "table-wrap" }, h("table", { class: "table table-compact table-keep" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, labelHeading), h("th", { scope: "col" }, valueHeading))),
       h("tbody", {}, items.map(([label, v]) => h("tr", {}, h("th", { scope: "row" }, String(label)),
         h("td", {}, typeof v === "number" ? [formatNumber(v),
