@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install clean
+.PHONY: run test eval install clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q
+
+eval: $(BIN)/.installed
+	$(BIN)/visa eval tests/data/eval
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-artifacts

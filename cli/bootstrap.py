@@ -11,8 +11,13 @@ from command_service.adapters.event_store import FirmStores, close_shared_pools
 from command_service.adapters.local_delivery import LocalDelivery
 from command_service.adapters.outbox_relay import OutboxRelay
 from command_service.entrypoints.app import create_app as create_command_app
+from eligibility_engine.adapters.anthropic_analyst import AnthropicAnalyst
+from eligibility_engine.adapters.catalogue_publications import CataloguePublications
 from eligibility_engine.adapters.check_leases import CheckLeases
+from eligibility_engine.adapters.engine_memory import migrate_engine_memory
+from eligibility_engine.adapters.llm_settings import llm_settings
 from eligibility_engine.check_handler import CheckHandler
+from eligibility_engine.llm_step import LLMStep
 from eligibility_engine.stuck_checks import StuckCheckSweeper
 from query_service.adapters.profile_history import ProfileHistory
 from query_service.adapters.read_tables import migrate_read_tables
@@ -60,10 +65,17 @@ def command_app(settings: Settings, stores: FirmStores | None = None):
 
 def query_app(settings: Settings):
     db = read_database(settings)
-    app = create_query_app(db, token_issuer(settings), ProfileHistory(FirmStores(settings)))
+    app = create_query_app(db, token_issuer(settings), ProfileHistory(FirmStores(settings)),
+                           publications=catalogue_publications(settings))
     install_operations(app, "query-service", Readiness({"database": database_probe(db)}))
     install_web_app(app, settings.web_command_url)
     return app
+
+
+def catalogue_publications(settings: Settings) -> CataloguePublications:
+    publications = CataloguePublications(database_for(settings, "directory"))
+    publications.migrate()
+    return publications
 
 
 def worker_readiness(settings: Settings, db: Database, group_id: str | None = None
@@ -98,16 +110,20 @@ class Engine:
 
 
 def engine(settings: Settings, stores: FirmStores | None = None,
-           track_positions: bool = False) -> Engine:
+           track_positions: bool = False, llm_env: dict | None = None) -> Engine:
     stores = stores or FirmStores(settings)
-    db = database_for(settings, "engine")
+    llm = llm_settings(llm_env)
+    db = database_for(settings, "engine", pool_size=min(16, llm.concurrency))
     leases = CheckLeases(db)
     leases.migrate()
+    migrate_engine_memory(db)
     positions = None
     if track_positions:
         positions = PositionTable(db, "engine")
         positions.migrate()
-    handler = CheckHandler(stores, positions, leases)
+    analyst = AnthropicAnalyst(llm) if llm.enabled else None
+    handler = CheckHandler(stores, positions, leases, memory_db=db, llm=LLMStep(analyst),
+                           workers=llm.concurrency, deadline_seconds=llm.deadline_seconds)
     sweeper = StuckCheckSweeper(stores, leases, handler, settings.stuck_check_seconds)
     return Engine(handler, sweeper, leases, db)
 
@@ -138,6 +154,8 @@ def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
             Migration("directory", 1, "firms and attorneys", lambda db: Directory(db).migrate()),
             Migration("outbox", 1, "relay positions",
                       lambda db: PositionTable(db, "relay").migrate()),
+            Migration("catalogue", 1, "catalogue publications",
+                      lambda db: CataloguePublications(db).migrate()),
         ]),
         (read_db, [Migration("read_model", 1, "clients, checks, recommendations, positions",
                              migrate_read_tables),
@@ -147,6 +165,8 @@ def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
             Migration("engine", 1, "engine positions", lambda db: PositionTable(db, "engine").migrate()),
             Migration("engine", 2, "check leases for stuck-check detection",
                       lambda db: CheckLeases(db).migrate()),
+            Migration("engine", 3, "engine memory: case outcomes, stored analyses, checks",
+                      migrate_engine_memory),
         ]),
     ]
 
@@ -161,17 +181,19 @@ class EmbeddedProduct:
 
     settings: Settings
     stop: threading.Event = field(default_factory=threading.Event)
+    llm_env: dict | None = None
 
     def __post_init__(self):
         self.directory = directory(self.settings)
         read_db = read_database(self.settings)
         self.stores = FirmStores(self.settings, on_saved=self._stored)
-        self.engine = engine(self.settings, self.stores, True)
+        self.engine = engine(self.settings, self.stores, True, self.llm_env)
         consumers = [Projector(read_db), self.engine.handler]
         self.delivery = LocalDelivery(self.stores, self.directory, consumers)
         tokens = token_issuer(self.settings)
         self.command_app = create_command_app(self.stores, self.directory, tokens)
-        self.query_app = create_query_app(read_db, tokens, ProfileHistory(self.stores))
+        self.query_app = create_query_app(read_db, tokens, ProfileHistory(self.stores),
+                                          publications=catalogue_publications(self.settings))
         readiness = Readiness({"database": database_probe(read_db)})
         install_operations(self.command_app, "embedded", readiness)
         install_operations(self.query_app, "embedded", readiness)
@@ -209,5 +231,6 @@ class EmbeddedProduct:
         self.stop.set()
         self.delivery.join()
         self._sweeper.join(10)
+        self.engine.handler.close()
         self.stores.close()
         close_shared_pools()

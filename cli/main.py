@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from marshmallow import ValidationError
 
 from cli import bootstrap, operator_commands
+from cli.engine_commands import add_engine_commands
 from command_service.adapters.directory import DirectoryError
 from eligibility_engine.domain.catalogue import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
@@ -94,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="create or update every table (safe to run twice)"
                         ).set_defaults(run=_migrate)
     operator_commands.register(commands)
+    add_engine_commands(commands)
     return parser
 
 

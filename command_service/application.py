@@ -60,6 +60,18 @@ class FirmCaseFiles(Application):
         CHECKS.labels("requested").inc()
         return check
 
+    def record_case_outcome(self, client_id: UUID, outcome: dict, meta: dict) -> ClientProfile:
+        profile = self.client_profile(client_id)
+        profile.record_case_outcome(outcome, meta)
+        self._save(profile)
+        return profile
+
+    def record_assessment(self, check_id: UUID, assessment: dict, meta: dict) -> EligibilityCheck:
+        check = self.eligibility_check(check_id)
+        check.record_assessment(assessment, meta)
+        self._save(check)
+        return check
+
     def start_check(self, check_id: UUID, meta: dict) -> EligibilityCheck:
         check = self.eligibility_check(check_id)
         check.start(meta)

@@ -10,7 +10,8 @@ from shared.contracts import EventEnvelope
 from shared.sql import Transaction
 
 _CHECK_EVENTS = {contracts.CHECK_REQUESTED, contracts.CHECK_STARTED,
-                 contracts.RECOMMENDATIONS_PRODUCED, contracts.CHECK_FAILED}
+                 contracts.RECOMMENDATIONS_PRODUCED, contracts.CHECK_FAILED,
+                 contracts.ATTORNEY_ASSESSMENT_RECORDED}
 _ACTIONS = {
     contracts.CLIENT_PROFILE_CREATED: "created",
     contracts.CLIENT_PROFILE_EDITED: "edited",
@@ -19,6 +20,8 @@ _ACTIONS = {
     contracts.CHECK_STARTED: "check_started",
     contracts.RECOMMENDATIONS_PRODUCED: "recommendations_produced",
     contracts.CHECK_FAILED: "check_failed",
+    contracts.CASE_OUTCOME_RECORDED: "case_outcome_recorded",
+    contracts.ATTORNEY_ASSESSMENT_RECORDED: "attorney_assessment_recorded",
 }
 
 
@@ -69,4 +72,8 @@ def changes_of(e: EventEnvelope, check: dict | None = None) -> dict:
     if e.event_type == contracts.CHECK_FAILED:
         return {"status": {"old": old_status, "new": "failed"},
                 "error_message": {"old": None, "new": e.data["error_message"]}}
+    if e.event_type == contracts.CASE_OUTCOME_RECORDED:
+        return {"case_outcome": {"old": None, "new": e.data["outcome"]}}
+    if e.event_type == contracts.ATTORNEY_ASSESSMENT_RECORDED:
+        return {"attorney_assessment": {"old": None, "new": e.data["assessment"]}}
     return {}

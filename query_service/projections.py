@@ -54,6 +54,12 @@ class ClientListingProjection:
              canonical_json(fields), e.occurred_at, e.firm_id, e.aggregate_id))
         self._index(tx, e, fields)
 
+    def case_outcome_recorded(self, tx: Transaction, e: EventEnvelope) -> None:
+        """A recorded case outcome moves the client's version (the history stays in the store)."""
+        tx.execute(f"UPDATE {self.t.clients} SET version = ?, updated_at = ?"
+                   " WHERE firm_id = ? AND client_id = ?",
+                   (e.aggregate_version, e.occurred_at, e.firm_id, e.aggregate_id))
+
     def client_profile_archived(self, tx: Transaction, e: EventEnvelope) -> None:
         tx.execute(f"UPDATE {self.t.clients} SET version = ?, status = 'archived', updated_at = ?"
                    " WHERE firm_id = ? AND client_id = ?",
@@ -116,6 +122,19 @@ class CheckResultsProjection:
                  rec["verdict"], rec["eligibility_score"], rec["success_probability"],
                  check["requested_at"], is_current))
 
+    def attorney_assessment_recorded(self, tx: Transaction, e: EventEnvelope) -> None:
+        """Keep every assessment beside the engine's result; the engine's findings stay."""
+        row = tx.fetch_one(f"SELECT result FROM {self.t.checks} WHERE firm_id = ? AND check_id = ?",
+                           (e.firm_id, e.aggregate_id))
+        result = json.loads(row["result"])
+        result["attorney_assessments_recorded"] = [
+            *result.get("attorney_assessments_recorded", []),
+            {**e.data["assessment"], "attorney_id": e.meta.get("actor_id"),
+             "recorded_at": e.occurred_at}]
+        tx.execute(f"UPDATE {self.t.checks} SET result = ?, updated_at = ?"
+                   " WHERE firm_id = ? AND check_id = ?",
+                   (canonical_json(result), e.occurred_at, e.firm_id, e.aggregate_id))
+
     def check_failed(self, tx: Transaction, e: EventEnvelope) -> None:
         tx.execute(f"UPDATE {self.t.checks} SET status = 'failed', error_message = ?,"
                    " retry_allowed = ?, completed_at = ?, updated_at = ?"
@@ -145,6 +164,8 @@ _METHOD_NAMES = {
     contracts.CHECK_STARTED: "check_started",
     contracts.RECOMMENDATIONS_PRODUCED: "recommendations_produced",
     contracts.CHECK_FAILED: "check_failed",
+    contracts.CASE_OUTCOME_RECORDED: "case_outcome_recorded",
+    contracts.ATTORNEY_ASSESSMENT_RECORDED: "attorney_assessment_recorded",
 }
 
 

@@ -17,6 +17,8 @@ CHECK_REQUESTED = "CheckRequested"
 CHECK_STARTED = "CheckStarted"
 RECOMMENDATIONS_PRODUCED = "RecommendationsProduced"
 CHECK_FAILED = "CheckFailed"
+CASE_OUTCOME_RECORDED = "CaseOutcomeRecorded"
+ATTORNEY_ASSESSMENT_RECORDED = "AttorneyAssessmentRecorded"
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 DEGREES = ("none", "high_school", "associate", "bachelors", "masters", "doctorate", "professional")
-AWARD_LEVELS = ("international", "national", "regional", "institutional")
+AWARD_LEVELS = ("major_international", "international", "national", "regional", "institutional")
 EMPLOYER_TYPES = ("for_profit", "university", "nonprofit_research", "government_research")
 FOREIGN_ROLES = ("executive", "manager", "specialized_knowledge", "other")
 CLIENT_STATUSES = ("active", "archived")
+FIELD_CATEGORIES = ("sciences", "education", "business", "athletics", "arts",
+                    "motion_picture_tv", "other")
 
 _count = fields.Integer(validate=validate.Range(min=0, max=1_000_000), allow_none=True)
 _money = fields.Float(validate=validate.Range(min=0, max=1e11), allow_none=True)
@@ -47,6 +49,8 @@ class JobOfferSchema(Schema):
     specialty_occupation = fields.Boolean(allow_none=True)
     permanent = fields.Boolean(allow_none=True)
     tenure_track = fields.Boolean(allow_none=True)
+    us_entity_years_doing_business = fields.Float(validate=validate.Range(min=0, max=300),
+                                                  allow_none=True)
 
 
 class ForeignEmploymentSchema(Schema):
@@ -100,6 +104,22 @@ class ClientProfileSchema(Schema):
     languages = fields.List(fields.String(validate=validate.Length(min=1, max=60)),
                             validate=validate.Length(max=30))
     notes = fields.String(validate=validate.Length(max=10_000), allow_none=True)
+    # Fields the full catalogue needs (arts, research, investors, disqualifiers).
+    field_category = fields.String(validate=validate.OneOf(FIELD_CATEGORIES), allow_none=True)
+    research_experience_years = fields.Float(validate=validate.Range(min=0, max=80),
+                                             allow_none=True)
+    lead_roles_count = _count
+    exhibitions_count = _count
+    expert_recognition_count = _count
+    commercial_successes = fields.List(fields.String(validate=validate.Length(min=1, max=300)),
+                                       validate=validate.Length(max=50))
+    ownership_percent = fields.Float(validate=validate.Range(min=0, max=100), allow_none=True)
+    investment_at_risk = fields.Boolean(allow_none=True)
+    lawful_source_documented = fields.Boolean(allow_none=True)
+    jobs_to_create = _count
+    j1_home_residence_requirement = fields.Boolean(allow_none=True)
+    j1_waiver_obtained = fields.Boolean(allow_none=True)
+    immigrant_intent_filed = fields.Boolean(allow_none=True)
 
     @validates_schema
     def check_graduation_is_not_in_future_of_birth(self, data, **kwargs):

@@ -21,6 +21,8 @@ WIRE_NAMES = {
     EligibilityCheck.Started: contracts.CHECK_STARTED,
     EligibilityCheck.RecommendationsProduced: contracts.RECOMMENDATIONS_PRODUCED,
     EligibilityCheck.Failed: contracts.CHECK_FAILED,
+    ClientProfile.CaseOutcomeRecorded: contracts.CASE_OUTCOME_RECORDED,
+    EligibilityCheck.AttorneyAssessmentRecorded: contracts.ATTORNEY_ASSESSMENT_RECORDED,
 }
 _ENVELOPE_FIELDS = {"originator_id", "originator_version", "timestamp", "meta",
                     "originator_topic"}

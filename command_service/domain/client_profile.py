@@ -36,6 +36,14 @@ class ClientProfile(Aggregate):
             else:
                 self.fields[name] = change["new"]
 
+    def record_case_outcome(self, outcome: dict, meta: dict) -> None:
+        """Record how a filed case ended; allowed after archiving (cases outlive files)."""
+        self._case_outcome_recorded(outcome=outcome, meta=meta)
+
+    @event("CaseOutcomeRecorded")
+    def _case_outcome_recorded(self, outcome: dict, meta: dict) -> None:
+        self.case_outcomes = [*getattr(self, "case_outcomes", []), outcome]
+
     def archive(self, meta: dict) -> None:
         self.check_is_active()
         self._archived(meta=meta)

@@ -6,7 +6,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from command_service.domain.errors import CheckAlreadyConcludedError
+from command_service.domain.errors import (
+    CheckAlreadyConcludedError,
+    CheckHasNoResultError,
+    UnknownCriterionError,
+)
 
 CONCLUDED = ("completed", "failed")
 
@@ -53,6 +57,35 @@ class EligibilityCheck(Aggregate):
     def _failed(self, error_message: str, retry_allowed: bool, meta: dict) -> None:
         self.status = "failed"
         self.error_message = error_message
+
+    def record_assessment(self, assessment: dict, meta: dict) -> None:
+        """Record an attorney's view of one criterion; the engine's finding stays as it was."""
+        self.check_has_result()
+        self.check_assesses_known_criterion(assessment["visa_type"], assessment["criterion"])
+        self._attorney_assessment_recorded(assessment=assessment, meta=meta)
+
+    @event("AttorneyAssessmentRecorded")
+    def _attorney_assessment_recorded(self, assessment: dict, meta: dict) -> None:
+        self.assessments = [*getattr(self, "assessments", []),
+                            {**assessment, "attorney_id": meta.get("actor_id")}]
+
+    def engine_finding(self, visa_type: str, criterion: str) -> dict:
+        rec = next(r for r in self.result["recommendations"] if r["visa_type"] == visa_type)
+        rows = [*rec["gates"], *rec["criteria"]]
+        if rec.get("one_time_achievement"):
+            rows.append(rec["one_time_achievement"])
+        return next(row for row in rows if row["id"] == criterion)
+
+    def check_has_result(self) -> None:
+        if self.status != "completed":
+            raise CheckHasNoResultError(f"check {self.id} has no result to assess yet")
+
+    def check_assesses_known_criterion(self, visa_type: str, criterion: str) -> None:
+        try:
+            self.engine_finding(visa_type, criterion)
+        except StopIteration:
+            raise UnknownCriterionError(
+                f"check {self.id} has no criterion {criterion!r} for {visa_type}") from None
 
     def check_not_concluded(self) -> None:
         if self.is_concluded:

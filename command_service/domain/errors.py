@@ -17,5 +17,13 @@ class ClientArchivedError(DomainError):
     """The client is archived: it cannot be edited or checked."""
 
 
+class CheckHasNoResultError(DomainError):
+    """The check has not completed, so there is nothing to assess."""
+
+
+class UnknownCriterionError(DomainError):
+    """The assessment names a visa type or criterion the check's result does not have."""
+
+
 class CheckAlreadyConcludedError(DomainError):
     """The check already has its result or its failure."""

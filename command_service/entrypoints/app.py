@@ -8,11 +8,13 @@ from command_service.adapters.directory import Directory
 from command_service.application import last_recorded_position
 from command_service.adapters.event_store import FirmStores
 from command_service.domain.errors import (
+    CheckHasNoResultError,
     CheckNotFoundError,
     ClientArchivedError,
     ClientNotFoundError,
+    UnknownCriterionError,
 )
-from command_service.entrypoints import auth_views, client_views
+from command_service.entrypoints import auth_views, client_views, outcome_views
 from shared.auth import TokenIssuer
 from shared.http import error_response, install_api_basics
 
@@ -26,6 +28,7 @@ def create_app(stores: FirmStores, directory: Directory, tokens: TokenIssuer) ->
     _report_recorded_position(app)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(client_views.bp)
+    app.register_blueprint(outcome_views.bp)
 
     @app.get("/healthz")
     def healthz():
@@ -40,6 +43,15 @@ def create_app(stores: FirmStores, directory: Directory, tokens: TokenIssuer) ->
     def archived(exc):
         return error_response(409, "client_archived",
                               "The client is archived; restore it before editing or checking.")
+
+    @app.errorhandler(CheckHasNoResultError)
+    def no_result(exc):
+        return error_response(409, "check_not_completed",
+                              "The check has no result yet; assess it once it has completed.")
+
+    @app.errorhandler(UnknownCriterionError)
+    def unknown_criterion(exc):
+        return error_response(422, "unknown_criterion", str(exc).capitalize() + ".")
 
     return app
 

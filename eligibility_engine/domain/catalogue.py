@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,8 @@ class Catalogue:
     visa_bulletin: dict
     nationality_lists: dict
     sources: dict
+    disqualifiers: tuple[dict, ...] = ()
+    base_rates: dict | None = None
 
     def visa_type(self, code: str) -> dict:
         wanted = code.strip().upper().replace("-", "").replace(" ", "")
@@ -49,7 +52,19 @@ def load_catalogue() -> Catalogue:
         visa_bulletin=index["visa_bulletin"],
         nationality_lists=index["nationality_lists"],
         sources=_read_yaml(CATALOGUE_DIR / "sources.yaml"),
+        disqualifiers=tuple(_read_yaml(CATALOGUE_DIR / f"{index['disqualifiers']}.yaml")),
+        base_rates=_read_yaml(DATA_DIR / "base_rates.yaml"),
     )
+
+
+@lru_cache(maxsize=1)
+def catalogue_fingerprint() -> str:
+    """A digest of every catalogue and data file, so a published version pins its content."""
+    digest = hashlib.sha256()
+    for path in sorted([*CATALOGUE_DIR.glob("*.yaml"), *DATA_DIR.glob("*")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,10 @@ class FirmReadView:
         with self._read() as tx:
             row = tx.fetch_one(f"SELECT * FROM {self.t.checks} WHERE firm_id = ? AND check_id = ?",
                                (self.firm_id, check_id))
-        return _check(row) if row else None
+        if row is None:
+            return None
+        result = json.loads(row["result"]) if row["result"] else {}
+        return with_assessments(_check(row), result.get("attorney_assessments_recorded", []))
 
     def checks_of_client(self, client_id: str) -> list[dict]:
         with self._read() as tx:
@@ -160,6 +163,22 @@ class FirmReadView:
             if len(page) < page_size:
                 return
             after = page[-1]["position"]
+
+
+ENGINE_RESULT_KEYS = ("missing_information", "gap_plan", "shared_evidence", "provenance", "llm",
+                      "analysis_note", "guardrail_notes", "changes_since_previous_check",
+                      "evaluated_on")
+
+
+def with_assessments(check: dict, rows: list[dict]) -> dict:
+    """Put each attorney assessment beside the engine's finding it concerns; keep the history."""
+    history = [{**r, "met": bool(r["met"])} for r in rows]
+    check["attorney_assessments"] = history
+    latest = {(a["visa_type"], a["criterion"]): a for a in history}
+    for rec in check.get("recommendations") or []:
+        for row in [*rec["gates"], *rec["criteria"]]:
+            row["attorney_assessment"] = latest.get((rec["visa_type"], row["id"]))
+    return check
 
 
 def encode_cursor(row: dict) -> str:
@@ -207,6 +226,9 @@ def _check(row: dict) -> dict:
         check["recommendations"] = result["recommendations"]
         check["catalogue_version"] = result.get("catalogue_version")
         check["rules_version"] = result.get("rules_version")
+        for key in ENGINE_RESULT_KEYS:
+            if key in result:
+                check[key] = result[key]
     if row["status"] == "failed":
         check["error_message"] = row["error_message"]
         check["retry_allowed"] = bool(row["retry_allowed"])

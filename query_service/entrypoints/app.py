@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, g, jsonify
 
 from query_service.adapters.profile_history import ProfileHistory
-from query_service.entrypoints import audit_views, client_views
+from query_service.entrypoints import audit_views, catalogue_views, client_views
 from shared.auth import TokenIssuer
 from shared.http import install_api_basics
 from shared.sql import Database
@@ -14,15 +14,17 @@ POSITION_HEADER = "X-Position"
 
 
 def create_app(read_db: Database, tokens: TokenIssuer, history: ProfileHistory | None = None,
-               read_wait_seconds: float = 5.0) -> Flask:
+               read_wait_seconds: float = 5.0, publications=None) -> Flask:
     """Build the query service's Flask app."""
     app = Flask("query_service")
     app.extensions["read_db"] = read_db
     app.extensions["profile_history"] = history
+    app.extensions["catalogue_publications"] = publications
     app.config["READ_WAIT_SECONDS"] = read_wait_seconds
     install_api_basics(app, tokens)
     app.register_blueprint(client_views.bp)
     app.register_blueprint(audit_views.bp)
+    app.register_blueprint(catalogue_views.bp)
 
     @app.get("/healthz")
     def healthz():

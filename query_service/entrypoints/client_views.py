@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request
 
 from query_service.adapters.client_views import ClientFilters, decode_cursor
+from query_service.entrypoints import catalogue_views
 from query_service.entrypoints.consistency import firm_view
 from query_service.entrypoints.params import int_arg, time_arg, time_text_arg, uuid_text_arg
 from shared.http import ApiError, parse_uuid, require_auth
@@ -16,6 +17,8 @@ bp = Blueprint("queries", __name__)
 @bp.get("/v1/clients")
 @require_auth
 def list_clients():
+    if catalogue_views.wants_stale_clients():
+        return catalogue_views.stale_clients_response()
     limit = int_arg("limit", default=25, low=1, high=100)
     cursor = _cursor_arg()
     page, next_cursor = firm_view().clients(limit=limit, cursor=cursor, filters=_client_filters())

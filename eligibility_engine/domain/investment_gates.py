@@ -1,0 +1,63 @@
+"""Investor gates: E-2 substantial investment and control; EB-5 amount, jobs and source of funds."""
+
+from __future__ import annotations
+
+from eligibility_engine.domain.catalogue import Catalogue
+from eligibility_engine.domain.findings import Finding, met, not_met, unknown
+
+
+def e2_substantial_investment(profile: dict, catalogue: Catalogue) -> Finding:
+    amount = profile.get("investment_usd")
+    rule = catalogue.visa_type("E-2")["substantial_investment_heuristic"]
+    if amount is None:
+        return unknown("No investment recorded", "investment_usd")
+    facts = {"investment_usd": amount, "heuristic": rule}
+    if profile.get("investment_at_risk") is False:
+        return not_met("The capital is not committed and at risk", **facts)
+    if amount >= rule["likely_substantial_usd"]:
+        return met(f"${amount:,.0f} invested: likely substantial for a small or mid-size "
+                   "enterprise (proportionality still applies)", **facts)
+    if amount < rule["doubtful_below_usd"]:
+        return not_met(f"${amount:,.0f} is unlikely to be substantial or non-marginal", **facts)
+    return unknown(f"${amount:,.0f}: substantial only if proportional to a low-cost enterprise",
+                   "notes", **facts)
+
+def e2_develop_and_direct(profile: dict, catalogue: Catalogue) -> Finding:
+    share = profile.get("ownership_percent")
+    if share is None:
+        return unknown("Ownership share of the enterprise not recorded", "ownership_percent")
+    if share >= 50:
+        return met(f"Owns {share:g}% of the enterprise", ownership_percent=share)
+    return not_met(f"Owns {share:g}%: at least 50% or operational control is required",
+                   ownership_percent=share)
+
+def eb5_minimum_investment(profile: dict, catalogue: Catalogue) -> Finding:
+    amount = profile.get("investment_usd")
+    minimums = catalogue.visa_type("EB-5")["investment_minimums"]
+    if amount is None:
+        return unknown("No investment recorded", "investment_usd")
+    in_tea = profile.get("investment_in_tea")
+    required = minimums["tea_usd"] if in_tea else minimums["standard_usd"]
+    facts = {"investment_usd": amount, "required_usd": required, "investment_in_tea": in_tea}
+    if amount >= required:
+        return met(f"${amount:,.0f} meets the ${required:,} minimum", **facts)
+    if in_tea is None and amount >= minimums["tea_usd"]:
+        return unknown(f"${amount:,.0f} qualifies only in a targeted employment area",
+                       "investment_in_tea", **facts)
+    return not_met(f"${amount:,.0f} is below the ${required:,} minimum", **facts)
+
+def eb5_job_creation(profile: dict, catalogue: Catalogue) -> Finding:
+    jobs = profile.get("jobs_to_create")
+    if jobs is None:
+        return unknown("Planned job creation not recorded", "jobs_to_create")
+    if jobs >= 10:
+        return met(f"{jobs} full-time jobs planned", jobs_to_create=jobs)
+    return not_met(f"{jobs} jobs planned; 10 per investor are required", jobs_to_create=jobs)
+
+def lawful_source_of_funds(profile: dict, catalogue: Catalogue) -> Finding:
+    documented = profile.get("lawful_source_documented")
+    if documented is True and profile.get("investment_at_risk") is not False:
+        return met("Lawful source of funds documented")
+    if documented is False or profile.get("investment_at_risk") is False:
+        return not_met("Lawful source of funds or capital at risk not shown")
+    return unknown("Source of funds not yet documented", "lawful_source_documented")

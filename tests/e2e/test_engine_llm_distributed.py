@@ -1,0 +1,122 @@
+"""The engine process on PostgreSQL and Kafka with the LLM at the fake Messages API."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+import pytest
+
+from tests.conftest import POSTGRES_ADMIN_URL, RunningProduct, create_firm
+from tests.fakes.fake_messages_api import FakeMessagesAPI
+from tests.support.api import Api
+from tests.support.processes import (
+    VISA,
+    Process,
+    free_port,
+    kafka_broker,
+    run_visa,
+    visa_env,
+    wait_for_http,
+    wait_until,
+)
+from tests.support.profiles import researcher_profile
+
+
+@pytest.fixture(scope="module")
+def fake_llm():
+    api = FakeMessagesAPI(default="slow", slow_seconds=5).start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="module")
+def own_database():
+    """A database of its own: a relay sharing the session's database would publish these
+    firms' events to the other deployment's topic, whose engine would answer them first."""
+    name = f"visa_test_llm_{secrets.token_hex(6)}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def own_broker(tmp_path_factory):
+    """A broker of its own: consumer groups are named per service, not per deployment."""
+    with kafka_broker(tmp_path_factory.mktemp("llm-broker")) as bootstrap:
+        yield bootstrap
+
+
+@pytest.fixture(scope="module")
+def with_llm(tmp_path_factory, own_database, own_broker, fake_llm):
+    log_dir = tmp_path_factory.mktemp("llm-distributed-logs")
+    env = visa_env(VISA_DATABASE_URL=own_database, VISA_KAFKA_BOOTSTRAP_SERVERS=own_broker,
+                   VISA_KAFKA_TOPIC=f"visa.events.{uuid.uuid4().hex[:8]}",
+                   VISA_KAFKA_MAX_POLL_INTERVAL_MS=5000,
+                   VISA_JWT_SECRET=secrets.token_urlsafe(32), VISA_DATA_DIR=log_dir,
+                   ANTHROPIC_API_KEY="test-key", ANTHROPIC_BASE_URL=fake_llm.base_url,
+                   # Generous deadlines: the machine runs other suites in parallel, and
+                   # this test is about concurrency and recovery, not about the deadline.
+                   VISA_LLM_CALL_TIMEOUT_SECONDS=15, VISA_LLM_DEADLINE_SECONDS=20,
+                   # Longer than any check here, so only a dead engine's check is swept.
+                   VISA_STUCK_CHECK_SECONDS=25)
+    assert run_visa(env, "migrate").returncode == 0
+    firm = create_firm(env, "LLM Firm")
+    command_port, query_port = free_port(), free_port()
+    processes = {
+        "command": Process("command-service", [*VISA, "command-service", "--port",
+                                               str(command_port), "--workers", "2"], env, log_dir),
+        "query": Process("query-service", [*VISA, "query-service", "--port", str(query_port),
+                                           "--workers", "2"], env, log_dir),
+    }
+    for worker in ("relay", "engine", "projector"):
+        processes[worker] = Process(worker, [*VISA, worker, "--health-port", str(free_port())],
+                                    env, log_dir)
+    try:
+        wait_for_http(f"http://127.0.0.1:{command_port}/healthz")
+        wait_for_http(f"http://127.0.0.1:{query_port}/healthz")
+        yield RunningProduct(env, Api(f"http://127.0.0.1:{command_port}",
+                                      f"http://127.0.0.1:{query_port}"), firm, firm, processes,
+                             {})
+    finally:
+        for process in processes.values():
+            process.stop()
+
+
+def test_one_engine_process_keeps_32_llm_calls_in_flight_and_concludes_each_check(with_llm,
+                                                                                   fake_llm):
+    api = with_llm.as_attorney(with_llm.firm_a)
+    clients = [api.post("/v1/clients", json=researcher_profile(judging_count=n)).json()["id"]
+               for n in range(40)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        checks = list(pool.map(
+            lambda c: api.post(f"/v1/clients/{c}/eligibility-checks").json(), clients))
+    results = [api.wait_for_check(c["status_url"], timeout=90) for c in checks]
+
+    assert {r["analysis_mode"] for r in results} == {"llm_and_rules"}
+    assert fake_llm.max_in_flight >= 32
+    assert len({r["check_id"] for r in results}) == 40
+
+
+def test_a_check_started_by_an_engine_that_died_is_swept_and_concluded(with_llm, fake_llm):
+    api = with_llm.as_attorney(with_llm.firm_a)
+    fake_llm.slow_seconds = 30
+    client = api.post("/v1/clients", json=researcher_profile()).json()
+    calls = fake_llm.request_count()
+    check = api.post(f"/v1/clients/{client['id']}/eligibility-checks").json()
+    wait_until(lambda: fake_llm.request_count() > calls, 30, what="the LLM call")
+
+    with_llm.processes["engine"].kill()
+    fake_llm.slow_seconds = 0.1
+    with_llm.processes["engine"] = Process(
+        "engine", [*VISA, "engine", "--health-port", str(free_port())], with_llm.env,
+        with_llm.processes["engine"].log_path.parent)
+    result = api.wait_for_check(check["status_url"], timeout=90)
+
+    assert result["status"] == "completed"
+    assert result["analysis_mode"] == "llm_and_rules"
