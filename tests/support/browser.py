@@ -105,8 +105,8 @@ class EvaluationFaults:
         self.released = threading.Event()
         self.released.set()
 
-    def __call__(self, profile, catalogue):
+    def __call__(self, *args, **kwargs):
         self.released.wait(30)
         if self.failing:
             raise RuntimeError("injected evaluation fault")
-        return self._evaluate(profile, catalogue)
+        return self._evaluate(*args, **kwargs)

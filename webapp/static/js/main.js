@@ -48,6 +48,7 @@ async function signOut() {
 }
 
 whenUnauthorized(() => {
+  if (window.location.pathname === "/login") return;
   session.clear();
   document.getElementById("topbar").hidden = true;
   const next = window.location.pathname + window.location.search;

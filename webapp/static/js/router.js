@@ -44,7 +44,13 @@ export async function render() {
     const match = url.pathname.match(regex);
     if (!match) continue;
     const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1])]));
-    await page(main, params, url.searchParams);
+    // Each render gets its own view: a page still loading when the next render starts
+    // fills a detached view instead of overwriting the new page.
+    const view = document.createElement("div");
+    view.className = "view";
+    main.replaceChildren(view);
+    await page(view, params, url.searchParams);
+    if (!view.isConnected) return;
     const title = document.getElementById("page-title");
     (title || main).setAttribute("tabindex", "-1");
     (title || main).focus({ preventScroll: true });
