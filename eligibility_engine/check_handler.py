@@ -28,6 +28,7 @@ from eligibility_engine.domain.llm_analysis import PROMPT_VERSION
 from eligibility_engine.domain.rerun_diff import changes_since, check_snapshot
 from eligibility_engine.llm_step import LLMStep
 from shared.contracts import CASE_OUTCOME_RECORDED, CHECK_REQUESTED, EventEnvelope
+from shared.logs import correlated
 from shared.metrics import CHECK_SECONDS, CHECKS, CHECKS_IN_PROCESSING, seconds_since
 from shared.positions import PositionTable
 from shared.sql import Database
@@ -129,8 +130,10 @@ class CheckHandler:
         self._pool.submit(self._complete, firm_id, check_id, request_meta)
 
     def _complete(self, firm_id: str, check_id: str, request_meta: dict) -> None:
+        # A worker thread does not inherit the consumer's log context: bind it again.
         try:
-            self._conclude_with_retries(firm_id, UUID(check_id), request_meta)
+            with correlated(request_meta.get("correlation_id")):
+                self._conclude_with_retries(firm_id, UUID(check_id), request_meta)
             self._release(firm_id, UUID(check_id))
         except Exception:
             # The lease stays on purpose: the stuck-check sweeper retries the check.
