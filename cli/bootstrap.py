@@ -30,6 +30,8 @@ from shared.positions import PositionTable
 from shared.readiness import BrokerProbe, Readiness, database_probe
 from shared.sql import Database, database_for
 from shared.web_ops import install_operations
+from webapp.cors import allow_web_origins
+from webapp.views import install_web_app
 
 DEMO_CLIENTS = 40
 
@@ -58,6 +60,8 @@ def command_app(settings: Settings, stores: FirmStores | None = None):
     # requests while Kafka is down, so the broker is not part of its readiness.
     probe_db = database_for(settings, "directory", pool_size=1)
     install_operations(app, "command-service", Readiness({"database": database_probe(probe_db)}))
+    if settings.web_origins:
+        allow_web_origins(app, settings.web_origins)
     return app
 
 
@@ -66,6 +70,7 @@ def query_app(settings: Settings):
     app = create_query_app(db, token_issuer(settings), ProfileHistory(FirmStores(settings)),
                            publications=catalogue_publications(settings))
     install_operations(app, "query-service", Readiness({"database": database_probe(db)}))
+    install_web_app(app, settings.web_command_url)
     return app
 
 
@@ -194,6 +199,7 @@ class EmbeddedProduct:
         readiness = Readiness({"database": database_probe(read_db)})
         install_operations(self.command_app, "embedded", readiness)
         install_operations(self.query_app, "embedded", readiness)
+        install_web_app(self.query_app)
 
     def welcome_first_run(self) -> str | None:
         """On an empty data directory, create a demo firm and admin; return how to sign in."""

@@ -25,6 +25,8 @@ class Settings:
     jwt_audience: str
     jwt_ttl_seconds: int
     anthropic_api_key: str | None = field(default=None, repr=False)
+    web_command_url: str = ""
+    web_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
     health_host: str = "127.0.0.1"
     health_port: int = 9400
@@ -63,6 +65,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         jwt_audience=env.get("VISA_JWT_AUDIENCE") or "visa-eligibility-api",
         jwt_ttl_seconds=_positive_int(env, "VISA_JWT_TTL_SECONDS", 3600),
         anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
+        web_command_url=(env.get("VISA_WEB_COMMAND_URL") or "").rstrip("/"),
+        web_origins=tuple(o.strip().rstrip("/") for o in (env.get("VISA_WEB_ORIGINS") or "").split(",")
+                          if o.strip()),
         log_level=log_level(env),
         health_host=env.get("VISA_HEALTH_HOST") or "127.0.0.1",
         health_port=_port(env, "VISA_HEALTH_PORT", 9400),

@@ -128,6 +128,9 @@ def distributed(tmp_path_factory, pg_url, broker):
     firm_a, firm_b = create_firm(env, "Firm A Immigration"), create_firm(env, "Firm B Law")
     command_port, query_port = free_port(), free_port()
     ports = {"command": command_port, "query": query_port}
+    # The query service serves the web app; its writes go cross-origin to the command service.
+    env = {**env, "VISA_WEB_COMMAND_URL": f"http://127.0.0.1:{command_port}",
+           "VISA_WEB_ORIGINS": f"http://127.0.0.1:{query_port}"}
     processes = {
         "command": Process("command-service", [*VISA, "command-service", "--port",
                                                str(command_port), "--workers", "1"], env, log_dir),

@@ -1,0 +1,85 @@
+// Attorney management (admins): invite, change role, deactivate.
+
+import { api, newIdempotencyKey, session } from "../api.js";
+import { render } from "../router.js";
+import { announce, formatDate, h, mount, notice, pageTitle, unavailable } from "../ui.js";
+
+const ROLES = [["attorney", "Attorney"], ["admin", "Administrator"], ["viewer", "Viewer (read only)"]];
+
+export async function attorneysPage(main) {
+  if (!session.isAdmin) {
+    mount(main, pageTitle("Attorneys"), notice("error", "Only firm administrators can manage attorneys."));
+    return;
+  }
+  let attorneys;
+  try {
+    const { data } = await api.get("/v1/attorneys");
+    attorneys = Array.isArray(data) ? data : data.data || [];
+  } catch (error) {
+    mount(main, pageTitle("Attorneys"), error.unavailable ? unavailable("Attorney management") : notice("error", error.message));
+    return;
+  }
+  const message = h("div", { id: "attorney-message" });
+  mount(main, pageTitle("Attorneys"), message,
+    h("div", { class: "table-wrap" }, h("table", { class: "table" },
+      h("thead", {}, h("tr", {}, ["Email", "Role", "Status", "Since", ""].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, attorneys.map((a) => row(a, message))))),
+    inviteForm(message));
+}
+
+function row(attorney, message) {
+  const self = attorney.id === session.attorney?.id;
+  const role = h("select", { id: `role-${attorney.id}`, "aria-label": `Role of ${attorney.email}`, disabled: self || attorney.active === false },
+    ROLES.map(([v, t]) => h("option", { value: v }, t)));
+  role.value = attorney.role;
+  role.addEventListener("change", () => change(attorney, { role: role.value }, message, `${attorney.email} is now ${role.value}.`));
+  const deactivate = h("button", { type: "button", class: "button button-small button-danger-quiet" }, "Deactivate");
+  deactivate.addEventListener("click", () => {
+    if (window.confirm(`Deactivate ${attorney.email}? They are signed out at once.`)) {
+      change(attorney, { active: false }, message, `${attorney.email} is deactivated.`);
+    }
+  });
+  return h("tr", {},
+    h("td", { "data-label": "Email" }, attorney.email, self ? " (you)" : ""),
+    h("td", { "data-label": "Role" }, role),
+    h("td", { "data-label": "Status" }, attorney.active === false ? "Deactivated" : "Active"),
+    h("td", { "data-label": "Since" }, formatDate(attorney.created_at, false)),
+    h("td", {}, self || attorney.active === false ? null : deactivate));
+}
+
+async function change(attorney, body, message, done) {
+  try {
+    await api.patch(`/v1/attorneys/${attorney.id}`, body);
+    announce(done);
+    await render();
+  } catch (error) {
+    mount(message, error.unavailable ? unavailable("Changing attorneys") : notice("error", error.message));
+  }
+}
+
+function inviteForm(message) {
+  const email = h("input", { id: "invite-email", name: "email", type: "email", required: true, autocomplete: "off" });
+  const password = h("input", { id: "invite-password", name: "password", type: "password", minlength: 8, required: true, autocomplete: "new-password" });
+  const role = h("select", { id: "invite-role", name: "role" }, ROLES.map(([v, t]) => h("option", { value: v }, t)));
+  const form = h("form", { class: "panel invite-form", "aria-labelledby": "invite-heading" },
+    h("h2", { id: "invite-heading" }, "Add an attorney"),
+    h("div", { class: "form-grid" },
+      h("div", { class: "field" }, h("label", { for: "invite-email" }, "Email"), email),
+      h("div", { class: "field" }, h("label", { for: "invite-password" }, "Temporary password"), password,
+        h("p", { class: "hint" }, "At least 8 characters; ask them to change it.")),
+      h("div", { class: "field" }, h("label", { for: "invite-role" }, "Role"), role)),
+    h("button", { type: "submit", class: "button button-primary" }, "Add attorney"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await api.post("/v1/attorneys", { email: email.value.trim(), password: password.value, role: role.value },
+        { "Idempotency-Key": newIdempotencyKey() });
+      announce(`${email.value} added.`);
+      await render();
+    } catch (error) {
+      mount(message, error.unavailable ? unavailable("Adding attorneys") : notice("error", error.message));
+      message.scrollIntoView();
+    }
+  });
+  return form;
+}

@@ -1,0 +1,147 @@
+// Every profile field, grouped the way an attorney gathers them at intake.
+
+export const DEGREES = [["none", "None"], ["high_school", "High school"], ["associate", "Associate"],
+  ["bachelors", "Bachelor's"], ["masters", "Master's"], ["doctorate", "Doctorate (PhD)"], ["professional", "Professional (JD, MD)"]];
+const AWARD_LEVELS = [["major_international", "Major international (e.g. Nobel)"], ["international", "International"], ["national", "National"], ["regional", "Regional"], ["institutional", "Institutional"]];
+const EMPLOYER_TYPES = [["for_profit", "For-profit company"], ["university", "University"],
+  ["nonprofit_research", "Nonprofit research organization"], ["government_research", "Government research organization"]];
+const FIELD_CATEGORIES = [["sciences", "Sciences"], ["education", "Education"], ["business", "Business"], ["athletics", "Athletics"],
+  ["arts", "Arts"], ["motion_picture_tv", "Motion picture or TV"], ["other", "Other"]];
+const FOREIGN_ROLES = [["executive", "Executive"], ["manager", "Manager"], ["specialized_knowledge", "Specialized knowledge"], ["other", "Other"]];
+
+// kind: text | email | tel | date | int | number | money | select | yesno | list | lines | textarea
+export const SECTIONS = [
+  { id: "identity", title: "Identity", fields: [
+    { name: "first_name", label: "First name", kind: "text", required: true, autocomplete: "off" },
+    { name: "last_name", label: "Last name", kind: "text", required: true },
+    { name: "email", label: "Email", kind: "email" },
+    { name: "phone", label: "Phone", kind: "tel" },
+    { name: "date_of_birth", label: "Date of birth", kind: "date" },
+    { name: "country_of_birth", label: "Country of birth", kind: "text", hint: "Sets the visa-bulletin chargeability." },
+    { name: "citizenships", label: "Citizenships", kind: "list", hint: "Separate with commas." },
+    { name: "current_location", label: "Current location", kind: "text" },
+    { name: "current_us_status", label: "Current U.S. status", kind: "text", hint: "For example H-1B, F-1, none." },
+  ] },
+  { id: "education", title: "Education", fields: [
+    { name: "highest_degree", label: "Highest degree", kind: "select", options: DEGREES },
+    { name: "field_of_study", label: "Field of study", kind: "text" },
+    { name: "university", label: "University", kind: "text" },
+    { name: "graduation_year", label: "Graduation year", kind: "int", min: 1900, max: 2100 },
+  ] },
+  { id: "work", title: "Work", fields: [
+    { name: "current_job_title", label: "Current job title", kind: "text" },
+    { name: "current_employer", label: "Current employer", kind: "text" },
+    { name: "field_category", label: "Field category", kind: "select", options: FIELD_CATEGORIES, hint: "O-1A or O-1B, EB-1A or EB-1B." },
+    { name: "research_experience_years", label: "Years of research experience", kind: "number", min: 0, max: 80, step: "0.5" },
+    { name: "years_of_experience", label: "Years of experience", kind: "number", min: 0, max: 80, step: "0.5" },
+    { name: "annual_salary_usd", label: "Annual salary (USD)", kind: "money" },
+    { name: "skills", label: "Skills", kind: "list", hint: "Separate with commas." },
+    { name: "languages", label: "Languages", kind: "list", hint: "Separate with commas." },
+  ] },
+  { id: "achievements", title: "Achievements", fields: [
+    { name: "publications_count", label: "Publications", kind: "int", min: 0 },
+    { name: "citations_count", label: "Citations", kind: "int", min: 0 },
+    { name: "h_index", label: "h-index", kind: "int", min: 0 },
+    { name: "patents_count", label: "Patents", kind: "int", min: 0 },
+    { name: "judging_count", label: "Times judging others' work", kind: "int", min: 0, hint: "Peer reviews, competition juries, thesis committees." },
+    { name: "lead_roles_count", label: "Lead or starring roles", kind: "int", min: 0 },
+    { name: "exhibitions_count", label: "Exhibitions or showcases", kind: "int", min: 0 },
+    { name: "expert_recognition_count", label: "Recognition letters from experts", kind: "int", min: 0 },
+    { name: "awards", label: "Awards", kind: "repeat", item: "award", fields: [
+      { name: "name", label: "Award", kind: "text", required: true },
+      { name: "level", label: "Level", kind: "select", options: AWARD_LEVELS, required: true },
+      { name: "year", label: "Year", kind: "int", min: 1900, max: 2100 },
+    ] },
+    { name: "memberships", label: "Memberships", kind: "repeat", item: "membership", fields: [
+      { name: "organization", label: "Organization", kind: "text", required: true },
+      { name: "selective", label: "Requires outstanding achievement to join", kind: "checkbox" },
+    ] },
+    { name: "media_coverage", label: "Media coverage", kind: "repeat", item: "article", fields: [
+      { name: "outlet", label: "Outlet", kind: "text", required: true },
+      { name: "title", label: "Title", kind: "text" },
+      { name: "about_client", label: "About the client and their work", kind: "checkbox", default: true },
+    ] },
+    { name: "critical_roles", label: "Critical roles", kind: "repeat", item: "role", fields: [
+      { name: "organization", label: "Organization", kind: "text", required: true },
+      { name: "role", label: "Role", kind: "text", required: true },
+      { name: "distinguished_organization", label: "Organization has a distinguished reputation", kind: "checkbox" },
+    ] },
+    { name: "original_contributions", label: "Original contributions", kind: "lines", hint: "One per line." },
+    { name: "commercial_successes", label: "Commercial successes", kind: "lines", hint: "One per line: box office, sales, ratings." },
+  ] },
+  { id: "job_offer", title: "U.S. job offer", group: "job_offer", fields: [
+    { name: "employer", label: "Employer", kind: "text" },
+    { name: "title", label: "Job title", kind: "text" },
+    { name: "annual_wage_usd", label: "Annual wage (USD)", kind: "money" },
+    { name: "employer_type", label: "Employer type", kind: "select", options: EMPLOYER_TYPES },
+    { name: "specialty_occupation", label: "Specialty occupation (needs a bachelor's in the field)", kind: "yesno" },
+    { name: "permanent", label: "Permanent position", kind: "yesno" },
+    { name: "tenure_track", label: "Tenure-track", kind: "yesno" },
+  ] },
+  { id: "foreign_employment", title: "Employment abroad", group: "foreign_employment", fields: [
+    { name: "employer", label: "Employer abroad", kind: "text" },
+    { name: "affiliated_with_us_employer", label: "Affiliated with the U.S. employer", kind: "yesno" },
+    { name: "months_in_last_3_years", label: "Months employed there in the last 3 years", kind: "int", min: 0, max: 36 },
+    { name: "role", label: "Role abroad", kind: "select", options: FOREIGN_ROLES },
+  ] },
+  { id: "investment", title: "Investment and U.S. business", fields: [
+    { name: "us_entity_years_doing_business", label: "Years the U.S. entity has done business", kind: "number", min: 0, max: 300, step: "0.5" },
+    { name: "investment_usd", label: "Amount invested (USD)", kind: "money" },
+    { name: "investment_in_tea", label: "In a targeted employment area", kind: "yesno" },
+    { name: "ownership_percent", label: "Ownership (%)", kind: "number", min: 0, max: 100, step: "any" },
+    { name: "investment_at_risk", label: "Funds committed and at risk", kind: "yesno" },
+    { name: "lawful_source_documented", label: "Lawful source of funds documented", kind: "yesno" },
+    { name: "jobs_to_create", label: "Full-time U.S. jobs to create", kind: "int", min: 0 },
+  ] },
+  { id: "immigration_history", title: "Immigration history", fields: [
+    { name: "j1_home_residence_requirement", label: "Subject to the J-1 two-year home residence requirement", kind: "yesno", hint: "INA 212(e)." },
+    { name: "j1_waiver_obtained", label: "J-1 waiver obtained", kind: "yesno" },
+    { name: "immigrant_intent_filed", label: "Has filed an immigrant petition before", kind: "yesno", hint: "Matters for E and TN visas." },
+  ] },
+  { id: "notes", title: "Notes", fields: [
+    { name: "notes", label: "Notes for the file", kind: "textarea" },
+  ] },
+];
+
+export const KEY_FACTS = ["email", "country_of_birth", "citizenships", "current_us_status", "highest_degree",
+  "field_of_study", "current_job_title", "current_employer", "annual_salary_usd", "job_offer"];
+
+export function fieldLabel(name) {
+  for (const section of SECTIONS) {
+    if (section.group === name) return section.title;
+    for (const field of section.fields) if (field.name === name) return field.label;
+  }
+  return null;
+}
+
+function fieldSpec(path) {
+  const [first, second] = path.split(".");
+  for (const section of SECTIONS) {
+    if (section.group === first) return section.fields.find((f) => f.name === second) || null;
+    const field = section.fields.find((f) => f.name === first);
+    if (field) return field;
+  }
+  return null;
+}
+
+// "job_offer.annual_wage_usd" → "U.S. job offer: Annual wage (USD)".
+export function pathLabel(path) {
+  const [first, second] = String(path).split(".");
+  const top = fieldLabel(first);
+  if (!top) return String(path).replace(/[._]/g, " ");
+  if (!second) return top;
+  return `${top}: ${fieldSpec(path)?.label || second.replace(/_/g, " ")}`;
+}
+
+// The attorney-facing text of a stored value: option labels instead of codes.
+export function valueLabel(path, value) {
+  const spec = fieldSpec(path);
+  if (spec?.options && typeof value === "string") return (spec.options.find(([v]) => v === value) || [value, value])[1];
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    return Object.entries(value).filter(([, v]) => v !== null && v !== "")
+      .map(([k, v]) => `${fieldSpec(`${path}.${k}`)?.label || k}: ${valueLabel(`${path}.${k}`, v)}`).join("; ");
+  }
+  if (typeof value === "number" && /usd/.test(path)) return `$${value.toLocaleString("en-US")}`;
+  if (typeof value === "boolean") return value ? "Yes" : "No";
+  return value;
+}
