@@ -5,18 +5,28 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from werkzeug.exceptions import HTTPException
+
 from command_service.adapters.directory import Directory
 from command_service.adapters.event_store import FirmStores, close_shared_pools
 from command_service.adapters.local_delivery import LocalDelivery
 from command_service.adapters.outbox_relay import OutboxRelay
+from command_service.entrypoints import contract as command_contract
 from command_service.entrypoints.app import create_app as create_command_app
 from eligibility_engine.check_handler import CheckHandler
 from query_service.adapters.read_tables import migrate_read_tables
+from query_service.entrypoints import contract as query_contract
 from query_service.entrypoints.app import create_app as create_query_app
 from query_service.projections import Projector
+from shared.access import AccessRegistry
 from shared.auth import TokenIssuer
 from shared.config import Settings
+from shared.gatekeeper import Gatekeeper
+from shared.idempotency import IdempotencyStore
+from shared.limits import Quota, RateCounters
+from shared.openapi import merge_documents
 from shared.positions import PositionTable
+from shared.privacy import ClientKeyring
 from shared.sql import Database, database_for
 
 
@@ -31,6 +41,29 @@ def directory(settings: Settings) -> Directory:
     return directory
 
 
+def keyring(settings: Settings) -> ClientKeyring:
+    keys = ClientKeyring(database_for(settings, "keys"), settings.master_key)
+    keys.migrate()
+    return keys
+
+
+def gatekeeper(settings: Settings) -> Gatekeeper:
+    """The request checks, on the database every service process shares."""
+    directory(settings)
+    db = database_for(settings, "directory")
+    access, counters = AccessRegistry(db), RateCounters(db)
+    access.migrate()
+    counters.migrate()
+    return Gatekeeper(token_issuer(settings), access, counters,
+                      Quota(settings.firm_requests_per_minute, 60))
+
+
+def idempotency_store(settings: Settings) -> IdempotencyStore:
+    store = IdempotencyStore(database_for(settings, "directory"), settings.master_key)
+    store.migrate()
+    return store
+
+
 def read_database(settings: Settings) -> Database:
     db = database_for(settings, "read_model")
     migrate_read_tables(db)
@@ -38,12 +71,15 @@ def read_database(settings: Settings) -> Database:
 
 
 def command_app(settings: Settings, stores: FirmStores | None = None):
-    stores = stores or FirmStores(settings)
-    return create_command_app(stores, directory(settings), token_issuer(settings))
+    stores = stores or FirmStores(settings, keyring=keyring(settings))
+    return create_command_app(stores, directory(settings), gatekeeper(settings),
+                              idempotency_store(settings),
+                              Quota(settings.check_limit_per_hour, 3600),
+                              Quota(settings.login_max_failures, settings.login_lockout_seconds))
 
 
-def query_app(settings: Settings):
-    return create_query_app(read_database(settings), token_issuer(settings))
+def query_app(settings: Settings, document: dict | None = None):
+    return create_query_app(read_database(settings), gatekeeper(settings), document)
 
 
 def outbox_relay_positions(settings: Settings) -> PositionTable:
@@ -53,7 +89,8 @@ def outbox_relay_positions(settings: Settings) -> PositionTable:
 
 
 def outbox_relay(settings: Settings, publisher) -> OutboxRelay:
-    return OutboxRelay(FirmStores(settings), directory(settings), publisher,
+    return OutboxRelay(FirmStores(settings, keyring=keyring(settings)), directory(settings),
+                       publisher,
                        outbox_relay_positions(settings))
 
 
@@ -63,11 +100,11 @@ def check_handler(settings: Settings, stores: FirmStores | None = None,
     if track_positions:
         positions = PositionTable(database_for(settings, "engine"), "engine")
         positions.migrate()
-    return CheckHandler(stores or FirmStores(settings), positions)
+    return CheckHandler(stores or FirmStores(settings, keyring=keyring(settings)), positions)
 
 
 def projector(settings: Settings) -> Projector:
-    return Projector(read_database(settings))
+    return Projector(read_database(settings), keyring(settings))
 
 
 @dataclass
@@ -79,21 +116,30 @@ class EmbeddedProduct:
 
     def __post_init__(self):
         self.directory = directory(self.settings)
-        read_db = read_database(self.settings)
-        self.stores = FirmStores(self.settings, on_saved=self._stored)
-        consumers = [Projector(read_db), check_handler(self.settings, self.stores, True)]
+        keys = keyring(self.settings)
+        self.stores = FirmStores(self.settings, on_saved=self._stored, keyring=keys)
+        consumers = [Projector(read_database(self.settings), keys),
+                     check_handler(self.settings, self.stores, True)]
         self.delivery = LocalDelivery(self.stores, self.directory, consumers)
-        tokens = token_issuer(self.settings)
-        self.command_app = create_command_app(self.stores, self.directory, tokens)
-        self.query_app = create_query_app(read_db, tokens)
+        self.command_app = command_app(self.settings, self.stores)
+        self.query_app = query_app(self.settings, merge_documents(
+            "Visa eligibility API", command_contract.document(), query_contract.document()))
 
     def _stored(self, firm_id: str) -> None:
         self.delivery.wake(firm_id)
 
     def wsgi(self, environ, start_response):
-        """Route reads to the query side and writes to the command side."""
-        app = self.query_app if environ["REQUEST_METHOD"] in ("GET", "HEAD") else self.command_app
+        """Route each request to the side that serves its path and method (reads: query)."""
+        app = self.query_app if self._serves_query(environ) else self.command_app
         return app(environ, start_response)
+
+    def _serves_query(self, environ) -> bool:
+        try:
+            self.query_app.url_map.bind("").match(environ.get("PATH_INFO") or "/",
+                                                  environ["REQUEST_METHOD"])
+        except HTTPException:
+            return False
+        return True
 
     def start(self) -> None:
         self.delivery.start(self.stop)

@@ -11,6 +11,7 @@ from eligibility_engine.domain.catalogue import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
 from shared.contracts import CHECK_REQUESTED, EventEnvelope
 from shared.positions import PositionTable
+from shared.privacy import without_direct_identifiers
 
 log = logging.getLogger(__name__)
 ENGINE_ACTOR = "eligibility-engine"
@@ -45,7 +46,8 @@ class CheckHandler:
         try:
             cases.start_check(check_id, meta)
             profile = cases.client_profile(check.client_id, version=check.profile_version)
-            result = evaluate_profile(profile.fields, load_catalogue())
+            result = evaluate_profile(without_direct_identifiers(profile.fields),
+                                      load_catalogue())
             cases.record_recommendations(check_id, result, meta)
         except CheckAlreadyConcludedError:
             log.info("check %s was concluded by another worker", check_id)

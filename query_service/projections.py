@@ -6,10 +6,12 @@ transaction, so a redelivered or replayed event changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from shared import contracts
 from shared.contracts import EventEnvelope
+from shared.privacy import ClientKeyring, without_direct_identifiers
 from shared.positions import PositionTable
 from shared.sql import Database, Transaction
 
@@ -23,8 +25,8 @@ class ClientListingProjection:
             "INSERT INTO clients (firm_id, client_id, version, status, first_name, last_name,"
             " email, search_text, profile, created_by, created_at, updated_at)"
             " VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?)",
-            (e.firm_id, e.aggregate_id, e.aggregate_version, fields["first_name"],
-             fields["last_name"], fields.get("email"), _search_text(fields), json.dumps(fields),
+            (e.firm_id, e.aggregate_id, e.aggregate_version, fields.get("first_name") or "",
+             fields.get("last_name") or "", fields.get("email"), _search_text(fields), json.dumps(fields),
              e.meta.get("actor_id"), e.occurred_at, e.occurred_at))
 
     def client_profile_edited(self, tx: Transaction, e: EventEnvelope) -> None:
@@ -39,13 +41,24 @@ class ClientListingProjection:
         tx.execute(
             "UPDATE clients SET version = ?, first_name = ?, last_name = ?, email = ?,"
             " search_text = ?, profile = ?, updated_at = ? WHERE firm_id = ? AND client_id = ?",
-            (e.aggregate_version, fields["first_name"], fields["last_name"], fields.get("email"),
+            (e.aggregate_version, fields.get("first_name") or "", fields.get("last_name") or "",
+             fields.get("email"),
              _search_text(fields), json.dumps(fields), e.occurred_at, e.firm_id, e.aggregate_id))
 
     def client_profile_archived(self, tx: Transaction, e: EventEnvelope) -> None:
         tx.execute("UPDATE clients SET version = ?, status = 'archived', updated_at = ?"
                    " WHERE firm_id = ? AND client_id = ?",
                    (e.aggregate_version, e.occurred_at, e.firm_id, e.aggregate_id))
+
+    def client_profile_erased(self, tx: Transaction, e: EventEnvelope) -> None:
+        row = tx.fetch_one("SELECT profile FROM clients WHERE firm_id = ? AND client_id = ?",
+                           (e.firm_id, e.aggregate_id))
+        remaining = without_direct_identifiers(json.loads(row["profile"])) if row else {}
+        tx.execute("UPDATE clients SET version = ?, status = 'erased', first_name = '',"
+                   " last_name = '', email = NULL, search_text = '', profile = ?, updated_at = ?"
+                   " WHERE firm_id = ? AND client_id = ?",
+                   (e.aggregate_version, json.dumps(remaining), e.occurred_at, e.firm_id,
+                    e.aggregate_id))
 
 
 class CheckResultsProjection:
@@ -91,6 +104,7 @@ _METHOD_NAMES = {
     contracts.CLIENT_PROFILE_CREATED: "client_profile_created",
     contracts.CLIENT_PROFILE_EDITED: "client_profile_edited",
     contracts.CLIENT_PROFILE_ARCHIVED: "client_profile_archived",
+    contracts.CLIENT_PROFILE_ERASED: "client_profile_erased",
     contracts.CHECK_REQUESTED: "check_requested",
     contracts.CHECK_STARTED: "check_started",
     contracts.RECOMMENDATIONS_PRODUCED: "recommendations_produced",
@@ -103,8 +117,9 @@ class Projector:
 
     name = "projector"
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, keyring: ClientKeyring | None = None):
         self._db = db
+        self._keyring = keyring
         self._positions = PositionTable(db, self.name)
         self._projections = (ClientListingProjection(), CheckResultsProjection())
 
@@ -112,6 +127,7 @@ class Projector:
         return self._positions.get(firm_id)
 
     def handle(self, envelope: EventEnvelope) -> None:
+        envelope = self._opened(envelope)
         method = _METHOD_NAMES.get(envelope.event_type)
         with self._db.transaction() as tx:
             if envelope.position <= self._positions.get(envelope.firm_id, tx):
@@ -120,6 +136,16 @@ class Projector:
                 if method and hasattr(projection, method):
                     getattr(projection, method)(tx, envelope)
             self._positions.advance(envelope.firm_id, envelope.position, tx)
+
+    def _opened(self, envelope: EventEnvelope) -> EventEnvelope:
+        # Identifiers arrive sealed; an erased client's stay unreadable (None).
+        if self._keyring is None or envelope.event_type not in _PROFILE_EVENTS:
+            return envelope
+        sealer = self._keyring.sealer(envelope.firm_id, envelope.aggregate_id)
+        return dataclasses.replace(envelope, data=sealer.open_profile_data(envelope.data))
+
+
+_PROFILE_EVENTS = (contracts.CLIENT_PROFILE_CREATED, contracts.CLIENT_PROFILE_EDITED)
 
 
 def _search_text(fields: dict) -> str:

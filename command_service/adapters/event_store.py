@@ -15,6 +15,7 @@ from psycopg_pool import ConnectionPool
 
 from command_service.application import FirmCaseFiles
 from shared.config import Settings
+from shared.privacy import ClientKeyring
 from shared.tenancy import firm_schema, firm_store_file, parse_firm_id
 
 _shared_pools: dict[str, ConnectionPool] = {}
@@ -50,9 +51,11 @@ class SharedPoolPostgresFactory(PostgresFactory):
 class FirmStores:
     """Hand out each firm's FirmCaseFiles, created on first use."""
 
-    def __init__(self, settings: Settings, on_saved: Callable[[str], None] | None = None):
+    def __init__(self, settings: Settings, on_saved: Callable[[str], None] | None = None,
+                 keyring: ClientKeyring | None = None):
         self._settings = settings
         self._on_saved = on_saved
+        self.keyring = keyring
         self._apps: dict[str, FirmCaseFiles] = {}
         self._lock = threading.Lock()
 
@@ -61,7 +64,8 @@ class FirmStores:
         with self._lock:
             app = self._apps.get(firm_id)
             if app is None:
-                app = FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved)
+                app = FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved,
+                                    self.keyring)
                 self._apps[firm_id] = app
             return app
 

@@ -5,20 +5,23 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 
 from query_service.adapters.client_views import FirmReadView, decode_cursor
-from shared.auth import TokenIssuer
+from query_service.entrypoints import contract
+from shared.gatekeeper import Gatekeeper
 from shared.http import ApiError, install_api_basics, parse_uuid, require_auth
+from shared.openapi import install_openapi
 from shared.profile_schema import CLIENT_STATUSES
 from shared.sql import Database
 
 bp = Blueprint("queries", __name__)
 
 
-def create_app(read_db: Database, tokens: TokenIssuer) -> Flask:
-    """Build the query service's Flask app."""
+def create_app(read_db: Database, gatekeeper: Gatekeeper, document: dict | None = None) -> Flask:
+    """Build the query service's Flask app (document: the OpenAPI document to publish)."""
     app = Flask("query_service")
     app.extensions["read_db"] = read_db
-    install_api_basics(app, tokens)
+    install_api_basics(app, gatekeeper)
     app.register_blueprint(bp)
+    install_openapi(app, document or contract.document())
     return app
 
 
@@ -46,7 +49,7 @@ def list_clients():
     if status and status not in CLIENT_STATUSES:
         raise ApiError(400, "validation_error", "Unknown status.",
                        {"status": f"one of {', '.join(CLIENT_STATUSES)}"})
-    if status is None and not request.args.get("include_archived"):
+    if status is None and not _bool_arg("include_archived"):
         status = "active"
     page, next_cursor = firm_view().clients(limit=limit, cursor=cursor, status=status,
                                             search=(request.args.get("search") or "").strip())
@@ -82,6 +85,14 @@ def get_check(check_id: str):
     if check is None:
         raise ApiError(404, "not_found", f"No eligibility check {check_id}.")
     return jsonify(check)
+
+
+def _bool_arg(name: str) -> bool:
+    raw = (request.args.get(name) or "false").lower()
+    if raw not in ("true", "false", "1", "0"):
+        raise ApiError(400, "validation_error", f"{name} must be true or false.",
+                       {name: "true or false"})
+    return raw in ("true", "1")
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
