@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from werkzeug.exceptions import HTTPException
 
@@ -11,6 +12,7 @@ from command_service.adapters.directory import Directory
 from command_service.adapters.event_store import FirmStores, close_shared_pools
 from command_service.adapters.local_delivery import LocalDelivery
 from command_service.adapters.outbox_relay import OutboxRelay
+from command_service.retention import RetentionPolicy
 from command_service.entrypoints import contract as command_contract
 from command_service.entrypoints.app import create_app as create_command_app
 from eligibility_engine.check_handler import CheckHandler
@@ -105,6 +107,13 @@ def check_handler(settings: Settings, stores: FirmStores | None = None,
 
 def projector(settings: Settings) -> Projector:
     return Projector(read_database(settings), keyring(settings))
+
+
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    return RetentionPolicy(FirmStores(settings, keyring=keyring(settings)),
+                           read_database(settings),
+                           timedelta(days=settings.retention_inactive_days),
+                           timedelta(days=settings.retention_grace_days))
 
 
 @dataclass

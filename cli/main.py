@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 import threading
+from datetime import datetime, timezone
 
 from marshmallow import ValidationError
 
@@ -79,6 +80,15 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="create or update every table (safe to run twice)"
                         ).set_defaults(run=_migrate)
+
+    retention = commands.add_parser("retention", help="apply the data retention policy"
+                                    ).add_subparsers(dest="action", required=True)
+    retention_run = retention.add_parser(
+        "run", help="archive clients inactive for VISA_RETENTION_INACTIVE_DAYS, erase those "
+                    "archived and untouched for VISA_RETENTION_GRACE_DAYS; print a JSON report")
+    retention_run.add_argument("--as-of", type=_utc_datetime, default=None,
+                               help="judge inactivity as of this ISO time (default: now)")
+    retention_run.set_defaults(run=_retention_run)
     return parser
 
 
@@ -182,6 +192,21 @@ def _migrate(args) -> int:
     bootstrap.outbox_relay_positions(settings)
     print("migrations applied")
     return 0
+
+
+def _retention_run(args) -> int:
+    settings = load_settings()
+    report = bootstrap.retention_policy(settings).run(args.as_of or datetime.now(timezone.utc))
+    print(json.dumps({"archived": report.archived, "erased": report.erased}))
+    return 0
+
+
+def _utc_datetime(raw: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date-time: {raw!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _distributed_settings():

@@ -7,10 +7,12 @@ can read or append another firm's events by mistake.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from typing import Callable
 
 import psycopg
 from eventsourcing.postgres import PostgresFactory
+from psycopg.types.composite import register_composite
 from psycopg_pool import ConnectionPool
 
 from command_service.application import FirmCaseFiles
@@ -42,10 +44,27 @@ class SharedPoolPostgresFactory(PostgresFactory):
                     open=False, timeout=30, check=ConnectionPool.check_connection,
                 )
             self.datastore.pool = _shared_pools[key]
+        _register_own_types_on_every_use(self.datastore)
 
     def close(self) -> None:
         # The pool outlives any single firm's application.
         pass
+
+
+def _register_own_types_on_every_use(datastore) -> None:
+    # Every firm schema has its own stored_event composite type under the same
+    # name; a shared connection keeps the adapters of the last firm it served,
+    # so each use re-registers this firm's before any statement runs.
+    borrow = datastore.get_connection
+
+    @contextmanager
+    def get_connection():
+        with borrow() as conn:
+            for info in datastore.psycopg_type_adapters.values():
+                register_composite(info, conn)
+            yield conn
+
+    datastore.get_connection = get_connection
 
 
 class FirmStores:

@@ -48,6 +48,7 @@ class ClientProfile(Aggregate):
     @event("Archived")
     def _archived(self, meta: dict) -> None:
         self.status = "archived"
+        self.archived_by = meta.get("actor_id")
 
     def erase(self, meta: dict) -> None:
         """Forget the client's direct identifiers; erasing twice records nothing new."""
