@@ -190,6 +190,9 @@ def _migrate(args) -> int:
     bootstrap.directory(settings)
     bootstrap.read_database(settings)
     bootstrap.outbox_relay_positions(settings)
+    bootstrap.gatekeeper(settings)
+    bootstrap.idempotency_store(settings)
+    bootstrap.keyring(settings)
     print("migrations applied")
     return 0
 

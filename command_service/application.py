@@ -37,7 +37,8 @@ class FirmCaseFiles(Application):
         return SealingMapper(mapper, self.keyring, self.firm_id) if self.keyring else mapper
 
     def create_client(self, fields: dict, meta: dict, client_id: UUID | None = None) -> ClientProfile:
-        profile = ClientProfile(fields=fields, meta=meta, **({"id": client_id} if client_id else {}))
+        profile = ClientProfile._create(ClientProfile.Created, id=client_id, fields=fields,
+                                        meta=meta)
         return self._save_new(profile)
 
     def edit_client(self, client_id: UUID, submitted: dict, meta: dict,
@@ -60,8 +61,9 @@ class FirmCaseFiles(Application):
                       check_id: UUID | None = None) -> EligibilityCheck:
         profile = self.client_profile(client_id)
         profile.check_is_active()
-        check = EligibilityCheck(profile.id, profile.version, force_refresh, meta,
-                                 **({"id": check_id} if check_id else {}))
+        check = EligibilityCheck._create(EligibilityCheck.Requested, id=check_id,
+                                         client_id=profile.id, profile_version=profile.version,
+                                         force_refresh=force_refresh, meta=meta)
         return self._save_new(check)
 
     def start_check(self, check_id: UUID, meta: dict) -> EligibilityCheck:

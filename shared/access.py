@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from shared.auth import Principal
-from shared.sql import Database
+from shared.sql import Database, apply_schema
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS revoked_tokens (
@@ -31,9 +31,7 @@ class AccessRegistry:
         self._db = db
 
     def migrate(self) -> None:
-        with self._db.transaction() as tx:
-            for statement in SCHEMA:
-                tx.execute(statement)
+        apply_schema(self._db, SCHEMA)
 
     def confirm(self, principal: Principal) -> Principal:
         """Return the principal with the attorney's current role, or raise AccessDeniedError."""

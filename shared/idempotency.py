@@ -20,7 +20,7 @@ import uuid
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Response, current_app, g, make_response, request
 
-from shared.sql import Database, is_unique_violation
+from shared.sql import Database, apply_schema, is_unique_violation
 
 KEEP_SECONDS = 24 * 3600
 CLAIM_TIMEOUT = 60
@@ -53,9 +53,7 @@ class IdempotencyStore:
         self._aead = AESGCM(master_key)
 
     def migrate(self) -> None:
-        with self._db.transaction() as tx:
-            for statement in SCHEMA:
-                tx.execute(statement)
+        apply_schema(self._db, SCHEMA)
 
     def claim(self, scope: str, key: str, fingerprint: str) -> dict | None:
         """Claim a key; return None when ours, or the earlier record to replay."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from shared.sql import Database
+from shared.sql import Database, apply_schema
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS rate_counters (
@@ -41,9 +41,7 @@ class RateCounters:
         self._clock = clock
 
     def migrate(self) -> None:
-        with self._db.transaction() as tx:
-            for statement in SCHEMA:
-                tx.execute(statement)
+        apply_schema(self._db, SCHEMA)
 
     def hit(self, bucket: str, quota: Quota) -> Verdict:
         """Record one hit; say whether it is within the quota and when the window resets."""

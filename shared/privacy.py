@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from shared.profile_schema import DIRECT_IDENTIFIERS
-from shared.sql import Database
+from shared.sql import Database, apply_schema
 
 TOKEN_PREFIX = "pii:v1:"
 
@@ -50,9 +50,7 @@ class ClientKeyring:
         self._master = AESGCM(master_key)
 
     def migrate(self) -> None:
-        with self._db.transaction() as tx:
-            for statement in SCHEMA:
-                tx.execute(statement)
+        apply_schema(self._db, SCHEMA)
 
     def create(self, firm_id: str, client_id: str) -> bytes:
         """Return the client's data key, creating it on first use."""

@@ -50,6 +50,8 @@ class Database:
         self._sqlite_path = sqlite_path
         self._pool: ConnectionPool | None = None
         self._local = threading.local()
+        self._open_lock = threading.Lock()
+        self._opened = False
         if postgres_url is not None:
             self.dialect = "postgresql"
             self._pool = ConnectionPool(
@@ -64,7 +66,7 @@ class Database:
     def transaction(self) -> Iterator[Transaction]:
         """Run a block in one transaction: commit on success, roll back on error."""
         if self._pool is not None:
-            self._pool.open(wait=True, timeout=30)
+            self._open_pool()
             with self._pool.connection() as conn:
                 with conn.transaction():
                     yield Transaction(conn, self.dialect)
@@ -78,6 +80,13 @@ class Database:
             raise
         conn.commit()
 
+    def _open_pool(self) -> None:
+        # psycopg_pool's open(wait=True) is not safe to call from two threads at once.
+        with self._open_lock:
+            if not self._opened:
+                self._pool.open(wait=True, timeout=30)
+                self._opened = True
+
     def _sqlite_connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
@@ -86,6 +95,8 @@ class Database:
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            # Erased identifiers and destroyed keys must not linger in free pages.
+            conn.execute("PRAGMA secure_delete=ON")
             self._local.conn = conn
         return conn
 
@@ -103,3 +114,16 @@ def database_for(settings, name: str, pool_size: int = 4) -> Database:
 
 def is_unique_violation(exc: BaseException) -> bool:
     return isinstance(exc, (sqlite3.IntegrityError, psycopg.errors.UniqueViolation))
+
+
+def apply_schema(db: Database, statements) -> None:
+    """Run CREATE ... IF NOT EXISTS statements, serialised across processes on PostgreSQL.
+
+    Two services starting together would otherwise race on PostgreSQL's catalog
+    even with IF NOT EXISTS.
+    """
+    with db.transaction() as tx:
+        if tx.dialect == "postgresql":
+            tx.execute("SELECT pg_advisory_xact_lock(7420151)")
+        for statement in statements:
+            tx.execute(statement)

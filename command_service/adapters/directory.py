@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime, timezone
 
 from shared.auth import ROLES, hash_password
-from shared.sql import Database, is_unique_violation
+from shared.sql import Database, apply_schema, is_unique_violation
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS firms (
@@ -35,9 +35,7 @@ class Directory:
         self._db = db
 
     def migrate(self) -> None:
-        with self._db.transaction() as tx:
-            for statement in SCHEMA:
-                tx.execute(statement)
+        apply_schema(self._db, SCHEMA)
 
     def create_firm(self, name: str) -> dict:
         name = (name or "").strip()

@@ -27,15 +27,17 @@ class Api:
     def headers(self) -> dict:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
-    def post(self, path: str, json=None, **kwargs):
-        return requests.post(self.command_url + path, json=json, headers=self.headers,
-                             timeout=10, **kwargs)
+    def post(self, path: str, json=None, headers: dict | None = None, **kwargs):
+        return requests.post(self.command_url + path, json=json,
+                             headers={**self.headers, **(headers or {})}, timeout=10, **kwargs)
 
-    def patch(self, path: str, json=None):
-        return requests.patch(self.command_url + path, json=json, headers=self.headers, timeout=10)
+    def patch(self, path: str, json=None, headers: dict | None = None):
+        return requests.patch(self.command_url + path, json=json,
+                              headers={**self.headers, **(headers or {})}, timeout=10)
 
-    def delete(self, path: str):
-        return requests.delete(self.command_url + path, headers=self.headers, timeout=10)
+    def delete(self, path: str, headers: dict | None = None):
+        return requests.delete(self.command_url + path, headers={**self.headers, **(headers or {})},
+                               timeout=10)
 
     def get(self, path: str, **params):
         base = self.command_url if path.startswith(COMMAND_SIDE_READS) else self.query_url
