@@ -22,5 +22,7 @@ class _Service(BaseApplication):
 def run_gunicorn(factory, host: str, port: int, workers: int) -> int:
     """Serve the app built by factory in each worker; gunicorn handles SIGTERM gracefully."""
     _Service(factory, {"bind": f"{host}:{port}", "workers": workers, "threads": 4,
-                       "graceful_timeout": 20, "accesslog": "-"}).run()
+                       "graceful_timeout": 20, "accesslog": "-",
+                       # No query string: a search term can be a client's name.
+                       "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(L)ss'}).run()
     return 0

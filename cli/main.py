@@ -11,6 +11,7 @@ import threading
 from datetime import datetime, timezone
 
 from marshmallow import ValidationError
+from werkzeug.serving import WSGIRequestHandler
 
 from cli import bootstrap
 from command_service.adapters.directory import DirectoryError
@@ -88,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
                     "archived and untouched for VISA_RETENTION_GRACE_DAYS; print a JSON report")
     retention_run.add_argument("--as-of", type=_utc_datetime, default=None,
                                help="judge inactivity as of this ISO time (default: now)")
+    retention_run.add_argument("--firm", default=None, help="apply to this firm only")
     retention_run.set_defaults(run=_retention_run)
     return parser
 
@@ -97,7 +99,8 @@ def _serve(args) -> int:
 
     product = bootstrap.EmbeddedProduct(load_settings())
     product.start()
-    server = make_server(args.host, args.port, product.wsgi, threaded=True)
+    server = make_server(args.host, args.port, product.wsgi, threaded=True,
+                         request_handler=PathOnlyRequestHandler)
     print(f"Visa eligibility service on http://{args.host}:{args.port} "
           f"(data in {product.settings.data_dir}); Ctrl-C stops it.", flush=True)
     _on_shutdown_signal(lambda: threading.Thread(target=server.shutdown).start())
@@ -107,6 +110,15 @@ def _serve(args) -> int:
         product.close()
         print("Stopped.", flush=True)
     return 0
+
+
+class PathOnlyRequestHandler(WSGIRequestHandler):
+    """Log requests without their query strings, which can hold a client's name (search)."""
+
+    def log_request(self, code="-", size="-") -> None:
+        path = (getattr(self, "path", None) or "").split("?", 1)[0]
+        self.log("info", '"%s %s %s" %s %s', getattr(self, "command", "-"), path,
+                 getattr(self, "request_version", "-"), getattr(code, "value", code), size)
 
 
 def _create_firm(args) -> int:
@@ -199,7 +211,8 @@ def _migrate(args) -> int:
 
 def _retention_run(args) -> int:
     settings = load_settings()
-    report = bootstrap.retention_policy(settings).run(args.as_of or datetime.now(timezone.utc))
+    report = bootstrap.retention_policy(settings).run(args.as_of or datetime.now(timezone.utc),
+                                                      args.firm)
     print(json.dumps({"archived": report.archived, "erased": report.erased}))
     return 0
 

@@ -38,17 +38,22 @@ class RetentionPolicy:
         self._inactive = inactive
         self._grace = grace
 
-    def run(self, as_of: datetime) -> RetentionReport:
+    def run(self, as_of: datetime, firm_id: str | None = None) -> RetentionReport:
+        """Apply the policy as of a moment, to one firm or to all of them."""
         report = RetentionReport()
-        for firm_id, client_id in self._candidates(as_of - min(self._inactive, self._grace)):
-            self._apply(firm_id, UUID(client_id), as_of, report)
+        since = as_of - min(self._inactive, self._grace)
+        for firm, client_id in self._candidates(since, firm_id):
+            self._apply(firm, UUID(client_id), as_of, report)
         return report
 
-    def _candidates(self, untouched_since: datetime) -> list[tuple[str, str]]:
+    def _candidates(self, untouched_since: datetime, firm_id: str | None) -> list[tuple[str, str]]:
+        sql = ("SELECT firm_id, client_id FROM clients WHERE status IN ('active', 'archived')"
+               " AND updated_at < ?")
+        params = [untouched_since.isoformat()]
+        if firm_id:
+            sql, params = sql + " AND firm_id = ?", params + [firm_id]
         with self._read_db.transaction() as tx:
-            rows = tx.fetch_all("SELECT firm_id, client_id FROM clients WHERE status IN"
-                                " ('active', 'archived') AND updated_at < ?"
-                                " ORDER BY firm_id, client_id", (untouched_since.isoformat(),))
+            rows = tx.fetch_all(sql + " ORDER BY firm_id, client_id", params)
         return [(r["firm_id"], r["client_id"]) for r in rows]
 
     def _apply(self, firm_id: str, client_id: UUID, as_of: datetime,
