@@ -38,21 +38,22 @@ def healthz():
 @require_auth
 def list_clients():
     limit = _int_arg("limit", default=25, low=1, high=100)
-    cursor = request.args.get("cursor") or None
+    cursor = _text_arg("cursor", 500) or None
+    search = _text_arg("search", 200).strip()
     if cursor:
         try:
             decode_cursor(cursor)
         except ValueError:
             raise ApiError(400, "validation_error", "The cursor is not valid.",
                            {"cursor": "use next_cursor from a previous page"}) from None
-    status = request.args.get("status") or None
-    if status and status not in CLIENT_STATUSES:
+    status = request.args.get("status")
+    if status is not None and status not in CLIENT_STATUSES:
         raise ApiError(400, "validation_error", "Unknown status.",
                        {"status": f"one of {', '.join(CLIENT_STATUSES)}"})
     if status is None and not _bool_arg("include_archived"):
         status = "active"
     page, next_cursor = firm_view().clients(limit=limit, cursor=cursor, status=status,
-                                            search=(request.args.get("search") or "").strip())
+                                            search=search)
     return jsonify({"data": page,
                     "pagination": {"next_cursor": next_cursor, "has_more": next_cursor is not None}})
 
@@ -87,8 +88,16 @@ def get_check(check_id: str):
     return jsonify(check)
 
 
+def _text_arg(name: str, max_length: int) -> str:
+    raw = request.args.get(name) or ""
+    if len(raw) > max_length:
+        raise ApiError(400, "validation_error", f"{name} is too long.",
+                       {name: f"at most {max_length} characters"})
+    return raw
+
+
 def _bool_arg(name: str) -> bool:
-    raw = (request.args.get(name) or "false").lower()
+    raw = request.args.get(name, "false").lower()
     if raw not in ("true", "false", "1", "0"):
         raise ApiError(400, "validation_error", f"{name} must be true or false.",
                        {name: "true or false"})
@@ -97,7 +106,7 @@ def _bool_arg(name: str) -> bool:
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw)
