@@ -1,11 +1,29 @@
-# Developer tasks. `make test` runs the suite; `make fuzz` runs the long schemathesis campaign.
-PYTHON ?= .venv/bin/python
+# The two set-up commands: `make run` (the whole product, embedded) and `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test fuzz install clean
+
+$(BIN)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	@touch $@
+
+install: $(BIN)/.installed
+
+run: $(BIN)/.installed
+	$(BIN)/visa serve --port $(PORT)
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest -q
+
+# A longer schemathesis campaign than the suite's bounded one (FUZZ_EXAMPLES per operation).
 FUZZ_EXAMPLES ?= 60
+fuzz: $(BIN)/.installed
+	VISA_FUZZ_MAX_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s tests/e2e/test_fuzz.py
 
-.PHONY: test fuzz
-
-test:
-	$(PYTHON) -m pytest -q tests
-
-fuzz:
-	VISA_FUZZ_MAX_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTHON) -m pytest -q -s tests/e2e/test_fuzz.py
+clean:
+	rm -rf $(VENV) build *.egg-info test-artifacts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -133,6 +134,20 @@ class EmbeddedProduct:
         self.command_app = command_app(self.settings, self.stores)
         self.query_app = query_app(self.settings, merge_documents(
             "Visa eligibility API", command_contract.document(), query_contract.document()))
+
+    def welcome_first_run(self) -> str | None:
+        """On an empty data directory, create a demo firm and admin; return how to sign in."""
+        if self.directory.firm_ids():
+            return None
+        firm = self.directory.create_firm("Demo Immigration LLP")
+        password = secrets.token_urlsafe(12)
+        admin = self.directory.create_attorney(firm["id"], "admin@demo.example", password, "admin")
+        note = (f"First run: created firm {firm['name']!r} ({firm['id']}).\n"
+                f"Sign in as {admin['email']} with password {password}\n")
+        credentials = self.settings.data_dir / "demo-credentials.txt"
+        credentials.write_text(note)
+        credentials.chmod(0o600)
+        return note
 
     def _stored(self, firm_id: str) -> None:
         self.delivery.wake(firm_id)

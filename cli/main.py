@@ -98,6 +98,9 @@ def _serve(args) -> int:
     from werkzeug.serving import make_server
 
     product = bootstrap.EmbeddedProduct(load_settings())
+    welcome = product.welcome_first_run()
+    if welcome:
+        print(welcome, flush=True)
     product.start()
     server = make_server(args.host, args.port, product.wsgi, threaded=True,
                          request_handler=PathOnlyRequestHandler)
@@ -171,9 +174,13 @@ def _relay(args) -> int:
     settings = _distributed_settings()
     ensure_topic(settings.kafka_bootstrap_servers, settings.kafka_topic)
     publisher = KafkaEventPublisher(settings.kafka_bootstrap_servers, settings.kafka_topic)
+    from command_service.adapters.outbox_relay import PostgresWakeups
+
+    wakeups = PostgresWakeups(settings.database_url)
     try:
-        bootstrap.outbox_relay(settings, publisher).run(_stop_on_signal())
+        bootstrap.outbox_relay(settings, publisher).run(_stop_on_signal(), wakeups)
     finally:
+        wakeups.close()
         publisher.close()
     return 0
 

@@ -11,6 +11,7 @@ from eventsourcing.persistence import IntegrityError
 from command_service.adapters.sealing_mapper import SealingMapper
 from command_service.domain.client_profile import ClientProfile
 from command_service.domain.eligibility_check import EligibilityCheck
+from shared.tenancy import firm_store_name
 from command_service.domain.errors import (
     CheckAlreadyConcludedError,
     CheckNotFoundError,
@@ -28,6 +29,8 @@ class FirmCaseFiles(Application):
     def __init__(self, firm_id: str, env: dict, on_saved: Callable[[str], None] | None = None,
                  keyring: ClientKeyring | None = None):
         self.firm_id = firm_id
+        # The library names the events table after the application: one table per firm.
+        self.name = firm_store_name(firm_id)
         self._on_saved = on_saved
         self.keyring = keyring
         super().__init__(env=env)

@@ -46,13 +46,25 @@ class CheckHandler:
         try:
             cases.start_check(check_id, meta)
             profile = cases.client_profile(check.client_id, version=check.profile_version)
-            result = evaluate_profile(without_direct_identifiers(profile.fields),
-                                      load_catalogue())
+            result = self._evaluate(without_direct_identifiers(profile.fields))
+            if result is None:
+                self._fail(cases, check_id, "The rules engine could not evaluate this profile; "
+                           "the error is logged for the engineering team.", meta)
+                return
             cases.record_recommendations(check_id, result, meta)
         except CheckAlreadyConcludedError:
             log.info("check %s was concluded by another worker", check_id)
         except DomainError as exc:
             self._fail(cases, check_id, str(exc), meta)
+
+    def _evaluate(self, fields: dict) -> dict | None:
+        # Evaluation is a pure function of the profile: if it raises, retrying the
+        # same event would fail forever, so the check fails with a clear state instead.
+        try:
+            return evaluate_profile(fields, load_catalogue())
+        except Exception:
+            log.exception("rules evaluation failed")
+            return None
 
     def _fail(self, cases, check_id: UUID, message: str, meta: dict) -> None:
         try:

@@ -71,6 +71,7 @@ class KafkaConsumerLoop:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=100,
+            fetch_max_wait_ms=50,
             max_poll_interval_ms=max_poll_interval_ms,
             session_timeout_ms=min(10_000, max_poll_interval_ms),
             heartbeat_interval_ms=1_000,

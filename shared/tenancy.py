@@ -17,8 +17,11 @@ def parse_firm_id(raw: str) -> str:
         raise UnknownFirmError(f"not a firm id: {raw!r}") from None
 
 
-def firm_schema(firm_id: str) -> str:
-    """Name the PostgreSQL schema that holds one firm's event store."""
+EVENT_STORE_SCHEMA = "event_store"
+
+
+def firm_store_name(firm_id: str) -> str:
+    """Name one firm's event store; its events table is `<name>_events`."""
     return "firm_" + uuid.UUID(firm_id).hex
 
 

@@ -1,33 +1,47 @@
-"""Per-firm event stores: a SQLite file per firm, or a PostgreSQL schema per firm.
+"""Per-firm event stores: a SQLite file per firm, or a PostgreSQL table per firm.
 
-A firm's application can only ever address its own file or schema, so no query
-can read or append another firm's events by mistake.
+A firm's application is bound to its own file or table (`event_store.firm_<id>_events`)
+when it is built, so no statement it runs can read or append another firm's events.
+All firm tables share one schema because the library's composite row type is
+per schema, and one connection pool serves them all.
 """
 
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 from typing import Callable
 
 import psycopg
 from eventsourcing.postgres import PostgresFactory
-from psycopg.types.composite import register_composite
 from psycopg_pool import ConnectionPool
 
 from command_service.application import FirmCaseFiles
 from shared.config import Settings
 from shared.privacy import ClientKeyring
-from shared.tenancy import firm_schema, firm_store_file, parse_firm_id
+from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_file, parse_firm_id
 
-_shared_pools: dict[str, ConnectionPool] = {}
 _pools_lock = threading.Lock()
 
 
-class SharedPoolPostgresFactory(PostgresFactory):
-    """The library's PostgreSQL factory, with one connection pool for every firm schema.
+class _SharedPool(ConnectionPool):
+    """A pool that the library's per-firm datastores use but cannot close."""
 
-    A pool per firm would need 150 × pool-size connections; the schema is
+    def close(self, timeout: float = 5.0) -> None:
+        # Each firm's datastore closes "its" pool when it is closed or
+        # garbage collected; the shared pool must outlive all of them.
+        pass
+
+    def close_shared(self) -> None:
+        super().close()
+
+
+_shared_pools: dict[str, _SharedPool] = {}
+
+
+class SharedPoolPostgresFactory(PostgresFactory):
+    """The library's PostgreSQL factory, with one connection pool for every firm's table.
+
+    A pool per firm would need 150 × pool-size connections; the table name is
     baked into each recorder's statements, so the connections can be shared.
     """
 
@@ -37,34 +51,17 @@ class SharedPoolPostgresFactory(PostgresFactory):
         with _pools_lock:
             if key not in _shared_pools:
                 own = self.datastore.pool
-                _shared_pools[key] = ConnectionPool(
+                _shared_pools[key] = _SharedPool(
                     kwargs=own.kwargs, connection_class=own.connection_class,
                     configure=own._configure, min_size=1,
                     max_size=int(self.env.get("VISA_POOL_MAX_SIZE") or 8),
                     open=False, timeout=30, check=ConnectionPool.check_connection,
                 )
             self.datastore.pool = _shared_pools[key]
-        _register_own_types_on_every_use(self.datastore)
 
     def close(self) -> None:
         # The pool outlives any single firm's application.
         pass
-
-
-def _register_own_types_on_every_use(datastore) -> None:
-    # Every firm schema has its own stored_event composite type under the same
-    # name; a shared connection keeps the adapters of the last firm it served,
-    # so each use re-registers this firm's before any statement runs.
-    borrow = datastore.get_connection
-
-    @contextmanager
-    def get_connection():
-        with borrow() as conn:
-            for info in datastore.psycopg_type_adapters.values():
-                register_composite(info, conn)
-            yield conn
-
-    datastore.get_connection = get_connection
 
 
 class FirmStores:
@@ -83,10 +80,22 @@ class FirmStores:
         with self._lock:
             app = self._apps.get(firm_id)
             if app is None:
-                app = FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved,
-                                    self.keyring)
+                app = self._open(firm_id)
                 self._apps[firm_id] = app
             return app
+
+    def _open(self, firm_id: str) -> FirmCaseFiles:
+        if not self._settings.uses_postgres:
+            return FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved, self.keyring)
+        # Every process opens a firm's store on first use and the library creates its
+        # table then; a lock serialises that DDL across processes (concurrent CREATE ...
+        # IF NOT EXISTS and CREATE OR REPLACE can fail on each other).
+        with psycopg.connect(self._settings.database_url, autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (DDL_LOCK_KEY,))
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{EVENT_STORE_SCHEMA}"')
+            app = FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved, self.keyring)
+            _announce_appends(conn, app.name + "_events", firm_id)
+        return app
 
     def _env_for(self, firm_id: str) -> dict:
         base = {"IS_SNAPSHOTTING_ENABLED": "no"}
@@ -95,8 +104,6 @@ class FirmStores:
             path.parent.mkdir(parents=True, exist_ok=True)
             return {**base, "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                     "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30"}
-        schema = firm_schema(firm_id)
-        _create_schema(self._settings.database_url, schema)
         conninfo = psycopg.conninfo.conninfo_to_dict(self._settings.database_url)
         return {
             **base,
@@ -106,7 +113,7 @@ class FirmStores:
             "POSTGRES_PORT": str(conninfo.get("port", 5432)),
             "POSTGRES_USER": conninfo.get("user", "postgres"),
             "POSTGRES_PASSWORD": conninfo.get("password", ""),
-            "POSTGRES_SCHEMA": schema,
+            "POSTGRES_SCHEMA": EVENT_STORE_SCHEMA,
             "VISA_POOL_KEY": self._settings.database_url,
         }
 
@@ -117,13 +124,24 @@ class FirmStores:
             self._apps.clear()
 
 
-def _create_schema(url: str, schema: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+STORED_CHANNEL = "visa_events_stored"
+DDL_LOCK_KEY = 7_310_512_001
+
+
+def _announce_appends(conn: psycopg.Connection, table: str, firm_id: str) -> None:
+    """Make every append to a firm's table notify the relay, at commit, with the firm's id."""
+    conn.execute(
+        f"CREATE OR REPLACE FUNCTION {EVENT_STORE_SCHEMA}.announce_{table}() RETURNS trigger"
+        f" LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('{STORED_CHANNEL}', '{firm_id}');"
+        " RETURN NULL; END $$")
+    conn.execute(
+        f"CREATE OR REPLACE TRIGGER announce_appends AFTER INSERT ON"
+        f" {EVENT_STORE_SCHEMA}.{table} FOR EACH STATEMENT"
+        f" EXECUTE FUNCTION {EVENT_STORE_SCHEMA}.announce_{table}()")
 
 
 def close_shared_pools() -> None:
     with _pools_lock:
         for pool in _shared_pools.values():
-            pool.close()
+            pool.close_shared()
         _shared_pools.clear()

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+
+import psycopg
 
 from command_service.adapters.directory import Directory
-from command_service.adapters.event_store import FirmStores
+from command_service.adapters.event_store import STORED_CHANNEL, FirmStores
 from command_service.adapters.wire import read_envelopes
 from shared.positions import PositionTable
 
@@ -47,13 +50,60 @@ class OutboxRelay:
         self._positions.advance(firm_id, envelopes[-1].position)
         return len(envelopes)
 
-    def run(self, stop: threading.Event, idle_seconds: float = 0.2) -> None:
+    def run(self, stop: threading.Event, wakeups=None, sweep_seconds: float = 2.0) -> None:
+        """Relay until stopped: the firms announced by `wakeups` at once, every firm each sweep."""
+        wakeups = wakeups or PollingWakeups()
+        firms = None
         while not stop.is_set():
             try:
-                busy = self.relay_once()
+                if firms is None:
+                    self.relay_once()
+                else:
+                    for firm_id in firms:
+                        self.relay_firm(firm_id)
             except Exception:
                 log.exception("relay pass failed; retrying")
                 stop.wait(2)
+                firms = None
                 continue
-            if not busy:
-                stop.wait(idle_seconds)
+            firms = wakeups.wait(sweep_seconds)
+
+
+class PollingWakeups:
+    """No announcements: sweep every firm at a short interval."""
+
+    def __init__(self, interval: float = 0.2):
+        self._interval = interval
+
+    def wait(self, timeout: float) -> set[str] | None:
+        time.sleep(self._interval)
+        return None
+
+
+class PostgresWakeups:
+    """Wait for the event store's append announcements (LISTEN/NOTIFY, sent at commit)."""
+
+    def __init__(self, url: str):
+        self._url = url
+        self._conn = None
+
+    def wait(self, timeout: float) -> set[str] | None:
+        """Return the firms that appended, or None (sweep all) on timeout or reconnection."""
+        try:
+            if self._conn is None:
+                self._conn = psycopg.connect(self._url, autocommit=True)
+                self._conn.execute(f"LISTEN {STORED_CHANNEL}")
+                return None
+            firms = {n.payload for n in self._conn.notifies(timeout=timeout, stop_after=1)}
+            firms |= {n.payload for n in self._conn.notifies(timeout=0.001)}
+            return firms or None
+        except psycopg.Error:
+            log.warning("lost the announcement connection; sweeping every firm")
+            self.close()
+            time.sleep(1)
+            return None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

@@ -14,7 +14,7 @@ from tests.conftest import create_firm
 from tests.support.processes import run_visa, wait_until
 from tests.support.profiles import researcher_profile
 
-from shared.tenancy import firm_schema
+from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_name
 
 
 @pytest.fixture(params=["embedded", "distributed"])
@@ -33,7 +33,7 @@ def stored_event_bytes(product, firm_id: str) -> bytes:
     """Everything the firm's event store holds, as raw bytes."""
     if "VISA_DATABASE_URL" in product.env:
         with psycopg.connect(product.env["VISA_DATABASE_URL"]) as conn:
-            table = f'"{firm_schema(firm_id)}".firmcasefiles_events'
+            table = f"{EVENT_STORE_SCHEMA}.{firm_store_name(firm_id)}_events"
             rows = conn.execute(f"SELECT topic, state FROM {table}"
                                 " ORDER BY originator_id, originator_version").fetchall()
         return b"".join(topic.encode() + bytes(state) for topic, state in rows)
