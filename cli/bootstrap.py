@@ -13,9 +13,9 @@ from command_service.adapters.directory import Directory
 from command_service.adapters.event_store import FirmStores, close_shared_pools
 from command_service.adapters.local_delivery import LocalDelivery
 from command_service.adapters.outbox_relay import OutboxRelay
-from command_service.retention import RetentionPolicy
 from command_service.entrypoints import contract as command_contract
 from command_service.entrypoints.app import create_app as create_command_app
+from command_service.retention import RetentionPolicy
 from eligibility_engine.check_handler import CheckHandler
 from query_service.adapters.read_tables import migrate_read_tables
 from query_service.entrypoints import contract as query_contract

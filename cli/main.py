@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from marshmallow import ValidationError
 from werkzeug.serving import WSGIRequestHandler
@@ -218,7 +218,7 @@ def _migrate(args) -> int:
 
 def _retention_run(args) -> int:
     settings = load_settings()
-    report = bootstrap.retention_policy(settings).run(args.as_of or datetime.now(timezone.utc),
+    report = bootstrap.retention_policy(settings).run(args.as_of or datetime.now(UTC),
                                                       args.firm)
     print(json.dumps({"archived": report.archived, "erased": report.erased}))
     return 0
@@ -229,7 +229,7 @@ def _utc_datetime(raw: str) -> datetime:
         moment = datetime.fromisoformat(raw)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO date-time: {raw!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _distributed_settings():

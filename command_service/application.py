@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -11,7 +11,6 @@ from eventsourcing.persistence import IntegrityError
 from command_service.adapters.sealing_mapper import SealingMapper
 from command_service.domain.client_profile import ClientProfile
 from command_service.domain.eligibility_check import EligibilityCheck
-from shared.tenancy import firm_store_name
 from command_service.domain.errors import (
     CheckAlreadyConcludedError,
     CheckNotFoundError,
@@ -19,6 +18,7 @@ from command_service.domain.errors import (
     StaleVersionError,
 )
 from shared.privacy import ClientKeyring
+from shared.tenancy import firm_store_name
 
 WRITE_ATTEMPTS = 5
 

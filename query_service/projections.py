@@ -11,8 +11,8 @@ import json
 
 from shared import contracts
 from shared.contracts import EventEnvelope
-from shared.privacy import ClientKeyring, without_direct_identifiers
 from shared.positions import PositionTable
+from shared.privacy import ClientKeyring, without_direct_identifiers
 from shared.sql import Database, Transaction
 
 

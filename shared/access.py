@@ -6,7 +6,7 @@ changing a role or signing out takes effect at once in every worker.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from shared.auth import Principal
 from shared.sql import Database, apply_schema
@@ -51,7 +51,7 @@ class AccessRegistry:
         """Revoke one token until it would have expired anyway."""
         with self._db.transaction() as tx:
             tx.execute("DELETE FROM revoked_tokens WHERE expires_at < ?",
-                       (int(datetime.now(timezone.utc).timestamp()),))
+                       (int(datetime.now(UTC).timestamp()),))
             tx.execute("INSERT INTO revoked_tokens (jti, attorney_id, expires_at, revoked_at)"
                        " VALUES (?, ?, ?, ?) ON CONFLICT (jti) DO NOTHING",
-                       (jti, attorney_id, expires_at, datetime.now(timezone.utc).isoformat()))
+                       (jti, attorney_id, expires_at, datetime.now(UTC).isoformat()))

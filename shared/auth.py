@@ -36,7 +36,7 @@ class Principal:
         """Say whether this role includes minimum (viewer < attorney < admin)."""
         return ROLE_RANK[self.role] >= ROLE_RANK[minimum]
 
-    def with_role(self, role: str) -> "Principal":
+    def with_role(self, role: str) -> Principal:
         return replace(self, role=role)
 
 

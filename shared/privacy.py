@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -63,7 +63,7 @@ class ClientKeyring:
             tx.execute("INSERT INTO client_keys (firm_id, client_id, wrapped_key, created_at)"
                        " VALUES (?, ?, ?, ?) ON CONFLICT (firm_id, client_id) DO NOTHING",
                        (firm_id, client_id, base64.b64encode(wrapped).decode(),
-                        datetime.now(timezone.utc).isoformat()))
+                        datetime.now(UTC).isoformat()))
         return self.key(firm_id, client_id)
 
     def key(self, firm_id: str, client_id: str) -> bytes | None:
@@ -84,7 +84,7 @@ class ClientKeyring:
             tx.execute("DELETE FROM client_keys WHERE firm_id = ? AND client_id = ?",
                        (firm_id, str(client_id)))
 
-    def sealer(self, firm_id: str, client_id: str, create: bool = False) -> "FieldSealer":
+    def sealer(self, firm_id: str, client_id: str, create: bool = False) -> FieldSealer:
         key = self.create(firm_id, str(client_id)) if create else self.key(firm_id, client_id)
         return FieldSealer(key, f"{firm_id}:{client_id}")
 

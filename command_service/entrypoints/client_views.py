@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from shared.api_schemas import CheckRequestSchema
 from command_service.application import FirmCaseFiles
 from command_service.domain.client_profile import ClientProfile
+from shared.api_schemas import CheckRequestSchema
 from shared.http import ApiError, authorized, expected_version, json_body, parse_uuid, request_meta
 from shared.idempotency import idempotent, idempotent_id
 from shared.limits import Quota

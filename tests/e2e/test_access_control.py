@@ -126,8 +126,8 @@ def test_a_role_change_applies_to_tokens_already_issued(product, sessions):
 
 def test_an_admin_cannot_lock_themselves_out(sessions, product):
     admin = sessions[("a", "admin")]
-    me = [a for a in admin.get("/v1/attorneys").json()["data"]
-          if a["email"] == product.firm_a.admin_email][0]
+    me = next(a for a in admin.get("/v1/attorneys").json()["data"]
+              if a["email"] == product.firm_a.admin_email)
 
     response = admin.patch(f"/v1/attorneys/{me['id']}", json={"active": False})
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.conftest import create_firm
-from tests.support.processes import run_visa, wait_until
-from tests.support.profiles import researcher_profile
-
 from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_name
+from tests.conftest import create_firm
+from tests.support.processes import run_visa
+from tests.support.profiles import researcher_profile
 
 
 @pytest.fixture(params=["embedded", "distributed"])
@@ -114,7 +113,7 @@ def test_retention_archives_inactive_clients_then_erases_them(product):
     api, person = product.as_attorney(firm), unique_person()
     client = api.post("/v1/clients", json=researcher_profile(**person)).json()
     api.wait_for_client(client["id"])
-    later = datetime.now(timezone.utc) + timedelta(days=2556)
+    later = datetime.now(UTC) + timedelta(days=2556)
 
     first = _retention(product, firm.id, later)
     archived = api.wait_for_client(client["id"], version=2)
@@ -135,7 +134,7 @@ def test_recent_clients_are_left_alone_by_retention(product):
     client = api.post("/v1/clients", json=researcher_profile()).json()
     api.wait_for_client(client["id"])
 
-    report = _retention(product, firm.id, datetime.now(timezone.utc) + timedelta(days=365))
+    report = _retention(product, firm.id, datetime.now(UTC) + timedelta(days=365))
 
     assert report == {"archived": [], "erased": []}
 
