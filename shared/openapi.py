@@ -35,6 +35,7 @@ class Operation:
     headers: tuple = ()
     ok_headers: tuple = ()
     body_required: bool = True
+    accepts_idempotency_key: bool = True
     tags: tuple = field(default=())
 
 
@@ -115,9 +116,13 @@ def _standard_errors(op: Operation) -> set[int]:
         codes |= {400, 413, 415}
     if "{" in op.path:
         codes.add(404)
-    if op.method == "post" and op.role is not None:
+    if _takes_idempotency_key(op):
         codes |= {400, 409, 422}
     return codes
+
+
+def _takes_idempotency_key(op: Operation) -> bool:
+    return op.method == "post" and op.role is not None and op.accepts_idempotency_key
 
 
 def _error_response(code: int) -> dict:
@@ -136,7 +141,7 @@ def _parameters(op: Operation) -> list[dict]:
                for name, schema in op.query]
     params += [{"in": "header", "name": name, "required": False, "schema": schema}
                for name, schema in op.headers]
-    if op.method == "post" and op.role is not None:
+    if _takes_idempotency_key(op):
         params.append({"in": "header", "name": "Idempotency-Key", "required": False,
                        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
                        "description": "A retry with the same key returns the first response."})

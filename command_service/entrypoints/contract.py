@@ -26,7 +26,7 @@ OPERATIONS = [
     Operation("post", "/v1/auth/login", "Exchange email and password for a bearer token", None,
               (200, TokenSchema), body=LoginSchema, errors=(400, 401, 413, 415, 429)),
     Operation("post", "/v1/auth/logout", "Revoke the token of this request", "viewer",
-              (204, None), errors=(400,)),
+              (204, None), accepts_idempotency_key=False),
     Operation("get", "/v1/attorneys", "List the firm's attorneys", "admin",
               (200, AttorneyListSchema)),
     Operation("post", "/v1/attorneys", "Invite (create) an attorney in the firm", "admin",
