@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from shared.auth import ROLES
 from shared.profile_schema import CLIENT_STATUSES, ClientProfileSchema
+from shared.strict_fields import StrictBoolean, StrictInteger
 
 CHECK_STATUSES = ("pending", "processing", "completed", "failed")
 
@@ -22,7 +23,7 @@ class ClientSchema(ClientProfileSchema):
     first_name = fields.String(allow_none=True)
     last_name = fields.String(allow_none=True)
     id = fields.UUID(required=True)
-    version = fields.Integer(required=True)
+    version = StrictInteger(required=True)
     status = fields.String(required=True,
                            validate=validate.OneOf((*CLIENT_STATUSES, "erased")))
     created_by = fields.String(allow_none=True)
@@ -33,7 +34,7 @@ class ClientSchema(ClientProfileSchema):
 
 class PaginationSchema(Schema):
     next_cursor = fields.String(required=True, allow_none=True)
-    has_more = fields.Boolean(required=True)
+    has_more = StrictBoolean(required=True)
 
 
 class ClientPageSchema(Schema):
@@ -45,7 +46,7 @@ class CheckSchema(Schema):
     check_id = fields.UUID(required=True)
     client_id = fields.UUID(required=True)
     status = fields.String(required=True, validate=validate.OneOf(CHECK_STATUSES))
-    profile_version = fields.Integer(required=True)
+    profile_version = StrictInteger(required=True)
     analysis_mode = fields.String(allow_none=True)
     requested_by = fields.String(allow_none=True)
     requested_at = fields.String(required=True)
@@ -56,7 +57,7 @@ class CheckSchema(Schema):
     catalogue_version = fields.String(allow_none=True)
     rules_version = fields.String(allow_none=True)
     error_message = fields.String(allow_none=True)
-    retry_allowed = fields.Boolean()
+    retry_allowed = StrictBoolean()
 
 
 class CheckListSchema(Schema):
@@ -64,13 +65,13 @@ class CheckListSchema(Schema):
 
 
 class CheckRequestSchema(Schema):
-    force_refresh = fields.Boolean(load_default=False)
+    force_refresh = StrictBoolean(load_default=False)
 
 
 class CheckAcceptedSchema(Schema):
     check_id = fields.UUID(required=True)
     status = fields.String(required=True)
-    profile_version = fields.Integer(required=True)
+    profile_version = StrictInteger(required=True)
     status_url = fields.String(required=True)
 
 
@@ -84,7 +85,7 @@ class AttorneySchema(Schema):
     firm_id = fields.UUID(required=True)
     email = fields.String(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    active = fields.Boolean(required=True)
+    active = StrictBoolean(required=True)
     created_at = fields.String(required=True)
 
 
@@ -99,7 +100,7 @@ class SignedInAttorneySchema(Schema):
 class TokenSchema(Schema):
     access_token = fields.String(required=True)
     token_type = fields.String(required=True)
-    expires_in = fields.Integer(required=True)
+    expires_in = StrictInteger(required=True)
     attorney = fields.Nested(SignedInAttorneySchema, required=True)
 
 
@@ -115,13 +116,13 @@ class AttorneyInviteSchema(Schema):
 
 class AttorneyChangeSchema(Schema):
     role = fields.String(validate=validate.OneOf(ROLES))
-    active = fields.Boolean()
+    active = StrictBoolean()
 
 
 class ErasureSchema(Schema):
     client_id = fields.UUID(required=True)
     status = fields.String(required=True)
-    version = fields.Integer(required=True)
+    version = StrictInteger(required=True)
     erased_by = fields.String(required=True)
     erased_at = fields.String(required=True)
 

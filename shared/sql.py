@@ -57,6 +57,8 @@ class Database:
             self._pool = ConnectionPool(
                 postgres_url, min_size=1, max_size=pool_size, open=False,
                 kwargs={"row_factory": dict_row, "autocommit": False},
+                # Connections broken by a database restart are replaced, not handed out.
+                check=ConnectionPool.check_connection,
             )
         else:
             self.dialect = "sqlite"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import threading
 import uuid
 
@@ -54,12 +56,21 @@ def test_bad_requests_get_a_4xx_in_the_error_format(api, method, path, kwargs, s
 def test_a_missing_or_forged_token_is_unauthorized_in_the_error_format(api):
     forged = api.token[:-4] + ("AAAA" if not api.token.endswith("AAAA") else "BBBB")
 
+    _header, payload, _signature = api.token.split(".")
+    unsigned = _b64({"alg": "none", "typ": "JWT"}) + "." + payload + "."
+
     missing = requests.get(api.query_url + "/v1/clients", timeout=10)
     bad = requests.get(api.query_url + "/v1/clients",
                        headers={"Authorization": f"Bearer {forged}"}, timeout=10)
+    none = requests.post(api.command_url + "/v1/clients", json=researcher_profile(),
+                         headers={"Authorization": f"Bearer {unsigned}"}, timeout=10)
 
-    assert missing.status_code == bad.status_code == 401
-    assert set(missing.json()) == set(bad.json()) == ERROR_KEYS
+    assert missing.status_code == bad.status_code == none.status_code == 401
+    assert set(missing.json()) == set(bad.json()) == set(none.json()) == ERROR_KEYS
+
+
+def _b64(data: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
 def test_a_stale_if_match_is_refused_with_the_current_version(api):
