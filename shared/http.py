@@ -52,6 +52,11 @@ def install_api_basics(app: Flask, gatekeeper: Gatekeeper) -> None:
         g.request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
         g.correlation_id = request.headers.get("X-Correlation-ID") or g.request_id
 
+    @app.before_request
+    def refuse_nul_in_query():
+        for name, value in request.args.items(multi=True):
+            _refuse_nul(value, name)
+
     @app.after_request
     def echo_request_id(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
@@ -100,7 +105,22 @@ def json_body() -> dict:
     if not isinstance(body, dict):
         raise ApiError(400, "validation_error", "The body must be a JSON object.",
                        {"_schema": "expected an object"})
+    _refuse_nul(body, "_schema")
     return body
+
+
+def _refuse_nul(value, where: str) -> None:
+    # PostgreSQL text cannot hold NUL, and no field of ours has a use for it.
+    if isinstance(value, str) and "\x00" in value:
+        raise ApiError(400, "validation_error", "Text must not contain NUL characters.",
+                       {where: "contains a NUL character"})
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, where)
+            _refuse_nul(item, key if where == "_schema" else f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{where}.{index}")
 
 
 def authorized(minimum_role: str):

@@ -41,6 +41,11 @@ def api(product):
                                                                   "application/json"}},
      413, "payload_too_large"),
     ("get", "/v1/clients/not-a-uuid", {}, 404, "not_found"),
+    ("post", "/v1/clients", {"json": {"first_name": "A\x00", "last_name": "B"}},
+     400, "validation_error"),
+    ("post", "/v1/auth/login", {"json": {"email": "a\x00@x.org", "password": "x"}},
+     400, "validation_error"),
+    ("get", "/v1/clients?search=a%00b", {}, 400, "validation_error"),
 ])
 def test_bad_requests_get_a_4xx_in_the_error_format(api, method, path, kwargs, status, code):
     base = api.command_url if method != "get" else api.query_url
