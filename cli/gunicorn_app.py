@@ -24,5 +24,7 @@ def run_gunicorn(factory, host: str, port: int, workers: int) -> int:
     _Service(factory, {"bind": f"{host}:{port}", "workers": workers, "threads": 4,
                        "graceful_timeout": 20, "accesslog": "-",
                        # No query string: a search term can be a client's name.
-                       "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(L)ss'}).run()
+                       "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(L)ss',
+                       # gunicorn's most; longer lines get its own 414, outside the error format.
+                       "limit_request_line": 8190}).run()
     return 0

@@ -38,8 +38,8 @@ def healthz():
 @require_auth
 def list_clients():
     limit = _int_arg("limit", default=25, low=1, high=100)
-    cursor = _text_arg("cursor", 500) or None
-    search = _text_arg("search", 200).strip()
+    cursor = _text_arg("cursor", 160) or None
+    search = _text_arg("search", 100).strip()
     if cursor:
         try:
             decode_cursor(cursor)
@@ -50,7 +50,8 @@ def list_clients():
     if status is not None and status not in CLIENT_STATUSES:
         raise ApiError(400, "validation_error", "Unknown status.",
                        {"status": f"one of {', '.join(CLIENT_STATUSES)}"})
-    if status is None and not _bool_arg("include_archived"):
+    include_archived = _bool_arg("include_archived")
+    if status is None and not include_archived:
         status = "active"
     page, next_cursor = firm_view().clients(limit=limit, cursor=cursor, status=status,
                                             search=search)

@@ -14,10 +14,10 @@ from shared.profile_schema import CLIENT_STATUSES
 
 _LISTING = (
     ("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 25}),
-    ("cursor", {"type": "string", "maxLength": 500}),
+    ("cursor", {"type": "string", "maxLength": 160}),
     ("status", {"type": "string", "enum": list(CLIENT_STATUSES)}),
     ("include_archived", {"type": "boolean"}),
-    ("search", {"type": "string", "maxLength": 200}),
+    ("search", {"type": "string", "maxLength": 100}),
 )
 
 OPERATIONS = [

@@ -36,6 +36,7 @@ def run_schemathesis(document_url: str, token: str, max_examples: int, report: P
     if seed is not None:
         command += ["--seed", str(seed)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    report.with_suffix(".txt").write_text(done.stdout + done.stderr)
     summary = json.loads(report.read_text())
     return FuzzRun(document_url, summary["test_cases"]["generated"],
                    summary["test_cases"]["unique_failures"] + len(summary["errors"]),
