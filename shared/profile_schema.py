@@ -122,5 +122,6 @@ def load_profile(data, *, partial: bool = False) -> dict:
     """
     if not isinstance(data, dict):
         raise ValidationError({"_schema": ["the body must be a JSON object"]})
-    schema = ClientProfileSchema(partial=partial)
+    # Only top-level fields become optional; a submitted award still needs its name.
+    schema = ClientProfileSchema(partial=PROFILE_FIELDS if partial else False)
     return schema.dump(schema.load(data))

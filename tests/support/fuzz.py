@@ -28,11 +28,14 @@ class FuzzRun:
 
 def run_schemathesis(document_url: str, token: str, max_examples: int, report: Path,
                      seed: int | None = None, timeout: float = 600) -> FuzzRun:
-    """Fuzz every operation but logout (which would end the run's own session)."""
+    """Fuzz every operation but logout (which would end the run's own session).
+
+    One worker: hypothesis describes strategies by parsing source, which races under threads.
+    """
     command = [str(Path(sys.executable).with_name("st")), "run", document_url,
                "-H", f"Authorization: Bearer {token}", "--checks", CHECKS,
                "-n", str(max_examples), "--exclude-path", "/v1/auth/logout",
-               "--no-color", "-w", "2", "--report", "json", "--report-json-path", str(report)]
+               "--no-color", "-w", "1", "--report", "json", "--report-json-path", str(report)]
     if seed is not None:
         command += ["--seed", str(seed)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
