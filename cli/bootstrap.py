@@ -16,7 +16,9 @@ from command_service.adapters.outbox_relay import OutboxRelay
 from command_service.entrypoints import contract as command_contract
 from command_service.entrypoints.app import create_app as create_command_app
 from command_service.retention import RetentionPolicy
+from eligibility_engine.adapters.check_leases import CheckLeases
 from eligibility_engine.check_handler import CheckHandler
+from eligibility_engine.stuck_checks import StuckCheckSweeper
 from query_service.adapters.read_tables import migrate_read_tables
 from query_service.entrypoints import contract as query_contract
 from query_service.entrypoints.app import create_app as create_query_app
@@ -27,10 +29,13 @@ from shared.config import Settings
 from shared.gatekeeper import Gatekeeper
 from shared.idempotency import IdempotencyStore
 from shared.limits import Quota, RateCounters
+from shared.migrations import Migration
 from shared.openapi import merge_documents
 from shared.positions import PositionTable
 from shared.privacy import ClientKeyring
+from shared.readiness import BrokerProbe, Readiness, database_probe
 from shared.sql import Database, database_for
+from shared.web_ops import install_operations
 
 
 def token_issuer(settings: Settings) -> TokenIssuer:
@@ -75,14 +80,32 @@ def read_database(settings: Settings) -> Database:
 
 def command_app(settings: Settings, stores: FirmStores | None = None):
     stores = stores or FirmStores(settings, keyring=keyring(settings))
-    return create_command_app(stores, directory(settings), gatekeeper(settings),
-                              idempotency_store(settings),
-                              Quota(settings.check_limit_per_hour, 3600),
-                              Quota(settings.login_max_failures, settings.login_lockout_seconds))
+    app = create_command_app(stores, directory(settings), gatekeeper(settings),
+                             idempotency_store(settings),
+                             Quota(settings.check_limit_per_hour, 3600),
+                             Quota(settings.login_max_failures, settings.login_lockout_seconds))
+    # The command side needs only its database: the outbox keeps accepting
+    # requests while Kafka is down, so the broker is not part of its readiness.
+    probe_db = database_for(settings, "directory", pool_size=1)
+    install_operations(app, "command-service", Readiness({"database": database_probe(probe_db)}))
+    return app
 
 
 def query_app(settings: Settings, document: dict | None = None):
-    return create_query_app(read_database(settings), gatekeeper(settings), document)
+    db = read_database(settings)
+    app = create_query_app(db, gatekeeper(settings), document)
+    install_operations(app, "query-service", Readiness({"database": database_probe(db)}))
+    return app
+
+
+def worker_readiness(settings: Settings, db: Database, group_id: str | None = None
+                     ) -> tuple[Readiness, BrokerProbe]:
+    """Probe a worker's database, the broker and, for consumers, their consumer group."""
+    broker = BrokerProbe(settings.kafka_bootstrap_servers, group_id)
+    probes = {"database": database_probe(db), "broker": broker.broker}
+    if group_id:
+        probes["consumer_group"] = broker.consumer_group
+    return Readiness(probes), broker
 
 
 def outbox_relay_positions(settings: Settings) -> PositionTable:
@@ -97,13 +120,78 @@ def outbox_relay(settings: Settings, publisher) -> OutboxRelay:
                        outbox_relay_positions(settings))
 
 
-def check_handler(settings: Settings, stores: FirmStores | None = None,
-                  track_positions: bool = False) -> CheckHandler:
+@dataclass
+class Engine:
+    """The eligibility engine's parts: the check handler and the stuck-check sweeper."""
+
+    handler: CheckHandler
+    sweeper: StuckCheckSweeper
+    leases: CheckLeases
+    db: Database
+
+
+def engine(settings: Settings, stores: FirmStores | None = None,
+           track_positions: bool = False) -> Engine:
+    stores = stores or FirmStores(settings, keyring=keyring(settings))
+    db = database_for(settings, "engine")
+    leases = CheckLeases(db)
+    leases.migrate()
     positions = None
     if track_positions:
-        positions = PositionTable(database_for(settings, "engine"), "engine")
+        positions = PositionTable(db, "engine")
         positions.migrate()
-    return CheckHandler(stores or FirmStores(settings, keyring=keyring(settings)), positions)
+    handler = CheckHandler(stores, positions, leases)
+    sweeper = StuckCheckSweeper(stores, leases, handler, settings.stuck_check_seconds)
+    return Engine(handler, sweeper, leases, db)
+
+
+def check_handler(settings: Settings, stores: FirmStores | None = None,
+                  track_positions: bool = False) -> CheckHandler:
+    return engine(settings, stores, track_positions).handler
+
+
+def prepare_event_stores(settings: Settings) -> int:
+    """Create every known firm's event store (schema and tables); return how many firms."""
+    stores = FirmStores(settings)
+    firm_ids = directory(settings).firm_ids()
+    for firm_id in firm_ids:
+        stores.for_firm(firm_id)
+    stores.close()
+    close_shared_pools()
+    return len(firm_ids)
+
+
+def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
+    """Every component's schema migrations, with the database each one changes."""
+    directory_db = database_for(settings, "directory")
+    read_db = database_for(settings, "read_model")
+    engine_db = database_for(settings, "engine")
+    return [
+        (directory_db, [
+            Migration("directory", 1, "firms and attorneys", lambda db: Directory(db).migrate()),
+            Migration("outbox", 1, "relay positions",
+                      lambda db: PositionTable(db, "relay").migrate()),
+            Migration("access", 1, "revoked tokens, rate counters, idempotency records",
+                      lambda db: _migrate_access(db, settings)),
+        ]),
+        (database_for(settings, "keys"), [
+            Migration("keys", 1, "clients' wrapped data keys",
+                      lambda db: ClientKeyring(db, settings.master_key).migrate()),
+        ]),
+        (read_db, [Migration("read_model", 1, "clients, checks, recommendations, positions",
+                             migrate_read_tables)]),
+        (engine_db, [
+            Migration("engine", 1, "engine positions", lambda db: PositionTable(db, "engine").migrate()),
+            Migration("engine", 2, "check leases for stuck-check detection",
+                      lambda db: CheckLeases(db).migrate()),
+        ]),
+    ]
+
+
+def _migrate_access(db: Database, settings: Settings) -> None:
+    AccessRegistry(db).migrate()
+    RateCounters(db).migrate()
+    IdempotencyStore(db, settings.master_key).migrate()
 
 
 def projector(settings: Settings) -> Projector:
@@ -117,6 +205,12 @@ def retention_policy(settings: Settings) -> RetentionPolicy:
                            timedelta(days=settings.retention_grace_days))
 
 
+def _embedded_command_app(settings: Settings, stores: FirmStores, directory_: Directory):
+    return create_command_app(stores, directory_, gatekeeper(settings), idempotency_store(settings),
+                              Quota(settings.check_limit_per_hour, 3600),
+                              Quota(settings.login_max_failures, settings.login_lockout_seconds))
+
+
 @dataclass
 class EmbeddedProduct:
     """The whole product in one process: both APIs, the engine and the projector."""
@@ -126,14 +220,18 @@ class EmbeddedProduct:
 
     def __post_init__(self):
         self.directory = directory(self.settings)
+        read_db = read_database(self.settings)
         keys = keyring(self.settings)
         self.stores = FirmStores(self.settings, on_saved=self._stored, keyring=keys)
-        consumers = [Projector(read_database(self.settings), keys),
-                     check_handler(self.settings, self.stores, True)]
+        self.engine = engine(self.settings, self.stores, True)
+        consumers = [Projector(read_db, keys), self.engine.handler]
         self.delivery = LocalDelivery(self.stores, self.directory, consumers)
-        self.command_app = command_app(self.settings, self.stores)
-        self.query_app = query_app(self.settings, merge_documents(
+        self.command_app = _embedded_command_app(self.settings, self.stores, self.directory)
+        self.query_app = create_query_app(read_db, gatekeeper(self.settings), merge_documents(
             "Visa eligibility API", command_contract.document(), query_contract.document()))
+        readiness = Readiness({"database": database_probe(read_db)})
+        install_operations(self.command_app, "embedded", readiness)
+        install_operations(self.query_app, "embedded", readiness)
 
     def welcome_first_run(self) -> str | None:
         """On an empty data directory, create a demo firm and admin; return how to sign in."""
@@ -167,9 +265,13 @@ class EmbeddedProduct:
 
     def start(self) -> None:
         self.delivery.start(self.stop)
+        self._sweeper = threading.Thread(target=self.engine.sweeper.run, args=(self.stop,),
+                                         name="stuck-checks", daemon=True)
+        self._sweeper.start()
 
     def close(self) -> None:
         self.stop.set()
         self.delivery.join()
+        self._sweeper.join(10)
         self.stores.close()
         close_shared_pools()

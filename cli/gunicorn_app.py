@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from gunicorn.app.base import BaseApplication
 
+from cli import gunicorn_conf
+
 
 class _Service(BaseApplication):
     def __init__(self, factory, options: dict):
@@ -12,19 +14,24 @@ class _Service(BaseApplication):
         super().__init__()
 
     def load_config(self):
-        for key, value in self._options.items():
+        for key, value in {**gunicorn_settings(), **self._options}.items():
             self.cfg.set(key, value)
 
     def load(self):
         return self._factory()
 
 
-def run_gunicorn(factory, host: str, port: int, workers: int) -> int:
+def gunicorn_settings() -> dict:
+    """Return the settings of cli.gunicorn_conf that gunicorn knows."""
+    from gunicorn.config import Config
+
+    known = Config().settings
+    return {name: value for name, value in vars(gunicorn_conf).items() if name in known}
+
+
+def run_gunicorn(factory, service: str, host: str, port: int, workers: int) -> int:
     """Serve the app built by factory in each worker; gunicorn handles SIGTERM gracefully."""
-    _Service(factory, {"bind": f"{host}:{port}", "workers": workers, "threads": 4,
-                       "graceful_timeout": 20, "accesslog": "-",
-                       # No query string: a search term can be a client's name.
-                       "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(L)ss',
-                       # gunicorn's most; longer lines get its own 414, outside the error format.
-                       "limit_request_line": 8190}).run()
+    _Service(factory, {"bind": f"{host}:{port}", "workers": workers,
+                       "proc_name": f"visa-{service}",
+                       "logconfig_dict": gunicorn_conf.log_config(service)}).run()
     return 0

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
+import tempfile
 import threading
+import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from marshmallow import ValidationError
@@ -17,14 +21,19 @@ from cli import bootstrap
 from command_service.adapters.directory import DirectoryError
 from eligibility_engine.domain.catalogue import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
-from shared.config import ConfigurationError, load_settings
+from shared.config import ConfigurationError, load_settings, log_level
+from shared.logs import configure_logging
 from shared.profile_schema import load_profile
+from shared.sql import database_for
+
+log = logging.getLogger("visa")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args.argv = sys.argv[1:] if argv is None else argv
     try:
+        configure_logging(args.command, log_level())
         return args.run(args) or 0
     except ConfigurationError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
@@ -77,7 +86,12 @@ def _parser() -> argparse.ArgumentParser:
         ("engine", "evaluate requested checks from Kafka", _engine),
         ("projector", "project events from Kafka into the read tables", _projector),
     ):
-        commands.add_parser(name, help=help_text).set_defaults(run=runner)
+        worker = commands.add_parser(name, help=help_text)
+        worker.add_argument("--health-host", help="address of /healthz, /readyz and /metrics "
+                            "(default VISA_HEALTH_HOST or 127.0.0.1)")
+        worker.add_argument("--health-port", type=int, help="port of /healthz, /readyz and "
+                            "/metrics (default VISA_HEALTH_PORT or 9400)")
+        worker.set_defaults(run=runner)
 
     commands.add_parser("migrate", help="create or update every table (safe to run twice)"
                         ).set_defaults(run=_migrate)
@@ -155,17 +169,28 @@ def _check(args) -> int:
 
 
 def _command_service(args) -> int:
-    from cli.gunicorn_app import run_gunicorn
-
-    settings = load_settings()
-    return run_gunicorn(lambda: bootstrap.command_app(settings), args.host, args.port, args.workers)
+    return _web_service(args, "command-service", bootstrap.command_app)
 
 
 def _query_service(args) -> int:
+    return _web_service(args, "query-service", bootstrap.query_app)
+
+
+def _web_service(args, service: str, build) -> int:
     from cli.gunicorn_app import run_gunicorn
 
     settings = load_settings()
-    return run_gunicorn(lambda: bootstrap.query_app(settings), args.host, args.port, args.workers)
+    _ensure_multiprocess_metrics(service, args.argv)
+    return run_gunicorn(lambda: build(settings), service, args.host, args.port, args.workers)
+
+
+def _ensure_multiprocess_metrics(service: str, argv: list[str]) -> None:
+    # prometheus-client picks its storage when first imported, so a process
+    # started without PROMETHEUS_MULTIPROC_DIR restarts itself with one.
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix=f"visa-{service}-metrics-")
+    os.execv(sys.executable, [sys.executable, "-m", "cli.main", *argv])
 
 
 def _relay(args) -> int:
@@ -177,42 +202,107 @@ def _relay(args) -> int:
     from command_service.adapters.outbox_relay import PostgresWakeups
 
     wakeups = PostgresWakeups(settings.database_url)
+    relay = bootstrap.outbox_relay(settings, publisher)
+    db = database_for(settings, "directory", pool_size=1)
+    readiness, broker = bootstrap.worker_readiness(settings, db)
+    stop = _stop_on_signal()
     try:
-        bootstrap.outbox_relay(settings, publisher).run(_stop_on_signal(), wakeups)
+        with _ops_server(args, settings, lambda: time.monotonic() - relay.last_pass_at < 60,
+                         readiness):
+            relay.run(stop, wakeups)
     finally:
         wakeups.close()
         publisher.close()
+        _close(broker, db)
     return 0
 
 
 def _engine(args) -> int:
-    return _consume(lambda settings: bootstrap.check_handler(settings))
+    from shared.kafka import KafkaConsumerLoop
 
-
-def _projector(args) -> int:
-    return _consume(bootstrap.projector)
-
-
-def _consume(build) -> int:
-    from shared.kafka import KafkaConsumerLoop, ensure_topic
-
-    settings = _distributed_settings()
-    ensure_topic(settings.kafka_bootstrap_servers, settings.kafka_topic)
+    settings = _consumer_settings()
+    engine = bootstrap.engine(settings)
     loop = KafkaConsumerLoop(settings.kafka_bootstrap_servers, settings.kafka_topic,
-                             build(settings), max_poll_interval_ms=settings.kafka_max_poll_interval_ms)
-    loop.run(_stop_on_signal())
+                             engine.handler, max_poll_interval_ms=settings.kafka_max_poll_interval_ms)
+    stop = _stop_on_signal()
+    sweeper = threading.Thread(target=engine.sweeper.run, name="stuck-checks",
+                               args=(stop, min(30, settings.stuck_check_seconds / 4)))
+    sweeper.start()
+    try:
+        _run_consumer(args, settings, loop, engine.db, stop)
+    finally:
+        stop.set()
+        sweeper.join(30)
     return 0
 
 
+def _projector(args) -> int:
+    from shared.kafka import KafkaConsumerLoop
+
+    settings = _consumer_settings()
+    projector = bootstrap.projector(settings)
+    loop = KafkaConsumerLoop(settings.kafka_bootstrap_servers, settings.kafka_topic, projector,
+                             max_poll_interval_ms=settings.kafka_max_poll_interval_ms)
+    db = database_for(settings, "read_model", pool_size=1)
+    _run_consumer(args, settings, loop, db, _stop_on_signal())
+    return 0
+
+
+def _consumer_settings():
+    from shared.kafka import ensure_topic
+
+    settings = _distributed_settings()
+    ensure_topic(settings.kafka_bootstrap_servers, settings.kafka_topic)
+    return settings
+
+
+def _run_consumer(args, settings, loop, db, stop: threading.Event) -> None:
+    readiness, broker = bootstrap.worker_readiness(settings, db, loop.group_id)
+    try:
+        with _ops_server(args, settings, loop.is_alive, readiness):
+            loop.run(stop)
+    finally:
+        _close(broker, db)
+
+
+@contextmanager
+def _ops_server(args, settings, alive, readiness):
+    from shared.ops_server import OpsServer, ops_app
+
+    host = args.health_host or settings.health_host
+    port = settings.health_port if args.health_port is None else args.health_port
+    try:
+        server = OpsServer(host, port, ops_app(alive, readiness)).start()
+    except OSError as exc:
+        raise ConfigurationError(f"cannot serve health and metrics on {host}:{port} "
+                                 f"({exc.strerror}); set --health-port or VISA_HEALTH_PORT"
+                                 ) from None
+    log.info("%s started; health and metrics on http://%s:%s", args.command, host, server.port)
+    try:
+        yield server
+    finally:
+        server.close()
+        log.info("%s stopped", args.command)
+
+
+def _close(broker, db) -> None:
+    from command_service.adapters.event_store import close_shared_pools
+
+    broker.close()
+    db.close()
+    close_shared_pools()
+
+
 def _migrate(args) -> int:
+    from shared.migrations import apply_migrations
+
     settings = load_settings()
-    bootstrap.directory(settings)
-    bootstrap.read_database(settings)
-    bootstrap.outbox_relay_positions(settings)
-    bootstrap.gatekeeper(settings)
-    bootstrap.idempotency_store(settings)
-    bootstrap.keyring(settings)
-    print("migrations applied")
+    for db, migrations in bootstrap.migrations(settings):
+        for migration in apply_migrations(db, migrations):
+            print(f"applied {migration.component} v{migration.version}: {migration.description}")
+        db.close()
+    firms = bootstrap.prepare_event_stores(settings)
+    print(f"schema up to date; event stores ready for {firms} firms")
     return 0
 
 

@@ -17,6 +17,7 @@ from command_service.domain.errors import (
     ClientNotFoundError,
     StaleVersionError,
 )
+from shared.metrics import CHECKS, EVENTS_APPENDED
 from shared.privacy import ClientKeyring
 from shared.tenancy import firm_store_name
 
@@ -67,7 +68,10 @@ class FirmCaseFiles(Application):
         check = EligibilityCheck._create(EligibilityCheck.Requested, id=check_id,
                                          client_id=profile.id, profile_version=profile.version,
                                          force_refresh=force_refresh, meta=meta)
-        return self._save_new(check)
+        saved = self._save_new(check)
+        if saved is check:
+            CHECKS.labels("requested").inc()
+        return saved
 
     def start_check(self, check_id: UUID, meta: dict) -> EligibilityCheck:
         check = self.eligibility_check(check_id)
@@ -143,6 +147,7 @@ class FirmCaseFiles(Application):
         return aggregate
 
     def _save(self, *aggregates) -> None:
-        self.save(*aggregates)
+        for recording in self.save(*aggregates):
+            EVENTS_APPENDED.labels(type(recording.domain_event).__qualname__.replace(".", "")).inc()
         if self._on_saved is not None:
             self._on_saved(self.firm_id)

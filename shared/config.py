@@ -34,6 +34,10 @@ class Settings:
     login_lockout_seconds: int = 900
     retention_inactive_days: int = 2555
     retention_grace_days: int = 30
+    log_level: str = "INFO"
+    health_host: str = "127.0.0.1"
+    health_port: int = 9400
+    stuck_check_seconds: int = 300
 
     @property
     def uses_postgres(self) -> bool:
@@ -54,12 +58,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     database_url = env.get("VISA_DATABASE_URL") or None
     if database_url and urlparse(database_url).scheme not in ("postgres", "postgresql"):
         raise ConfigurationError(
-            f"VISA_DATABASE_URL must be a postgresql:// URL, got {database_url!r}"
+            "VISA_DATABASE_URL must be a postgresql:// URL, got a "
+            f"{urlparse(database_url).scheme or 'schemeless'} value"
         )
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
-        kafka_bootstrap_servers=env.get("VISA_KAFKA_BOOTSTRAP_SERVERS") or None,
+        kafka_bootstrap_servers=_bootstrap_servers(env),
         kafka_topic=env.get("VISA_KAFKA_TOPIC") or "visa.events",
         kafka_max_poll_interval_ms=_positive_int(env, "VISA_KAFKA_MAX_POLL_INTERVAL_MS", 300_000),
         jwt_secret=env.get("VISA_JWT_SECRET") or _embedded_secret(data_dir, database_url),
@@ -74,7 +79,46 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         login_lockout_seconds=_positive_int(env, "VISA_LOGIN_LOCKOUT_SECONDS", 900),
         retention_inactive_days=_positive_int(env, "VISA_RETENTION_INACTIVE_DAYS", 2555),
         retention_grace_days=_positive_int(env, "VISA_RETENTION_GRACE_DAYS", 30),
+        log_level=log_level(env),
+        health_host=env.get("VISA_HEALTH_HOST") or "127.0.0.1",
+        health_port=_port(env, "VISA_HEALTH_PORT", 9400),
+        stuck_check_seconds=_positive_int(env, "VISA_STUCK_CHECK_SECONDS", 300),
     )
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def log_level(environ=None) -> str:
+    """Return VISA_LOG_LEVEL, upper-cased, or raise ConfigurationError naming the choices."""
+    env = os.environ if environ is None else environ
+    level = (env.get("VISA_LOG_LEVEL") or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise ConfigurationError(
+            f"VISA_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+    return level
+
+
+def _bootstrap_servers(env) -> str | None:
+    raw = env.get("VISA_KAFKA_BOOTSTRAP_SERVERS") or None
+    if raw is None:
+        return None
+    for server in raw.split(","):
+        host, _, port = server.strip().rpartition(":")
+        if not host or not port.isdigit():
+            raise ConfigurationError(
+                "VISA_KAFKA_BOOTSTRAP_SERVERS must be host:port[,host:port...], "
+                f"got {raw!r}")
+    return raw
+
+
+def _port(env, name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    if not raw.isdigit() or not 0 <= int(raw) <= 65535:
+        raise ConfigurationError(f"{name} must be a port number (0-65535), got {raw!r}")
+    return int(raw)
 
 
 def _positive_int(env, name: str, default: int) -> int:

@@ -12,7 +12,15 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 from kafka.structs import OffsetAndMetadata
 
 from shared.contracts import EventEnvelope
+from shared.logs import correlated
 from shared.messaging import EventConsumer
+from shared.metrics import (
+    CONSUMER_FAILURES,
+    CONSUMER_LAG,
+    EVENT_LAG_SECONDS,
+    EVENTS_CONSUMED,
+    seconds_since,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +72,14 @@ class KafkaConsumerLoop:
     def __init__(self, bootstrap_servers: str, topic: str, consumer: EventConsumer,
                  group_id: str | None = None, max_poll_interval_ms: int = 300_000):
         self._consumer = consumer
+        self.group_id = group_id or f"visa-{consumer.name}"
+        self.last_poll_at = time.monotonic()
+        self._max_poll_seconds = max_poll_interval_ms / 1000
+        self._lag_measured_at = 0.0
         self._kafka = KafkaConsumer(
             topic,
             bootstrap_servers=bootstrap_servers,
-            group_id=group_id or f"visa-{consumer.name}",
+            group_id=self.group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=100,
@@ -77,27 +89,33 @@ class KafkaConsumerLoop:
             heartbeat_interval_ms=1_000,
         )
 
+    def is_alive(self) -> bool:
+        """Whether the loop polled recently enough to keep its place in the group."""
+        return time.monotonic() - self.last_poll_at < self._max_poll_seconds
+
     def run(self, stop: threading.Event) -> None:
+        """Consume until stop is set; in-flight events finish, the rest are redelivered."""
+        log.info("consumer %s subscribing as group %s", self._consumer.name, self.group_id)
         try:
             while not stop.is_set():
                 batch = self._kafka.poll(timeout_ms=500)
+                self.last_poll_at = time.monotonic()
+                if not batch:
+                    EVENT_LAG_SECONDS.labels(self._consumer.name).set(0)
                 for partition, records in batch.items():
-                    self._apply(partition, records)
+                    self._apply(partition, records, stop)
+                self._measure_lag()
         finally:
-            self._kafka.close(autocommit=False)
+            self._kafka.close(autocommit=False, timeout_ms=5000)
+            log.info("consumer %s left group %s", self._consumer.name, self.group_id)
 
-    def _apply(self, partition: TopicPartition, records) -> None:
+    def _apply(self, partition: TopicPartition, records, stop: threading.Event) -> None:
         done = None
         for record in records:
-            try:
-                self._consumer.handle(EventEnvelope.from_json(record.value))
-            except Exception:
-                # Rewind to the failed event: it is redelivered after a pause
-                # instead of being skipped, and its offset is never committed.
-                log.exception("consumer %s failed at %s offset %s; will retry",
-                              self._consumer.name, partition, record.offset)
-                self._kafka.seek(partition, record.offset)
-                time.sleep(1)
+            if stop.is_set():
+                break
+            envelope = EventEnvelope.from_json(record.value)
+            if not self._handle(envelope, partition, record.offset):
                 break
             done = record.offset
         if done is None:
@@ -108,4 +126,39 @@ class KafkaConsumerLoop:
             log.warning("commit failed on %s; events after offset %s may be redelivered",
                         partition, done)
 
+    def _handle(self, envelope: EventEnvelope, partition: TopicPartition, offset: int) -> bool:
+        with correlated(envelope.correlation_id):
+            try:
+                self._consumer.handle(envelope)
+            except Exception:
+                # Rewind to the failed event: it is redelivered after a pause
+                # instead of being skipped, and its offset is never committed.
+                log.exception("consumer %s failed on %s at %s offset %s; will retry",
+                              self._consumer.name, envelope.event_type, partition, offset)
+                CONSUMER_FAILURES.labels(self._consumer.name).inc()
+                self._kafka.seek(partition, offset)
+                time.sleep(1)
+                return False
+            log.info("%s applied %s", self._consumer.name, envelope.event_type,
+                     extra={"firm_id": envelope.firm_id, "position": envelope.position,
+                            "aggregate_id": envelope.aggregate_id})
+        EVENTS_CONSUMED.labels(self._consumer.name, envelope.event_type).inc()
+        EVENT_LAG_SECONDS.labels(self._consumer.name).set(seconds_since(envelope.occurred_at))
+        return True
 
+    def _measure_lag(self, every_seconds: float = 5.0) -> None:
+        if time.monotonic() - self._lag_measured_at < every_seconds:
+            return
+        self._lag_measured_at = time.monotonic()
+        # The high-water marks come with every fetch, so measuring costs no
+        # request that could hold up a shutdown while the broker is away.
+        lag = 0
+        try:
+            for partition in self._kafka.assignment():
+                high = self._kafka.highwater(partition)
+                if high is not None:
+                    lag += max(0, high - self._kafka.position(partition, timeout_ms=1000))
+        except KafkaError:
+            log.warning("could not measure the lag of group %s", self.group_id)
+            return
+        CONSUMER_LAG.labels(self.group_id).set(lag)

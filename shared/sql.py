@@ -102,6 +102,16 @@ class Database:
             self._local.conn = conn
         return conn
 
+    def ping(self, timeout: float = 3.0) -> None:
+        """Run a trivial query, raising if the database does not answer within the timeout."""
+        if self._pool is None:
+            self._sqlite_connection().execute("SELECT 1")
+            return
+        # A probe must not wait the pool's 30 s while the database is away.
+        self._pool.open(wait=False)
+        with self._pool.connection(timeout=timeout) as conn:
+            conn.execute("SELECT 1")
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()

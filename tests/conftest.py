@@ -7,7 +7,7 @@ import json
 import os
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -86,6 +86,7 @@ class RunningProduct:
     firm_a: Firm
     firm_b: Firm
     processes: dict
+    ops_urls: dict = field(default_factory=dict)
 
     def as_attorney(self, firm: Firm, role: str = "attorney") -> Api:
         email = {"admin": firm.admin_email, "attorney": firm.attorney_email,
@@ -121,21 +122,23 @@ def distributed(tmp_path_factory, pg_url, broker):
     assert run_visa(env, "migrate").returncode == 0
     firm_a, firm_b = create_firm(env, "Firm A Immigration"), create_firm(env, "Firm B Law")
     command_port, query_port = free_port(), free_port()
+    ports = {"command": command_port, "query": query_port}
     processes = {
         "command": Process("command-service", [*VISA, "command-service", "--port",
                                                str(command_port), "--workers", "1"], env, log_dir),
         "query": Process("query-service", [*VISA, "query-service", "--port", str(query_port),
                                            "--workers", "1"], env, log_dir),
-        "relay": Process("relay", [*VISA, "relay"], env, log_dir),
-        "engine": Process("engine", [*VISA, "engine"], env, log_dir),
-        "projector": Process("projector", [*VISA, "projector"], env, log_dir),
     }
+    for worker in ("relay", "engine", "projector"):
+        ports[worker] = free_port()
+        processes[worker] = Process(worker, [*VISA, worker, "--health-port", str(ports[worker])],
+                                    env, log_dir)
+    ops_urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     try:
-        wait_for_http(f"http://127.0.0.1:{command_port}/healthz")
-        wait_for_http(f"http://127.0.0.1:{query_port}/healthz")
-        yield RunningProduct(env, Api(f"http://127.0.0.1:{command_port}",
-                                      f"http://127.0.0.1:{query_port}"),
-                             firm_a, firm_b, processes)
+        for url in ops_urls.values():
+            wait_for_http(f"{url}/healthz")
+        yield RunningProduct(env, Api(ops_urls["command"], ops_urls["query"]),
+                             firm_a, firm_b, processes, ops_urls)
     finally:
         for process in processes.values():
             process.stop()

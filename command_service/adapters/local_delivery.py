@@ -13,7 +13,9 @@ import threading
 from command_service.adapters.directory import Directory
 from command_service.adapters.event_store import FirmStores
 from command_service.adapters.wire import read_envelopes
+from shared.logs import correlated
 from shared.messaging import EventConsumer
+from shared.metrics import EVENT_LAG_SECONDS, EVENTS_CONSUMED, seconds_since
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +59,22 @@ class LocalDelivery:
             while True:
                 envelopes = read_envelopes(app, consumer.position(firm_id))
                 for envelope in envelopes:
-                    consumer.handle(envelope)
+                    self._deliver(consumer, envelope)
                 delivered += len(envelopes)
                 if not envelopes:
                     break
+        if not delivered:
+            EVENT_LAG_SECONDS.labels(consumer.name).set(0)
         return delivered
+
+    def _deliver(self, consumer: EventConsumer, envelope) -> None:
+        with correlated(envelope.correlation_id):
+            consumer.handle(envelope)
+            log.info("%s applied %s", consumer.name, envelope.event_type,
+                     extra={"firm_id": envelope.firm_id, "position": envelope.position,
+                            "aggregate_id": envelope.aggregate_id})
+        EVENTS_CONSUMED.labels(consumer.name, envelope.event_type).inc()
+        EVENT_LAG_SECONDS.labels(consumer.name).set(seconds_since(envelope.occurred_at))
 
     def _run(self, consumer: EventConsumer, stop: threading.Event) -> None:
         signal = self._signals[consumer.name]

@@ -18,6 +18,8 @@ import psycopg
 from command_service.adapters.directory import Directory
 from command_service.adapters.event_store import STORED_CHANNEL, FirmStores
 from command_service.adapters.wire import read_envelopes
+from shared.logs import correlated
+from shared.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE, seconds_since
 from shared.positions import PositionTable
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ class OutboxRelay:
         self._publisher = publisher
         self._positions = positions
         self._batch_size = batch_size
+        self.last_pass_at = time.monotonic()
 
     def relay_once(self) -> int:
         """Publish what every firm stored since the last pass; return how many events."""
@@ -48,14 +51,40 @@ class OutboxRelay:
             return 0
         self._publisher.publish(envelopes)
         self._positions.advance(firm_id, envelopes[-1].position)
+        for envelope in envelopes:
+            EVENTS_PUBLISHED.labels(envelope.event_type).inc()
+            with correlated(envelope.correlation_id):
+                log.info("published %s", envelope.event_type,
+                         extra={"firm_id": firm_id, "position": envelope.position,
+                                "aggregate_id": envelope.aggregate_id})
         return len(envelopes)
+
+    def measure_backlog(self) -> tuple[int, float]:
+        """Count stored but unpublished events and the oldest one's age; export both."""
+        backlog, oldest_age = 0, 0.0
+        for firm_id in self._directory.firm_ids():
+            app = self._stores.for_firm(firm_id)
+            position = self._positions.get(firm_id)
+            waiting = (app.recorder.max_notification_id() or 0) - position
+            if waiting > 0:
+                backlog += waiting
+                oldest = read_envelopes(app, position, limit=1)[0]
+                oldest_age = max(oldest_age, seconds_since(oldest.occurred_at))
+        OUTBOX_BACKLOG.set(backlog)
+        OUTBOX_OLDEST_AGE.set(oldest_age)
+        return backlog, oldest_age
 
     def run(self, stop: threading.Event, wakeups=None, sweep_seconds: float = 2.0) -> None:
         """Relay until stopped: the firms announced by `wakeups` at once, every firm each sweep."""
         wakeups = wakeups or PollingWakeups()
         firms = None
+        measured_at = 0.0
         while not stop.is_set():
+            self.last_pass_at = time.monotonic()
             try:
+                if self.last_pass_at - measured_at >= 5.0:
+                    self.measure_backlog()
+                    measured_at = self.last_pass_at
                 if firms is None:
                     self.relay_once()
                 else:
@@ -67,6 +96,7 @@ class OutboxRelay:
                 firms = None
                 continue
             firms = wakeups.wait(sweep_seconds)
+        log.info("relay stopped")
 
 
 class PollingWakeups:

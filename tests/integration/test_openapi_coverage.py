@@ -9,12 +9,14 @@ from command_service.entrypoints import contract as command_contract
 from query_service.entrypoints import contract as query_contract
 from shared.config import load_settings
 
-UNDOCUMENTED = {"/v1/openapi.json", "/docs", "/static/<path:filename>"}
+# The contract's own documents, and the operations endpoints (probes and metrics).
+UNDOCUMENTED = {"/v1/openapi.json", "/docs", "/static/<path:filename>", "/readyz", "/metrics"}
 
 
 @pytest.fixture
 def product(tmp_path):
     product = EmbeddedProduct(load_settings({"VISA_DATA_DIR": str(tmp_path)}))
+    product.start()
     yield product
     product.close()
 

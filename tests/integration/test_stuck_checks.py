@@ -1,0 +1,90 @@
+"""A check left `processing` by a dead worker is requeued once, then failed with a message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from cli import bootstrap
+from command_service.adapters.event_store import FirmStores
+from shared.config import load_settings
+from tests.support.profiles import researcher_profile
+
+META = {"actor_id": "a-1", "actor_kind": "attorney", "correlation_id": "corr-stuck"}
+
+
+@dataclass
+class Scene:
+    stores: FirmStores
+    engine: bootstrap.Engine
+    firm_id: str
+
+    def started_check(self):
+        """Request a check and start it as a worker that then died would have."""
+        cases = self.stores.for_firm(self.firm_id)
+        client = cases.create_client(researcher_profile(), META)
+        check = cases.request_check(client.id, META)
+        cases.start_check(check.id, META)
+        self.engine.leases.take(self.firm_id, str(check.id), "corr-stuck")
+        return check.id
+
+    def age_leases(self, attempts: int = 1) -> None:
+        with self.engine.db.transaction() as tx:
+            tx.execute("UPDATE check_leases SET started_at = '2020-01-01T00:00:00+00:00',"
+                       " attempts = ?", (attempts,))
+
+    def status(self, check_id):
+        return self.stores.for_firm(self.firm_id).eligibility_check(check_id)
+
+
+@pytest.fixture
+def scene(tmp_path):
+    settings = load_settings({"VISA_DATA_DIR": str(tmp_path), "VISA_STUCK_CHECK_SECONDS": "60"})
+    firm_id = bootstrap.directory(settings).create_firm("Stuck & Co")["id"]
+    stores = FirmStores(settings)
+    yield Scene(stores, bootstrap.engine(settings, stores), firm_id)
+    stores.close()
+
+
+def test_a_check_started_moments_ago_is_left_alone(scene):
+    check_id = scene.started_check()
+
+    found = scene.engine.sweeper.sweep_once()
+
+    assert found == 0 and scene.status(check_id).status == "processing"
+
+
+def test_a_check_stuck_after_its_first_attempt_is_requeued_and_completes(scene):
+    check_id = scene.started_check()
+    scene.age_leases(attempts=1)
+
+    found = scene.engine.sweeper.sweep_once()
+
+    assert found == 1
+    assert scene.status(check_id).status == "completed"
+    assert scene.engine.leases.held() == 0
+
+
+def test_a_check_stuck_again_is_failed_with_a_message_the_attorney_can_act_on(scene):
+    check_id = scene.started_check()
+    scene.age_leases(attempts=2)
+
+    scene.engine.sweeper.sweep_once()
+
+    check = scene.status(check_id)
+    assert check.status == "failed"
+    assert "stopped or stalled 2 times" in check.error_message
+    assert "Request the check again" in check.error_message
+    assert scene.engine.leases.held() == 0
+
+
+def test_only_one_of_two_sweeping_engines_claims_an_overdue_check(scene):
+    scene.started_check()
+    scene.age_leases()
+    leases = scene.engine.leases
+    overdue = leases.overdue(60)[0]
+
+    first, second = leases.claim(overdue), leases.claim(overdue)
+
+    assert (first, second) == (True, False)
