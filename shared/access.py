@@ -17,6 +17,7 @@ SCHEMA = [
         attorney_id TEXT NOT NULL,
         expires_at BIGINT NOT NULL,
         revoked_at TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS revoked_tokens_by_expiry ON revoked_tokens (expires_at)",
 ]
 
 

@@ -36,6 +36,9 @@ SCHEMA = [
         resource_id TEXT,
         created_at BIGINT NOT NULL,
         PRIMARY KEY (scope, idem_key))""",
+    "CREATE INDEX IF NOT EXISTS idempotency_records_by_age ON idempotency_records (created_at)",
+    "CREATE INDEX IF NOT EXISTS idempotency_records_by_resource"
+    " ON idempotency_records (resource_id)",
 ]
 
 
