@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from command_service.adapters.directory import Directory
 from command_service.adapters.event_store import FirmStores, close_shared_pools
@@ -252,16 +252,21 @@ class EmbeddedProduct:
 
     def wsgi(self, environ, start_response):
         """Route each request to the side that serves its path and method (reads: query)."""
-        app = self.query_app if self._serves_query(environ) else self.command_app
-        return app(environ, start_response)
+        return self._side_for(environ)(environ, start_response)
 
-    def _serves_query(self, environ) -> bool:
-        try:
-            self.query_app.url_map.bind("").match(environ.get("PATH_INFO") or "/",
-                                                  environ["REQUEST_METHOD"])
-        except HTTPException:
-            return False
-        return True
+    def _side_for(self, environ):
+        # A path one side knows under another method goes there, so it answers 405.
+        path, method = environ.get("PATH_INFO") or "/", environ["REQUEST_METHOD"]
+        knows_path = None
+        for app in (self.query_app, self.command_app):
+            try:
+                app.url_map.bind("").match(path, method)
+                return app
+            except MethodNotAllowed:
+                knows_path = knows_path or app
+            except HTTPException:
+                pass
+        return knows_path or self.command_app
 
     def start(self) -> None:
         self.delivery.start(self.stop)

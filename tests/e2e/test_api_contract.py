@@ -158,3 +158,14 @@ def test_each_service_publishes_its_openapi_document_and_an_offline_docs_page(pr
     assert docs.status_code == 200 and "text/html" in docs.headers["Content-Type"]
     assert "/v1/clients" in docs.text and "<script" not in docs.text and "http" not in \
         docs.text.replace("/v1/openapi.json", "")
+
+
+def test_the_embedded_product_answers_405_for_a_known_path_under_another_method(embedded):
+    api = embedded.as_attorney(embedded.firm_a)
+
+    check = requests.delete(f"{api.command_url}/v1/eligibility-checks/{uuid.uuid4()}",
+                            headers=api.headers, timeout=10)
+    clients = requests.put(f"{api.command_url}/v1/clients", headers=api.headers, timeout=10)
+
+    assert check.status_code == clients.status_code == 405
+    assert check.json()["error"] == "method_not_allowed" and "GET" in check.headers["Allow"]
