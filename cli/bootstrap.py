@@ -19,6 +19,7 @@ from command_service.retention import RetentionPolicy
 from eligibility_engine.adapters.check_leases import CheckLeases
 from eligibility_engine.check_handler import CheckHandler
 from eligibility_engine.stuck_checks import StuckCheckSweeper
+from query_service.adapters.profile_history import ProfileHistory
 from query_service.adapters.read_tables import migrate_read_tables
 from query_service.entrypoints import contract as query_contract
 from query_service.entrypoints.app import create_app as create_query_app
@@ -93,7 +94,10 @@ def command_app(settings: Settings, stores: FirmStores | None = None):
 
 def query_app(settings: Settings, document: dict | None = None):
     db = read_database(settings)
-    app = create_query_app(db, gatekeeper(settings), document)
+    keys = keyring(settings)
+    history = ProfileHistory(FirmStores(settings, keyring=keys))
+    app = create_query_app(db, gatekeeper(settings), history, document)
+    app.extensions["keyring"] = keys
     install_operations(app, "query-service", Readiness({"database": database_probe(db)}))
     return app
 
@@ -179,7 +183,9 @@ def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
                       lambda db: ClientKeyring(db, settings.master_key).migrate()),
         ]),
         (read_db, [Migration("read_model", 1, "clients, checks, recommendations, positions",
-                             migrate_read_tables)]),
+                             migrate_read_tables),
+                   Migration("read_model", 2, "query side: search, dashboard, audit log, "
+                             "projector positions, row-level security", migrate_read_tables)]),
         (engine_db, [
             Migration("engine", 1, "engine positions", lambda db: PositionTable(db, "engine").migrate()),
             Migration("engine", 2, "check leases for stuck-check detection",
@@ -195,7 +201,7 @@ def _migrate_access(db: Database, settings: Settings) -> None:
 
 
 def projector(settings: Settings) -> Projector:
-    return Projector(read_database(settings), keyring(settings))
+    return Projector(read_database(settings), keyring=keyring(settings))
 
 
 def retention_policy(settings: Settings) -> RetentionPolicy:
@@ -224,11 +230,13 @@ class EmbeddedProduct:
         keys = keyring(self.settings)
         self.stores = FirmStores(self.settings, on_saved=self._stored, keyring=keys)
         self.engine = engine(self.settings, self.stores, True)
-        consumers = [Projector(read_db, keys), self.engine.handler]
+        consumers = [Projector(read_db, keyring=keys), self.engine.handler]
         self.delivery = LocalDelivery(self.stores, self.directory, consumers)
         self.command_app = _embedded_command_app(self.settings, self.stores, self.directory)
-        self.query_app = create_query_app(read_db, gatekeeper(self.settings), merge_documents(
-            "Visa eligibility API", command_contract.document(), query_contract.document()))
+        self.query_app = create_query_app(
+            read_db, gatekeeper(self.settings), ProfileHistory(self.stores), merge_documents(
+                "Visa eligibility API", command_contract.document(), query_contract.document()))
+        self.query_app.extensions["keyring"] = keys
         readiness = Readiness({"database": database_probe(read_db)})
         install_operations(self.command_app, "embedded", readiness)
         install_operations(self.query_app, "embedded", readiness)

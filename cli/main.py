@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from marshmallow import ValidationError
 from werkzeug.serving import WSGIRequestHandler
 
-from cli import bootstrap
+from cli import bootstrap, operator_commands
 from command_service.adapters.directory import DirectoryError
 from eligibility_engine.domain.catalogue import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
@@ -105,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
                                help="judge inactivity as of this ISO time (default: now)")
     retention_run.add_argument("--firm", default=None, help="apply to this firm only")
     retention_run.set_defaults(run=_retention_run)
+    operator_commands.register(commands)
     return parser
 
 

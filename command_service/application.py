@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -22,6 +23,11 @@ from shared.privacy import ClientKeyring
 from shared.tenancy import firm_store_name
 
 WRITE_ATTEMPTS = 5
+
+# The position (notification id) the last save on this context reached, so a
+# command's response can tell the client which read-model position to wait for.
+last_recorded_position: ContextVar[int | None] = ContextVar("last_recorded_position",
+                                                             default=None)
 
 
 class FirmCaseFiles(Application):
@@ -147,7 +153,10 @@ class FirmCaseFiles(Application):
         return aggregate
 
     def _save(self, *aggregates) -> None:
-        for recording in self.save(*aggregates):
+        recordings = self.save(*aggregates)
+        for recording in recordings:
             EVENTS_APPENDED.labels(type(recording.domain_event).__qualname__.replace(".", "")).inc()
+        if recordings:
+            last_recorded_position.set(recordings[-1].notification.id)
         if self._on_saved is not None:
             self._on_saved(self.firm_id)

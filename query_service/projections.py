@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
+from query_service.adapters.read_tables import LIVE, ReadTables, tag_writes_with_firm
+from query_service.audit_projection import AuditLogProjection
+from query_service.dashboard_projection import DashboardProjection
 from shared import contracts
 from shared.contracts import EventEnvelope
 from shared.positions import PositionTable
@@ -17,21 +21,26 @@ from shared.sql import Database, Transaction
 
 
 class ClientListingProjection:
-    """The clients table: listing, search and detail."""
+    """The clients table: listing, filters, full-text search and detail."""
+
+    def __init__(self, tables: ReadTables):
+        self.t = tables
 
     def client_profile_created(self, tx: Transaction, e: EventEnvelope) -> None:
         fields = e.data["fields"]
         tx.execute(
-            "INSERT INTO clients (firm_id, client_id, version, status, first_name, last_name,"
-            " email, search_text, profile, created_by, created_at, updated_at)"
-            " VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO {self.t.clients} (firm_id, client_id, version, status, first_name,"
+            " last_name, email, employer, field, search_text, profile, created_by, created_at,"
+            " updated_at) VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (e.firm_id, e.aggregate_id, e.aggregate_version, fields.get("first_name") or "",
-             fields.get("last_name") or "", fields.get("email"), _search_text(fields), json.dumps(fields),
+             fields.get("last_name") or "", fields.get("email"), _employer(fields),
+             fields.get("field_of_study"), search_text(fields), canonical_json(fields),
              e.meta.get("actor_id"), e.occurred_at, e.occurred_at))
+        self._index(tx, e, fields)
 
     def client_profile_edited(self, tx: Transaction, e: EventEnvelope) -> None:
-        row = tx.fetch_one("SELECT profile FROM clients WHERE firm_id = ? AND client_id = ?",
-                           (e.firm_id, e.aggregate_id))
+        row = tx.fetch_one(f"SELECT profile FROM {self.t.clients}"
+                           " WHERE firm_id = ? AND client_id = ?", (e.firm_id, e.aggregate_id))
         fields = json.loads(row["profile"])
         for name, change in e.data["changes"].items():
             if change["new"] is None:
@@ -39,65 +48,107 @@ class ClientListingProjection:
             else:
                 fields[name] = change["new"]
         tx.execute(
-            "UPDATE clients SET version = ?, first_name = ?, last_name = ?, email = ?,"
-            " search_text = ?, profile = ?, updated_at = ? WHERE firm_id = ? AND client_id = ?",
+            f"UPDATE {self.t.clients} SET version = ?, first_name = ?, last_name = ?, email = ?,"
+            " employer = ?, field = ?, search_text = ?, profile = ?, updated_at = ?"
+            " WHERE firm_id = ? AND client_id = ?",
             (e.aggregate_version, fields.get("first_name") or "", fields.get("last_name") or "",
              fields.get("email"),
-             _search_text(fields), json.dumps(fields), e.occurred_at, e.firm_id, e.aggregate_id))
+             _employer(fields), fields.get("field_of_study"), search_text(fields),
+             canonical_json(fields), e.occurred_at, e.firm_id, e.aggregate_id))
+        self._index(tx, e, fields)
 
     def client_profile_archived(self, tx: Transaction, e: EventEnvelope) -> None:
-        tx.execute("UPDATE clients SET version = ?, status = 'archived', updated_at = ?"
+        tx.execute(f"UPDATE {self.t.clients} SET version = ?, status = 'archived', updated_at = ?"
                    " WHERE firm_id = ? AND client_id = ?",
                    (e.aggregate_version, e.occurred_at, e.firm_id, e.aggregate_id))
 
     def client_profile_erased(self, tx: Transaction, e: EventEnvelope) -> None:
-        row = tx.fetch_one("SELECT profile FROM clients WHERE firm_id = ? AND client_id = ?",
-                           (e.firm_id, e.aggregate_id))
+        row = tx.fetch_one(f"SELECT profile FROM {self.t.clients}"
+                           " WHERE firm_id = ? AND client_id = ?", (e.firm_id, e.aggregate_id))
         remaining = without_direct_identifiers(json.loads(row["profile"])) if row else {}
-        tx.execute("UPDATE clients SET version = ?, status = 'erased', first_name = '',"
-                   " last_name = '', email = NULL, search_text = '', profile = ?, updated_at = ?"
+        tx.execute(f"UPDATE {self.t.clients} SET version = ?, status = 'erased', first_name = '',"
+                   " last_name = '', email = NULL, search_text = ?, profile = ?, updated_at = ?"
                    " WHERE firm_id = ? AND client_id = ?",
-                   (e.aggregate_version, json.dumps(remaining), e.occurred_at, e.firm_id,
-                    e.aggregate_id))
+                   (e.aggregate_version, search_text(remaining), canonical_json(remaining),
+                    e.occurred_at, e.firm_id, e.aggregate_id))
+        self._index(tx, e, remaining)
+
+    def _index(self, tx: Transaction, e: EventEnvelope, fields: dict) -> None:
+        # PostgreSQL derives its tsvector column; SQLite keeps an FTS5 table beside.
+        if tx.dialect != "sqlite":
+            return
+        row = tx.fetch_one(f"SELECT search_rowid FROM {self.t.clients}"
+                           " WHERE firm_id = ? AND client_id = ?", (e.firm_id, e.aggregate_id))
+        rowid = row["search_rowid"]
+        if rowid is None:
+            rowid = tx.fetch_one(f"SELECT COALESCE(MAX(search_rowid), 0) + 1 AS next"
+                                 f" FROM {self.t.clients}")["next"]
+            tx.execute(f"UPDATE {self.t.clients} SET search_rowid = ?"
+                       " WHERE firm_id = ? AND client_id = ?", (rowid, e.firm_id, e.aggregate_id))
+        tx.execute(f"DELETE FROM {self.t.clients_fts} WHERE rowid = ?", (rowid,))
+        tx.execute(f"INSERT INTO {self.t.clients_fts} (rowid, search_text) VALUES (?, ?)",
+                   (rowid, search_text(fields)))
 
 
 class CheckResultsProjection:
     """The checks table and one row per visa recommendation."""
 
+    def __init__(self, tables: ReadTables):
+        self.t = tables
+
     def check_requested(self, tx: Transaction, e: EventEnvelope) -> None:
         tx.execute(
-            "INSERT INTO checks (firm_id, check_id, client_id, status, profile_version,"
+            f"INSERT INTO {self.t.checks} (firm_id, check_id, client_id, status, profile_version,"
             " requested_by, requested_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
             (e.firm_id, e.aggregate_id, e.data["client_id"], e.data["profile_version"],
              e.meta.get("actor_id"), e.occurred_at, e.occurred_at))
-        tx.execute("UPDATE clients SET latest_check_id = ? WHERE firm_id = ? AND client_id = ?",
+        tx.execute(f"UPDATE {self.t.clients} SET latest_check_id = ?"
+                   " WHERE firm_id = ? AND client_id = ?",
                    (e.aggregate_id, e.firm_id, e.data["client_id"]))
 
     def check_started(self, tx: Transaction, e: EventEnvelope) -> None:
-        tx.execute("UPDATE checks SET status = 'processing', started_at = ?, updated_at = ?"
-                   " WHERE firm_id = ? AND check_id = ?",
+        tx.execute(f"UPDATE {self.t.checks} SET status = 'processing', started_at = ?,"
+                   " updated_at = ? WHERE firm_id = ? AND check_id = ?",
                    (e.occurred_at, e.occurred_at, e.firm_id, e.aggregate_id))
 
     def recommendations_produced(self, tx: Transaction, e: EventEnvelope) -> None:
         result = e.data["result"]
-        tx.execute("UPDATE checks SET status = 'completed', analysis_mode = ?, result = ?,"
-                   " completed_at = ?, updated_at = ? WHERE firm_id = ? AND check_id = ?",
-                   (result.get("analysis_mode"), json.dumps(result), e.occurred_at,
+        tx.execute(f"UPDATE {self.t.checks} SET status = 'completed', analysis_mode = ?,"
+                   " result = ?, completed_at = ?, updated_at = ?"
+                   " WHERE firm_id = ? AND check_id = ?",
+                   (result.get("analysis_mode"), canonical_json(result), e.occurred_at,
                     e.occurred_at, e.firm_id, e.aggregate_id))
-        client = tx.fetch_one("SELECT client_id FROM checks WHERE firm_id = ? AND check_id = ?",
-                              (e.firm_id, e.aggregate_id))
+        check = tx.fetch_one(f"SELECT client_id, requested_at FROM {self.t.checks}"
+                             " WHERE firm_id = ? AND check_id = ?", (e.firm_id, e.aggregate_id))
+        is_current = self._supersede(tx, e.firm_id, check["client_id"], check["requested_at"])
         for rank, rec in enumerate(result["recommendations"], start=1):
             tx.execute(
-                "INSERT INTO recommendations (firm_id, check_id, client_id, visa_type, rank,"
-                " verdict, eligibility_score, success_probability) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (e.firm_id, e.aggregate_id, client["client_id"], rec["visa_type"], rank,
-                 rec["verdict"], rec["eligibility_score"], rec["success_probability"]))
+                f"INSERT INTO {self.t.recommendations} (firm_id, check_id, client_id, visa_type,"
+                " rank, verdict, eligibility_score, success_probability, requested_at,"
+                " is_current) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (e.firm_id, e.aggregate_id, check["client_id"], rec["visa_type"], rank,
+                 rec["verdict"], rec["eligibility_score"], rec["success_probability"],
+                 check["requested_at"], is_current))
 
     def check_failed(self, tx: Transaction, e: EventEnvelope) -> None:
-        tx.execute("UPDATE checks SET status = 'failed', error_message = ?, retry_allowed = ?,"
-                   " completed_at = ?, updated_at = ? WHERE firm_id = ? AND check_id = ?",
+        tx.execute(f"UPDATE {self.t.checks} SET status = 'failed', error_message = ?,"
+                   " retry_allowed = ?, completed_at = ?, updated_at = ?"
+                   " WHERE firm_id = ? AND check_id = ?",
                    (e.data["error_message"], int(bool(e.data["retry_allowed"])), e.occurred_at,
                     e.occurred_at, e.firm_id, e.aggregate_id))
+
+    def _supersede(self, tx: Transaction, firm_id: str, client_id: str, requested_at: str) -> int:
+        # A client's current recommendations come from its most recently
+        # requested completed check, whichever order the checks finish in.
+        newer = tx.fetch_one(
+            f"SELECT 1 AS found FROM {self.t.recommendations} WHERE firm_id = ? AND client_id = ?"
+            " AND is_current = 1 AND requested_at > ?", (firm_id, client_id, requested_at))
+        if newer:
+            return 0
+        tx.execute(f"UPDATE {self.t.recommendations} SET is_current = 0"
+                   " WHERE firm_id = ? AND client_id = ? AND is_current = 1",
+                   (firm_id, client_id))
+        return 1
 
 
 _METHOD_NAMES = {
@@ -117,25 +168,59 @@ class Projector:
 
     name = "projector"
 
-    def __init__(self, db: Database, keyring: ClientKeyring | None = None):
+    def __init__(self, db: Database, tables: ReadTables = LIVE,
+                 keyring: ClientKeyring | None = None):
         self._db = db
         self._keyring = keyring
-        self._positions = PositionTable(db, self.name)
-        self._projections = (ClientListingProjection(), CheckResultsProjection())
+        self.tables = tables
+        self._positions = PositionTable(db, self.name, table=tables.projector_positions)
+        # The dashboard reads a check's previous status, so it runs before the
+        # projection that overwrites it; the audit log records every event first.
+        self._audit_log = AuditLogProjection(tables)
+        self._projections = (DashboardProjection(tables), ClientListingProjection(tables),
+                             CheckResultsProjection(tables))
 
     def position(self, firm_id: str) -> int:
         return self._positions.get(firm_id)
 
+    def position_in(self, tx: Transaction, firm_id: str) -> int:
+        return self._positions.get(firm_id, tx)
+
+    def positions(self) -> dict[str, int]:
+        return self._positions.all()
+
     def handle(self, envelope: EventEnvelope) -> None:
+        self.handle_batch([envelope])
+
+    def handle_batch(self, envelopes: list[EventEnvelope]) -> None:
+        """Apply a batch of one firm's events in one transaction."""
+        if not envelopes:
+            return
+        with self._db.transaction() as tx, tx.pipeline():
+            self.apply_batch(tx, envelopes)
+
+    def apply_batch(self, tx: Transaction, envelopes: list[EventEnvelope]) -> int:
+        """Apply the events after the firm's position inside tx; return how many."""
+        firm_id = envelopes[0].firm_id
+        tag_writes_with_firm(tx, firm_id)
+        reached = self._positions.get(firm_id, tx)
+        applied = 0
+        for envelope in envelopes:
+            if envelope.position > reached:
+                self.apply(tx, envelope)
+                reached = envelope.position
+                applied += 1
+        self._positions.advance(firm_id, reached, tx)
+        return applied
+
+    def apply(self, tx: Transaction, envelope: EventEnvelope) -> None:
+        # The audit log keeps identifiers sealed; the read tables get them opened.
+        self._audit_log.record(tx, envelope)
         envelope = self._opened(envelope)
         method = _METHOD_NAMES.get(envelope.event_type)
-        with self._db.transaction() as tx:
-            if envelope.position <= self._positions.get(envelope.firm_id, tx):
-                return
-            for projection in self._projections:
-                if method and hasattr(projection, method):
-                    getattr(projection, method)(tx, envelope)
-            self._positions.advance(envelope.firm_id, envelope.position, tx)
+        for projection in self._projections:
+            if method and hasattr(projection, method):
+                getattr(projection, method)(tx, envelope)
 
     def _opened(self, envelope: EventEnvelope) -> EventEnvelope:
         # Identifiers arrive sealed; an erased client's stay unreadable (None).
@@ -148,6 +233,24 @@ class Projector:
 _PROFILE_EVENTS = (contracts.CLIENT_PROFILE_CREATED, contracts.CLIENT_PROFILE_EDITED)
 
 
-def _search_text(fields: dict) -> str:
-    parts = (fields.get("first_name"), fields.get("last_name"), fields.get("email"))
-    return " ".join(p for p in parts if p).lower()
+def _employer(fields: dict) -> str | None:
+    offer = fields.get("job_offer") or {}
+    return fields.get("current_employer") or offer.get("employer")
+
+
+def canonical_json(value) -> str:
+    """Serialise with sorted keys, so a replay stores exactly what live delivery stored."""
+    return json.dumps(value, sort_keys=True)
+
+
+def search_text(fields: dict) -> str:
+    """Return the words a client is found by: name, email, employer and field."""
+    offer = fields.get("job_offer") or {}
+    parts = [fields.get("first_name"), fields.get("last_name"), fields.get("email"),
+             fields.get("current_employer"), offer.get("employer"), fields.get("field_of_study")]
+    return " ".join(search_terms(" ".join(p for p in parts if p)))
+
+
+def search_terms(text: str) -> list[str]:
+    """Split text into lower-case words the way both search engines index them."""
+    return re.findall(r"\w+", text.lower())

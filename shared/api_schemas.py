@@ -30,6 +30,7 @@ class ClientSchema(ClientProfileSchema):
     created_at = fields.String(required=True)
     updated_at = fields.String(required=True)
     latest_check_id = fields.String(allow_none=True)
+    as_of = fields.String()
 
 
 class PaginationSchema(Schema):
@@ -39,6 +40,7 @@ class PaginationSchema(Schema):
 
 class ClientPageSchema(Schema):
     data = fields.List(fields.Nested(ClientSchema), required=True)
+    position = fields.Integer(allow_none=True)
     pagination = fields.Nested(PaginationSchema, required=True)
 
 
@@ -129,3 +131,21 @@ class ErasureSchema(Schema):
 
 class HealthSchema(Schema):
     status = fields.String(required=True)
+
+
+class HistorySchema(Schema):
+    data = fields.List(fields.Dict(), required=True)
+    position = fields.Integer(allow_none=True)
+
+
+class DashboardSchema(Schema):
+    class Meta:
+        unknown = "include"
+
+    position = fields.Integer(allow_none=True)
+
+
+class AuditPageSchema(Schema):
+    data = fields.List(fields.Dict(), required=True)
+    position = fields.Integer(allow_none=True)
+    pagination = fields.Dict(required=True)

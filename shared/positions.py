@@ -17,27 +17,28 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS consumer_positions (
 class PositionTable:
     """Read and advance one consumer's per-firm positions."""
 
-    def __init__(self, db: Database, consumer: str):
+    def __init__(self, db: Database, consumer: str, table: str = "consumer_positions"):
         self.db = db
         self.consumer = consumer
+        self.table = table
 
     def migrate(self) -> None:
         with self.db.transaction() as tx:
-            tx.execute(SCHEMA)
+            tx.execute(SCHEMA.replace("consumer_positions", self.table, 1))
 
     def get(self, firm_id: str, tx: Transaction | None = None) -> int:
         if tx is None:
             with self.db.transaction() as own:
                 return self.get(firm_id, own)
         row = tx.fetch_one(
-            "SELECT position FROM consumer_positions WHERE consumer = ? AND firm_id = ?",
+            f"SELECT position FROM {self.table} WHERE consumer = ? AND firm_id = ?",
             (self.consumer, firm_id))
         return int(row["position"]) if row else 0
 
     def all(self) -> dict[str, int]:
         with self.db.transaction() as tx:
             rows = tx.fetch_all(
-                "SELECT firm_id, position FROM consumer_positions WHERE consumer = ?",
+                f"SELECT firm_id, position FROM {self.table} WHERE consumer = ?",
                 (self.consumer,))
         return {r["firm_id"]: int(r["position"]) for r in rows}
 
@@ -46,8 +47,8 @@ class PositionTable:
             with self.db.transaction() as own:
                 return self.advance(firm_id, position, own)
         tx.execute(
-            "INSERT INTO consumer_positions (consumer, firm_id, position, updated_at)"
+            f"INSERT INTO {self.table} (consumer, firm_id, position, updated_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (consumer, firm_id) DO UPDATE SET"
             " position = excluded.position, updated_at = excluded.updated_at"
-            " WHERE consumer_positions.position < excluded.position",
+            f" WHERE {self.table}.position < excluded.position",
             (self.consumer, firm_id, position, datetime.now(timezone.utc).isoformat()))

@@ -124,6 +124,15 @@ class FieldSealer:
     def open_profile_data(self, data: dict) -> dict:
         return _map_identifiers(data, self.open)
 
+    def open_anywhere(self, value, name: str | None = None):
+        """Open every sealed identifier in a nested structure (audit entries, history)."""
+        if isinstance(value, dict):
+            return {k: self.open_anywhere(v, k if k in DIRECT_IDENTIFIERS else name)
+                    for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.open_anywhere(v, name) for v in value]
+        return self.open(name, value) if name and is_sealed(value) else value
+
     def _aad(self, name: str) -> bytes:
         return f"{self._context}:{name}".encode()
 

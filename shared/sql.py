@@ -36,6 +36,15 @@ class Transaction:
         row = cur.fetchone()
         return dict(row) if row is not None else None
 
+    @contextmanager
+    def pipeline(self) -> Iterator[None]:
+        """Send statements without waiting for each result (PostgreSQL); reads still wait."""
+        if self.dialect != "postgresql":
+            yield
+            return
+        with self._conn.pipeline():
+            yield
+
     def _adapt(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
 
@@ -51,7 +60,7 @@ class Database:
         self._pool: ConnectionPool | None = None
         self._local = threading.local()
         self._open_lock = threading.Lock()
-        self._opened = False
+        self._pool_opened = False
         if postgres_url is not None:
             self.dialect = "postgresql"
             self._pool = ConnectionPool(
@@ -83,11 +92,26 @@ class Database:
         conn.commit()
 
     def _open_pool(self) -> None:
-        # psycopg_pool's open(wait=True) is not safe to call from two threads at once.
-        with self._open_lock:
-            if not self._opened:
-                self._pool.open(wait=True, timeout=30)
-                self._opened = True
+        # Opening is not thread-safe; the first transactions may race.
+        if not self._pool_opened:
+            with self._open_lock:
+                if not self._pool_opened:
+                    self._pool.open(wait=True, timeout=30)
+                    self._pool_opened = True
+
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        """Run a read-only block; on SQLite it does not wait for the write lock."""
+        if self._pool is not None:
+            with self.transaction() as tx:
+                yield tx
+            return
+        conn = self._sqlite_connection()
+        conn.execute("BEGIN")
+        try:
+            yield Transaction(conn, self.dialect)
+        finally:
+            conn.rollback()
 
     def _sqlite_connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)

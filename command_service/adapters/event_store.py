@@ -20,6 +20,7 @@ from shared.config import Settings
 from shared.privacy import ClientKeyring
 from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_file, parse_firm_id
 
+CHAIN = "command_service.adapters.event_chain"
 _pools_lock = threading.Lock()
 
 
@@ -103,6 +104,7 @@ class FirmStores:
             path = self._settings.data_dir / "event_store" / firm_store_file(firm_id)
             path.parent.mkdir(parents=True, exist_ok=True)
             return {**base, "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                    "APPLICATION_RECORDER_TOPIC": f"{CHAIN}:ChainedSQLiteApplicationRecorder",
                     "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30"}
         conninfo = psycopg.conninfo.conninfo_to_dict(self._settings.database_url)
         return {
@@ -114,6 +116,7 @@ class FirmStores:
             "POSTGRES_USER": conninfo.get("user", "postgres"),
             "POSTGRES_PASSWORD": conninfo.get("password", ""),
             "POSTGRES_SCHEMA": EVENT_STORE_SCHEMA,
+            "APPLICATION_RECORDER_TOPIC": f"{CHAIN}:ChainedPostgresApplicationRecorder",
             "VISA_POOL_KEY": self._settings.database_url,
         }
 

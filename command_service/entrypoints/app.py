@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify
 
 from command_service.adapters.directory import Directory, DirectoryError
+from command_service.application import last_recorded_position
 from command_service.adapters.event_store import FirmStores
 from command_service.domain.errors import (
     CheckNotFoundError,
@@ -28,6 +29,7 @@ def create_app(stores: FirmStores, directory: Directory, gatekeeper: Gatekeeper,
     app.extensions.update(firm_stores=stores, directory=directory, idempotency=idempotency,
                           check_quota=check_quota, login_quota=login_quota)
     install_api_basics(app, gatekeeper)
+    _report_recorded_position(app)
     for blueprint in (auth_views.bp, attorney_views.bp, client_views.bp):
         app.register_blueprint(blueprint)
     install_openapi(app, contract.document())
@@ -62,3 +64,18 @@ def create_app(stores: FirmStores, directory: Directory, gatekeeper: Gatekeeper,
         return error_response(409, "conflict", str(exc).capitalize() + ".")
 
     return app
+
+
+def _report_recorded_position(app: Flask) -> None:
+    """Answer every write with X-Position: the firm's event position it reached."""
+
+    @app.before_request
+    def forget_position():
+        last_recorded_position.set(None)
+
+    @app.after_request
+    def report_position(response):
+        position = last_recorded_position.get()
+        if position is not None:
+            response.headers["X-Position"] = str(position)
+        return response

@@ -1,66 +1,165 @@
 """Firm-scoped reads of the projected tables.
 
 A FirmReadView is bound to one firm at construction; every statement it runs
-filters on that firm, so a handler cannot forget the tenant filter.
+filters on that firm, and in PostgreSQL runs as a role whose row-level
+security policies only show that firm's rows, so a handler cannot forget the
+tenant filter.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
 
-from shared.sql import Database
+from query_service.adapters.read_tables import LIVE, scope_to_firm
+from query_service.dashboard_projection import dashboard_from_counters
+from query_service.projections import search_terms
+from shared.sql import Database, Transaction
 
 CLIENT_COLUMNS = ("client_id, version, status, profile, created_by, created_at, updated_at,"
                   " latest_check_id")
+AUDIT_COLUMNS = ("position, event_type, action, entity_type, entity_id, client_id, actor_id,"
+                 " actor_kind, request_id, correlation_id, occurred_at, changes")
+
+
+@dataclass(frozen=True)
+class ClientFilters:
+    status: str | None = None
+    search: str = ""
+    attorney_id: str | None = None
+    visa_type: str | None = None
+    min_score: int | None = None
+    updated_since: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    actor: str | None = None
+    entity: str | None = None
+    occurred_from: str | None = None
+    occurred_to: str | None = None
 
 
 class FirmReadView:
     def __init__(self, db: Database, firm_id: str):
         self._db = db
         self.firm_id = firm_id
+        self.t = LIVE
 
-    def clients(self, *, limit: int, cursor: str | None, search: str | None,
-                status: str | None) -> tuple[list[dict], str | None]:
-        sql = f"SELECT {CLIENT_COLUMNS} FROM clients WHERE firm_id = ?"
-        params: list = [self.firm_id]
-        if status:
-            sql += " AND status = ?"
-            params.append(status)
-        if search:
-            for term in search.lower().split():
-                sql += " AND search_text LIKE ?"
-                params.append(f"%{_escape_like(term)}%")
+    @contextmanager
+    def _read(self) -> Iterator[Transaction]:
+        with self._db.read() as tx:
+            scope_to_firm(tx, self.firm_id)
+            yield tx
+
+    def position(self) -> int:
+        """Return how far the projections have got in this firm's event stream."""
+        with self._read() as tx:
+            row = tx.fetch_one(f"SELECT position FROM {self.t.projector_positions}"
+                               " WHERE consumer = 'projector' AND firm_id = ?", (self.firm_id,))
+        return int(row["position"]) if row else 0
+
+    def clients(self, *, limit: int, cursor: str | None,
+                filters: ClientFilters) -> tuple[list[dict], str | None]:
+        sql, params = self._client_query(filters)
         if cursor:
             created_at, client_id = decode_cursor(cursor)
-            sql += " AND (created_at < ? OR (created_at = ? AND client_id < ?))"
+            sql += " AND (c.created_at < ? OR (c.created_at = ? AND c.client_id < ?))"
             params += [created_at, created_at, client_id]
-        sql += " ORDER BY created_at DESC, client_id DESC LIMIT ?"
+        sql += " ORDER BY c.created_at DESC, c.client_id DESC LIMIT ?"
         params.append(limit + 1)
-        with self._db.transaction() as tx:
-            rows = tx.fetch_all(sql.replace("LIKE ?", "LIKE ? ESCAPE '\\'"), params)
+        with self._read() as tx:
+            rows = tx.fetch_all(sql, params)
         page = [_client(r) for r in rows[:limit]]
         next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
         return page, next_cursor
 
+    def _client_query(self, f: ClientFilters) -> tuple[str, list]:
+        columns = ", ".join(f"c.{c.strip()}" for c in CLIENT_COLUMNS.split(","))
+        sql = f"SELECT {columns} FROM {self.t.clients} c WHERE c.firm_id = ?"
+        params: list = [self.firm_id]
+        for column, value in (("status", f.status), ("created_by", f.attorney_id)):
+            if value:
+                sql += f" AND c.{column} = ?"
+                params.append(value)
+        if f.updated_since:
+            sql += " AND c.updated_at >= ?"
+            params.append(f.updated_since)
+        if f.visa_type:
+            # Uncorrelated, so both engines read the qualifying clients once from
+            # the (firm, type, current, score) index instead of probing per client.
+            sql += (f" AND c.client_id IN (SELECT r.client_id FROM {self.t.recommendations} r"
+                    " WHERE r.firm_id = ? AND r.visa_type = ? AND r.is_current = 1"
+                    " AND r.eligibility_score >= ?)")
+            params += [self.firm_id, f.visa_type, f.min_score or 0]
+        terms = search_terms(f.search)
+        if terms and self._db.dialect == "sqlite":
+            sql += (f" AND c.search_rowid IN (SELECT rowid FROM {self.t.clients_fts}"
+                    f" WHERE {self.t.clients_fts} MATCH ?)")
+            params.append(" ".join(f'"{t}"*' for t in terms))
+        elif terms:
+            sql += " AND c.search_vector @@ to_tsquery('simple', ?)"
+            params.append(" & ".join(f"{t}:*" for t in terms))
+        return sql, params
+
     def client(self, client_id: str) -> dict | None:
-        with self._db.transaction() as tx:
-            row = tx.fetch_one(f"SELECT {CLIENT_COLUMNS} FROM clients"
+        with self._read() as tx:
+            row = tx.fetch_one(f"SELECT {CLIENT_COLUMNS} FROM {self.t.clients}"
                                " WHERE firm_id = ? AND client_id = ?", (self.firm_id, client_id))
         return _client(row) if row else None
 
     def check(self, check_id: str) -> dict | None:
-        with self._db.transaction() as tx:
-            row = tx.fetch_one("SELECT * FROM checks WHERE firm_id = ? AND check_id = ?",
+        with self._read() as tx:
+            row = tx.fetch_one(f"SELECT * FROM {self.t.checks} WHERE firm_id = ? AND check_id = ?",
                                (self.firm_id, check_id))
         return _check(row) if row else None
 
     def checks_of_client(self, client_id: str) -> list[dict]:
-        with self._db.transaction() as tx:
-            rows = tx.fetch_all("SELECT * FROM checks WHERE firm_id = ? AND client_id = ?"
-                                " ORDER BY requested_at DESC, check_id DESC",
+        with self._read() as tx:
+            rows = tx.fetch_all(f"SELECT * FROM {self.t.checks} WHERE firm_id = ?"
+                                " AND client_id = ? ORDER BY requested_at DESC, check_id DESC",
                                 (self.firm_id, client_id))
         return [_check(r) for r in rows]
+
+    def dashboard(self) -> dict:
+        with self._read() as tx:
+            rows = tx.fetch_all(f"SELECT metric, bucket, count, total FROM"
+                                f" {self.t.dashboard_counters} WHERE firm_id = ?", (self.firm_id,))
+        return dashboard_from_counters(rows)
+
+    def history(self, client_id: str) -> list[dict]:
+        with self._read() as tx:
+            rows = tx.fetch_all(f"SELECT {AUDIT_COLUMNS} FROM {self.t.audit_log}"
+                                " WHERE firm_id = ? AND client_id = ? ORDER BY position",
+                                (self.firm_id, client_id))
+        return [audit_entry(r) for r in rows]
+
+    def audit(self, filters: AuditFilters, after: int, limit: int) -> list[dict]:
+        sql = f"SELECT {AUDIT_COLUMNS} FROM {self.t.audit_log} WHERE firm_id = ? AND position > ?"
+        params: list = [self.firm_id, after]
+        for condition, value in (("actor_id = ?", filters.actor),
+                                 ("entity_id = ?", filters.entity),
+                                 ("occurred_at >= ?", filters.occurred_from),
+                                 ("occurred_at <= ?", filters.occurred_to)):
+            if value:
+                sql += f" AND {condition}"
+                params.append(value)
+        with self._read() as tx:
+            rows = tx.fetch_all(sql + " ORDER BY position LIMIT ?", [*params, limit])
+        return [audit_entry(r) for r in rows]
+
+    def audit_all(self, filters: AuditFilters, page_size: int = 1000) -> Iterator[dict]:
+        """Yield every matching audit entry, a page per transaction."""
+        after = 0
+        while True:
+            page = self.audit(filters, after, page_size)
+            yield from page
+            if len(page) < page_size:
+                return
+            after = page[-1]["position"]
 
 
 def encode_cursor(row: dict) -> str:
@@ -79,8 +178,13 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
     return created_at, client_id
 
 
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def audit_entry(row: dict) -> dict:
+    return {"position": int(row["position"]), "event_type": row["event_type"],
+            "action": row["action"], "entity_type": row["entity_type"],
+            "entity_id": row["entity_id"], "client_id": row["client_id"],
+            "actor_id": row["actor_id"], "actor_kind": row["actor_kind"],
+            "request_id": row["request_id"], "correlation_id": row["correlation_id"],
+            "occurred_at": row["occurred_at"], "changes": json.loads(row["changes"])}
 
 
 def _client(row: dict) -> dict:

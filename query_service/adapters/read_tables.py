@@ -1,62 +1,196 @@
-"""The read tables the projections write and the query API reads."""
+"""The read tables the projections write and the query API reads.
+
+Every table set has a name suffix: the live tables have none, and a rebuild
+fills a suffixed set beside them before swapping it in (see rebuild.py).
+In PostgreSQL each table enforces firm isolation with row-level security on
+the session's `app.firm_id`, for the non-owner role the query API reads as;
+FORCE ROW LEVEL SECURITY makes the owner go through policies too (its own
+policy lets the projector, rebuild and verification work across firms).
+"""
 
 from __future__ import annotations
 
-from shared.positions import SCHEMA as POSITIONS_SCHEMA
-from shared.sql import Database
+from dataclasses import dataclass
 
-SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS clients (
-        firm_id TEXT NOT NULL,
-        client_id TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        status TEXT NOT NULL,
-        first_name TEXT NOT NULL,
-        last_name TEXT NOT NULL,
-        email TEXT,
-        search_text TEXT NOT NULL,
-        profile TEXT NOT NULL,
-        created_by TEXT,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        latest_check_id TEXT,
-        PRIMARY KEY (firm_id, client_id))""",
-    "CREATE INDEX IF NOT EXISTS clients_newest ON clients (firm_id, created_at DESC, client_id DESC)",
-    """CREATE TABLE IF NOT EXISTS checks (
-        firm_id TEXT NOT NULL,
-        check_id TEXT NOT NULL,
-        client_id TEXT NOT NULL,
-        status TEXT NOT NULL,
-        profile_version INTEGER NOT NULL,
-        analysis_mode TEXT,
-        result TEXT,
-        error_message TEXT,
-        retry_allowed INTEGER,
-        requested_by TEXT,
-        requested_at TEXT NOT NULL,
-        started_at TEXT,
-        completed_at TEXT,
-        updated_at TEXT NOT NULL,
-        PRIMARY KEY (firm_id, check_id))""",
-    "CREATE INDEX IF NOT EXISTS checks_by_client ON checks (firm_id, client_id, requested_at DESC)",
-    """CREATE TABLE IF NOT EXISTS recommendations (
-        firm_id TEXT NOT NULL,
-        check_id TEXT NOT NULL,
-        client_id TEXT NOT NULL,
-        visa_type TEXT NOT NULL,
-        rank INTEGER NOT NULL,
-        verdict TEXT NOT NULL,
-        eligibility_score INTEGER NOT NULL,
-        success_probability REAL NOT NULL,
-        PRIMARY KEY (firm_id, check_id, visa_type))""",
-    "CREATE INDEX IF NOT EXISTS recommendations_by_type ON recommendations "
-    "(firm_id, visa_type, eligibility_score)",
-    POSITIONS_SCHEMA,
-]
+import psycopg
+
+from shared.sql import Database, Transaction
+
+READER_ROLE = "visa_firm_reader"
+
+
+@dataclass(frozen=True)
+class ReadTables:
+    """The names of one set of read tables."""
+
+    suffix: str = ""
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_") or name not in _BASE_NAMES:
+            raise AttributeError(name)
+        return name + self.suffix
+
+    def names(self, dialect: str) -> list[str]:
+        return [getattr(self, n) for n in _BASE_NAMES if n != "clients_fts" or dialect == "sqlite"]
+
+
+_BASE_NAMES = ("clients", "clients_fts", "checks", "recommendations", "dashboard_counters",
+               "audit_log", "projector_positions")
+LIVE = ReadTables()
+
+
+def create_statements(dialect: str, t: ReadTables) -> list[str]:
+    """Return the statements that create one table set on an engine."""
+    s = t.suffix
+    search = ("search_text TEXT NOT NULL,"
+              if dialect == "sqlite" else
+              "search_text TEXT NOT NULL, search_vector tsvector GENERATED ALWAYS AS"
+              " (to_tsvector('simple', search_text)) STORED,")
+    statements = [
+        f"""CREATE TABLE {t.clients} (
+            firm_id TEXT NOT NULL, client_id TEXT NOT NULL, version INTEGER NOT NULL,
+            status TEXT NOT NULL, first_name TEXT NOT NULL, last_name TEXT NOT NULL,
+            email TEXT, employer TEXT, field TEXT, {search}
+            profile TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL, latest_check_id TEXT, search_rowid BIGINT,
+            PRIMARY KEY (firm_id, client_id))""",
+        f"CREATE INDEX clients_newest{s} ON {t.clients} (firm_id, created_at DESC, client_id DESC)",
+        f"CREATE INDEX clients_status{s} ON {t.clients}"
+        " (firm_id, status, created_at DESC, client_id DESC)",
+        f"CREATE INDEX clients_attorney{s} ON {t.clients} (firm_id, created_by)",
+        f"""CREATE TABLE {t.checks} (
+            firm_id TEXT NOT NULL, check_id TEXT NOT NULL, client_id TEXT NOT NULL,
+            status TEXT NOT NULL, profile_version INTEGER NOT NULL, analysis_mode TEXT,
+            result TEXT, error_message TEXT, retry_allowed INTEGER, requested_by TEXT,
+            requested_at TEXT NOT NULL, started_at TEXT, completed_at TEXT,
+            updated_at TEXT NOT NULL, PRIMARY KEY (firm_id, check_id))""",
+        f"CREATE INDEX checks_by_client{s} ON {t.checks} (firm_id, client_id, requested_at DESC)",
+        f"""CREATE TABLE {t.recommendations} (
+            firm_id TEXT NOT NULL, check_id TEXT NOT NULL, client_id TEXT NOT NULL,
+            visa_type TEXT NOT NULL, rank INTEGER NOT NULL, verdict TEXT NOT NULL,
+            eligibility_score INTEGER NOT NULL, success_probability REAL NOT NULL,
+            requested_at TEXT NOT NULL, is_current INTEGER NOT NULL,
+            PRIMARY KEY (firm_id, check_id, visa_type))""",
+        f"CREATE INDEX recommendations_current{s} ON {t.recommendations}"
+        " (firm_id, visa_type, is_current, eligibility_score)",
+        f"CREATE INDEX recommendations_by_client{s} ON {t.recommendations} (firm_id, client_id)",
+        f"""CREATE TABLE {t.dashboard_counters} (
+            firm_id TEXT NOT NULL, metric TEXT NOT NULL, bucket TEXT NOT NULL,
+            count BIGINT NOT NULL, total DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (firm_id, metric, bucket))""",
+        f"""CREATE TABLE {t.audit_log} (
+            firm_id TEXT NOT NULL, position BIGINT NOT NULL, event_type TEXT NOT NULL,
+            action TEXT NOT NULL, entity_type TEXT NOT NULL, entity_id TEXT NOT NULL,
+            client_id TEXT, actor_id TEXT, actor_kind TEXT, request_id TEXT,
+            correlation_id TEXT, occurred_at TEXT NOT NULL, changes TEXT NOT NULL,
+            PRIMARY KEY (firm_id, position))""",
+        f"CREATE INDEX audit_by_client{s} ON {t.audit_log} (firm_id, client_id, position)",
+        f"CREATE INDEX audit_by_actor{s} ON {t.audit_log} (firm_id, actor_id, position)",
+        f"CREATE INDEX audit_by_entity{s} ON {t.audit_log} (firm_id, entity_id, position)",
+        f"""CREATE TABLE {t.projector_positions} (
+            consumer TEXT NOT NULL, firm_id TEXT NOT NULL, position BIGINT NOT NULL,
+            updated_at TEXT NOT NULL, PRIMARY KEY (consumer, firm_id))""",
+    ]
+    if dialect == "sqlite":
+        # The FTS row's rowid is the client's search_rowid: an explicit column,
+        # because VACUUM may renumber SQLite's implicit rowids.
+        statements += [f"CREATE VIRTUAL TABLE {t.clients_fts} USING fts5(search_text,"
+                       " tokenize = 'unicode61 remove_diacritics 2')",
+                       f"CREATE UNIQUE INDEX clients_search_rowid{s} ON {t.clients}"
+                       " (search_rowid)"]
+    else:
+        statements.append(f"CREATE INDEX clients_search{s} ON {t.clients}"
+                          " USING GIN (search_vector)")
+        statements += _row_level_security(t)
+    return statements
+
+
+def _row_level_security(t: ReadTables) -> list[str]:
+    statements = []
+    for table in t.names("postgresql"):
+        statements += [
+            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+            f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+            f"CREATE POLICY firm_isolation ON {table} TO {READER_ROLE}"
+            " USING (firm_id = current_setting('app.firm_id', true))",
+            # The owner (the projector, rebuild and verify) works across firms.
+            f"CREATE POLICY owner_access ON {table} TO CURRENT_USER USING (true)"
+            " WITH CHECK (true)",
+            f"GRANT SELECT ON {table} TO {READER_ROLE}",
+        ]
+    return statements
+
+
+def create_tables(db: Database, t: ReadTables) -> None:
+    """Create one table set (the caller makes sure it does not exist yet)."""
+    if db.dialect == "postgresql":
+        ensure_reader_role(db)
+    with db.transaction() as tx:
+        for statement in create_statements(db.dialect, t):
+            tx.execute(statement)
+
+
+def drop_tables(tx: Transaction, t: ReadTables) -> None:
+    for table in t.names(tx.dialect):
+        tx.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def table_exists(tx: Transaction, name: str) -> bool:
+    if tx.dialect == "sqlite":
+        row = tx.fetch_one("SELECT 1 AS found FROM sqlite_master WHERE name = ?", (name,))
+    else:
+        row = tx.fetch_one("SELECT to_regclass(?) IS NOT NULL AS found", (name,))
+        return bool(row and row["found"])
+    return row is not None
 
 
 def migrate_read_tables(db: Database) -> None:
-    """Create the read tables if they do not exist (safe to run twice)."""
+    """Create the live read tables if they do not exist (safe to run twice)."""
     with db.transaction() as tx:
-        for statement in SCHEMA:
-            tx.execute(statement)
+        exists = table_exists(tx, LIVE.projector_positions)
+        if not exists:
+            _drop_skeleton_tables(tx)
+    if not exists:
+        try:
+            create_tables(db, LIVE)
+        except Exception:
+            with db.transaction() as tx:
+                if not table_exists(tx, LIVE.projector_positions):
+                    raise
+
+
+def _drop_skeleton_tables(tx: Transaction) -> None:
+    # The first read tables had no projector_positions table; being derived
+    # data they are dropped and replayed (embedded: at once; distributed: run
+    # `visa projections rebuild` after upgrading).
+    for table in ("recommendations", "checks", "clients"):
+        tx.execute(f"DROP TABLE IF EXISTS {table}")
+    if table_exists(tx, "consumer_positions"):
+        tx.execute("DELETE FROM consumer_positions WHERE consumer = 'projector'")
+
+
+def ensure_reader_role(db: Database) -> None:
+    """Create the cluster-wide role the query API reads as, once."""
+    with db.transaction() as tx:
+        if tx.fetch_one("SELECT 1 AS found FROM pg_roles WHERE rolname = ?", (READER_ROLE,)):
+            return
+    try:
+        with db.transaction() as tx:
+            tx.execute(f"CREATE ROLE {READER_ROLE} NOLOGIN")
+            # The services' own login must be able to SET ROLE to it.
+            tx.execute(f"GRANT {READER_ROLE} TO CURRENT_USER")
+    except (psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
+        pass  # another process created it first
+
+
+def scope_to_firm(tx: Transaction, firm_id: str) -> None:
+    """Make the rest of this transaction see one firm's rows only (PostgreSQL)."""
+    if tx.dialect == "postgresql":
+        tx.execute(f"SET LOCAL ROLE {READER_ROLE}")
+        tx.fetch_one("SELECT set_config('app.firm_id', ?, true) AS firm", (firm_id,))
+
+
+def tag_writes_with_firm(tx: Transaction, firm_id: str) -> None:
+    """Name the firm a projector transaction writes for, so the policies' checks pass."""
+    if tx.dialect == "postgresql":
+        tx.fetch_one("SELECT set_config('app.firm_id', ?, true) AS firm", (firm_id,))

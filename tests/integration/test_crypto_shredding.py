@@ -45,7 +45,7 @@ def stored_states(app) -> list[bytes]:
 def replay_into_fresh_read_model(app, settings, tmp_path) -> dict:
     db = Database(sqlite_path=tmp_path / f"replay-{uuid.uuid4().hex}.sqlite")
     migrate_read_tables(db)
-    projector = Projector(db, bootstrap.keyring(settings))
+    projector = Projector(db, keyring=bootstrap.keyring(settings))
     for envelope in read_envelopes(app, 0):
         projector.handle(envelope)
     with db.transaction() as tx:

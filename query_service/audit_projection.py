@@ -1,0 +1,72 @@
+"""The audit log: one row per event of a firm, whoever caused it and whatever it changed."""
+
+from __future__ import annotations
+
+import json
+
+from query_service.adapters.read_tables import ReadTables
+from shared import contracts
+from shared.contracts import EventEnvelope
+from shared.sql import Transaction
+
+_CHECK_EVENTS = {contracts.CHECK_REQUESTED, contracts.CHECK_STARTED,
+                 contracts.RECOMMENDATIONS_PRODUCED, contracts.CHECK_FAILED}
+_ACTIONS = {
+    contracts.CLIENT_PROFILE_CREATED: "created",
+    contracts.CLIENT_PROFILE_EDITED: "edited",
+    contracts.CLIENT_PROFILE_ARCHIVED: "archived",
+    contracts.CHECK_REQUESTED: "check_requested",
+    contracts.CHECK_STARTED: "check_started",
+    contracts.RECOMMENDATIONS_PRODUCED: "recommendations_produced",
+    contracts.CHECK_FAILED: "check_failed",
+}
+
+
+class AuditLogProjection:
+    """Record every event: actor, entity, action, changed fields old → new, request, time."""
+
+    def __init__(self, tables: ReadTables):
+        self.t = tables
+
+    def record(self, tx: Transaction, e: EventEnvelope) -> None:
+        is_check = e.event_type in _CHECK_EVENTS
+        previous = self._check_row(tx, e) if is_check else None
+        client_id = (e.data.get("client_id") or (previous or {}).get("client_id")
+                     if is_check else e.aggregate_id)
+        tx.execute(
+            f"INSERT INTO {self.t.audit_log} (firm_id, position, event_type, action, entity_type,"
+            " entity_id, client_id, actor_id, actor_kind, request_id, correlation_id,"
+            " occurred_at, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (e.firm_id, e.position, e.event_type, _ACTIONS.get(e.event_type, e.event_type),
+             "check" if is_check else "client", e.aggregate_id, client_id,
+             e.meta.get("actor_id"), e.meta.get("actor_kind"), e.meta.get("request_id"),
+             e.correlation_id, e.occurred_at, json.dumps(changes_of(e, previous),
+                                                                  sort_keys=True)))
+
+    def _check_row(self, tx: Transaction, e: EventEnvelope) -> dict | None:
+        return tx.fetch_one(f"SELECT client_id, status FROM {self.t.checks}"
+                            " WHERE firm_id = ? AND check_id = ?", (e.firm_id, e.aggregate_id))
+
+
+def changes_of(e: EventEnvelope, check: dict | None = None) -> dict:
+    """Return the fields an event changed, each as {"old": ..., "new": ...}."""
+    old_status = (check or {}).get("status")
+    if e.event_type == contracts.CLIENT_PROFILE_CREATED:
+        return {name: {"old": None, "new": value} for name, value in e.data["fields"].items()}
+    if e.event_type == contracts.CLIENT_PROFILE_EDITED:
+        return e.data["changes"]
+    if e.event_type == contracts.CLIENT_PROFILE_ARCHIVED:
+        return {"status": {"old": "active", "new": "archived"}}
+    if e.event_type == contracts.CHECK_REQUESTED:
+        return {"status": {"old": None, "new": "pending"},
+                "profile_version": {"old": None, "new": e.data["profile_version"]}}
+    if e.event_type == contracts.CHECK_STARTED:
+        return {"status": {"old": old_status, "new": "processing"}}
+    if e.event_type == contracts.RECOMMENDATIONS_PRODUCED:
+        recs = e.data["result"]["recommendations"]
+        return {"status": {"old": old_status, "new": "completed"},
+                "top_recommendation": {"old": None, "new": recs[0]["visa_type"] if recs else None}}
+    if e.event_type == contracts.CHECK_FAILED:
+        return {"status": {"old": old_status, "new": "failed"},
+                "error_message": {"old": None, "new": e.data["error_message"]}}
+    return {}

@@ -1,0 +1,117 @@
+"""Client listing, detail, history and checks, and the firm's dashboard."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from query_service.adapters.client_views import ClientFilters, decode_cursor
+from query_service.entrypoints.consistency import firm_view
+from query_service.entrypoints.params import int_arg, time_arg, time_text_arg, uuid_text_arg
+from shared.http import ApiError, parse_uuid, require_auth
+from shared.profile_schema import CLIENT_STATUSES
+
+bp = Blueprint("queries", __name__)
+
+
+@bp.get("/v1/clients")
+@require_auth
+def list_clients():
+    limit = int_arg("limit", default=25, low=1, high=100)
+    cursor = _cursor_arg()
+    page, next_cursor = firm_view().clients(limit=limit, cursor=cursor, filters=_client_filters())
+    pagination = {"next_cursor": next_cursor, "has_more": next_cursor is not None}
+    return jsonify({"data": page, "position": g.read_position, "pagination": pagination})
+
+
+def _cursor_arg() -> str | None:
+    cursor = request.args.get("cursor") or None
+    if cursor:
+        try:
+            decode_cursor(cursor)
+        except ValueError:
+            raise ApiError(400, "validation_error", "The cursor is not valid.",
+                           {"cursor": "use next_cursor from a previous page"}) from None
+    return cursor
+
+
+def _client_filters() -> ClientFilters:
+    status = request.args.get("status") or None
+    if status and status not in CLIENT_STATUSES:
+        raise ApiError(400, "validation_error", "Unknown status.",
+                       {"status": f"one of {', '.join(CLIENT_STATUSES)}"})
+    if status is None and not request.args.get("include_archived"):
+        status = "active"
+    min_score = int_arg("min_score", default=None, low=0, high=100)
+    visa_type = (request.args.get("visa_type") or "").strip() or None
+    if min_score is not None and visa_type is None:
+        raise ApiError(400, "validation_error", "min_score needs a visa_type.",
+                       {"min_score": "give visa_type too, e.g. visa_type=O-1A&min_score=70"})
+    return ClientFilters(status=status, search=(request.args.get("search") or "").strip(),
+                         attorney_id=uuid_text_arg("attorney_id"), visa_type=visa_type,
+                         min_score=min_score, updated_since=time_text_arg("updated_since"))
+
+
+@bp.get("/v1/clients/<client_id>")
+@require_auth
+def get_client(client_id: str):
+    as_of = time_arg("as_of")
+    if as_of is not None:
+        return _client_as_of(client_id, as_of)
+    client = firm_view().client(str(parse_uuid(client_id, "client")))
+    if client is None:
+        raise ApiError(404, "not_found", f"No client {client_id}.")
+    response = jsonify(client)
+    response.headers["ETag"] = f'"{client["version"]}"'
+    return response
+
+
+def _client_as_of(client_id: str, as_of):
+    history = current_app.extensions["profile_history"]
+    profile = history.profile_as_of(g.principal.firm_id, parse_uuid(client_id, "client"), as_of)
+    if profile is None:
+        raise ApiError(404, "not_found", f"No client {client_id} existed at {as_of.isoformat()}.")
+    return jsonify(profile)
+
+
+@bp.get("/v1/clients/<client_id>/history")
+@require_auth
+def client_history(client_id: str):
+    view = firm_view()
+    client_id = str(parse_uuid(client_id, "client"))
+    if view.client(client_id) is None:
+        raise ApiError(404, "not_found", f"No client {client_id}.")
+    return jsonify({"data": _opened(view.history(client_id)), "position": g.read_position})
+
+
+def _opened(entries: list[dict]) -> list[dict]:
+    # The audit log keeps identifiers sealed; the history shows them while the key exists.
+    keyring = current_app.extensions.get("keyring")
+    if keyring is None:
+        return entries
+    return [{**e, "changes": keyring.sealer(g.principal.firm_id, e["client_id"])
+             .open_anywhere(e["changes"])} for e in entries]
+
+
+@bp.get("/v1/clients/<client_id>/eligibility-checks")
+@require_auth
+def list_checks_of_client(client_id: str):
+    view = firm_view()
+    client_id = str(parse_uuid(client_id, "client"))
+    if view.client(client_id) is None:
+        raise ApiError(404, "not_found", f"No client {client_id}.")
+    return jsonify({"data": view.checks_of_client(client_id)})
+
+
+@bp.get("/v1/eligibility-checks/<check_id>")
+@require_auth
+def get_check(check_id: str):
+    check = firm_view().check(str(parse_uuid(check_id, "eligibility check")))
+    if check is None:
+        raise ApiError(404, "not_found", f"No eligibility check {check_id}.")
+    return jsonify(check)
+
+
+@bp.get("/v1/dashboard")
+@require_auth
+def dashboard():
+    return jsonify({**firm_view().dashboard(), "position": g.read_position})

@@ -1,0 +1,93 @@
+"""The operator's query-side commands: `visa projections rebuild|status` and `visa audit verify`."""
+
+from __future__ import annotations
+
+import json
+import base64
+import secrets
+import sqlite3
+
+import psycopg
+import pytest
+
+from cli import bootstrap
+from command_service.adapters.event_store import FirmStores, close_shared_pools
+from shared.config import load_settings
+from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_file, firm_store_name
+from tests.support.case_files import write_case_history
+from tests.support.processes import run_visa, visa_env
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def operator_env(request, tmp_path):
+    if request.param == "sqlite":
+        return visa_env(VISA_DATA_DIR=tmp_path)
+    return visa_env(VISA_DATA_DIR=tmp_path, VISA_JWT_SECRET=secrets.token_urlsafe(32),
+                    VISA_MASTER_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+                    VISA_DATABASE_URL=request.getfixturevalue("fresh_pg_url"))
+
+
+def _seed_firm(env: dict) -> str:
+    settings = load_settings(env)
+    firm_id = bootstrap.directory(settings).create_firm("Audited Firm")["id"]
+    stores = FirmStores(settings)
+    write_case_history(stores.for_firm(firm_id))
+    stores.close()
+    close_shared_pools()
+    return firm_id
+
+
+def _alter_first_event(env: dict, firm_id: str) -> None:
+    settings = load_settings(env)
+    if settings.uses_postgres:
+        table = f"{EVENT_STORE_SCHEMA}.{firm_store_name(firm_id)}_events"
+        with psycopg.connect(settings.database_url, autocommit=True) as conn:
+            conn.execute(f"UPDATE {table} SET state = state || ' '::bytea"
+                         " WHERE notification_id = 1")
+        return
+    path = settings.data_dir / "event_store" / firm_store_file(firm_id)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE stored_events SET state = state || ' ' WHERE rowid = 1")
+
+
+def test_rebuild_reports_its_rate_and_status_shows_no_lag_afterwards(operator_env):
+    firm_id = _seed_firm(operator_env)
+
+    before = json.loads(run_visa(operator_env, "projections", "status", "--json").stdout)
+    rebuilt = run_visa(operator_env, "projections", "rebuild")
+    after = json.loads(run_visa(operator_env, "projections", "status", "--json").stdout)
+
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "events/s" in rebuilt.stdout and "from 11 events" in rebuilt.stdout
+    [firm_before] = [s for s in before if s["firm_id"] == firm_id
+                     and s["consumer"] == "projector"]
+    [firm_after] = [s for s in after if s["firm_id"] == firm_id and s["consumer"] == "projector"]
+    assert (firm_before["position"], firm_before["lag"]) == (0, 11)
+    assert (firm_after["position"], firm_after["lag"]) == (firm_after["head"], 0)
+
+
+def test_audit_verify_passes_on_a_clean_firm_and_reports_a_tampered_event(operator_env):
+    firm_id = _seed_firm(operator_env)
+    assert run_visa(operator_env, "projections", "rebuild").returncode == 0
+
+    clean = run_visa(operator_env, "audit", "verify")
+    _alter_first_event(operator_env, firm_id)
+    tampered = run_visa(operator_env, "audit", "verify", "--firm", firm_id)
+
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert json.loads(clean.stdout)["ok"] is True
+    assert tampered.returncode == 1
+    report = json.loads(tampered.stdout)
+    assert report["firm_id"] == firm_id and report["ok"] is False
+    assert {"kind": "altered", "position": 1} == {
+        k: report["chain_problems"][0][k] for k in ("kind", "position")}
+
+
+def test_audit_verify_refuses_a_firm_that_does_not_exist(tmp_path):
+    env = visa_env(VISA_DATA_DIR=tmp_path)
+
+    unknown = run_visa(env, "audit", "verify", "--firm", "6f1c2d8e-51a4-4c1e-9b7a-0d2b3c4e5f60")
+    malformed = run_visa(env, "audit", "verify", "--firm", "firm-a")
+
+    assert unknown.returncode == 2 and "no firm" in unknown.stderr
+    assert malformed.returncode == 2 and "not a firm id" in malformed.stderr

@@ -1,0 +1,91 @@
+"""The hash chain's verification, on hand-made links and notifications."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+from eventsourcing.persistence import Notification
+
+from command_service.adapters.event_chain import GENESIS, ChainLink, link_hash, verify_chain
+
+AGGREGATE = uuid.uuid4()
+
+
+def _events(count: int) -> list[Notification]:
+    return [Notification(id=i, originator_id=AGGREGATE, originator_version=i,
+                         topic="command_service.domain:Event", state=f'{{"n": {i}}}'.encode())
+            for i in range(1, count + 1)]
+
+
+def _chain(events: list[Notification]) -> list[ChainLink]:
+    links, prev = [], GENESIS
+    for e in events:
+        digest = link_hash(prev, e.id, e.originator_id, e.originator_version, e.topic, e.state)
+        links.append(ChainLink(e.id, prev, digest))
+        prev = digest
+    return links
+
+
+def _kinds(problems) -> list[tuple[str, int]]:
+    return [(p.kind, p.notification_id) for p in problems]
+
+
+def test_an_intact_chain_has_no_problems_and_reports_its_head():
+    events = _events(4)
+    links = _chain(events)
+
+    problems, head = verify_chain(links, events)
+
+    assert problems == [] and head == links[-1].hash
+
+
+def test_a_changed_byte_is_reported_as_altered():
+    events = _events(3)
+    links = _chain(events)
+    forged = replace(events[1], state=b'{"n": 20}')
+
+    problems, _ = verify_chain(links, [events[0], forged, events[2]])
+
+    assert _kinds(problems) == [("altered", 2)]
+
+
+def test_swapped_events_are_reported_as_altered():
+    events = _events(3)
+    links = _chain(events)
+    swapped = [events[0], replace(events[2], id=2), replace(events[1], id=3)]
+
+    problems, _ = verify_chain(links, swapped)
+
+    assert _kinds(problems) == [("altered", 2), ("altered", 3)]
+
+
+def test_a_deleted_event_and_a_removed_link_are_both_reported():
+    events = _events(4)
+    links = _chain(events)
+
+    missing_event, _ = verify_chain(links, [events[0], events[2], events[3]])
+    missing_link, _ = verify_chain([links[0], links[2], links[3]], events)
+
+    assert _kinds(missing_event) == [("missing", 2)]
+    assert ("broken_link", 3) in _kinds(missing_link) and ("unchained", 2) in _kinds(missing_link)
+
+
+def test_an_event_inserted_behind_the_recorder_is_unchained():
+    events = _events(3)
+
+    problems, _ = verify_chain(_chain(events[:2]), events)
+
+    assert _kinds(problems) == [("unchained", 3)]
+
+
+def test_the_hash_covers_every_stored_column():
+    base = ("0" * 64, 1, AGGREGATE, 1, "topic", b"state")
+    variants = [("1" * 64, 1, AGGREGATE, 1, "topic", b"state"),
+                ("0" * 64, 2, AGGREGATE, 1, "topic", b"state"),
+                ("0" * 64, 1, uuid.uuid4(), 1, "topic", b"state"),
+                ("0" * 64, 1, AGGREGATE, 2, "topic", b"state"),
+                ("0" * 64, 1, AGGREGATE, 1, "other", b"state"),
+                ("0" * 64, 1, AGGREGATE, 1, "topic", b"state ")]
+
+    assert len({link_hash(*v) for v in variants} | {link_hash(*base)}) == len(variants) + 1
