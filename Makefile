@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test eval install clean chaos bench
+.PHONY: run test eval install clean chaos bench fuzz
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(BIN)/.installed
 
 eval: $(BIN)/.installed
 	$(BIN)/visa eval tests/data/eval
+# A longer schemathesis campaign than the suite's bounded one (FUZZ_EXAMPLES per operation).
+FUZZ_EXAMPLES ?= 60
+fuzz: $(BIN)/.installed
+	VISA_FUZZ_MAX_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s tests/e2e/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-artifacts

@@ -5,14 +5,19 @@ from __future__ import annotations
 import secrets
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from command_service.adapters.directory import Directory
 from command_service.adapters.event_store import FirmStores, close_shared_pools
 from command_service.adapters.local_delivery import LocalDelivery
 from command_service.adapters.outbox_relay import OutboxRelay
+from command_service.entrypoints import contract as command_contract
 from command_service.entrypoints.app import create_app as create_command_app
 from eligibility_engine.adapters.anthropic_analyst import AnthropicAnalyst
 from eligibility_engine.adapters.catalogue_publications import CataloguePublications
+from command_service.retention import RetentionPolicy
 from eligibility_engine.adapters.check_leases import CheckLeases
 from eligibility_engine.adapters.engine_memory import migrate_engine_memory
 from eligibility_engine.adapters.llm_settings import llm_settings
@@ -21,12 +26,19 @@ from eligibility_engine.llm_step import LLMStep
 from eligibility_engine.stuck_checks import StuckCheckSweeper
 from query_service.adapters.profile_history import ProfileHistory
 from query_service.adapters.read_tables import migrate_read_tables
+from query_service.entrypoints import contract as query_contract
 from query_service.entrypoints.app import create_app as create_query_app
 from query_service.projections import Projector
+from shared.access import AccessRegistry
 from shared.auth import TokenIssuer
 from shared.config import Settings
+from shared.gatekeeper import Gatekeeper
+from shared.idempotency import IdempotencyStore
+from shared.limits import Quota, RateCounters
 from shared.migrations import Migration
+from shared.openapi import merge_documents
 from shared.positions import PositionTable
+from shared.privacy import ClientKeyring
 from shared.readiness import BrokerProbe, Readiness, database_probe
 from shared.sql import Database, database_for
 from shared.web_ops import install_operations
@@ -47,6 +59,29 @@ def directory(settings: Settings) -> Directory:
     return directory
 
 
+def keyring(settings: Settings) -> ClientKeyring:
+    keys = ClientKeyring(database_for(settings, "keys"), settings.master_key)
+    keys.migrate()
+    return keys
+
+
+def gatekeeper(settings: Settings) -> Gatekeeper:
+    """The request checks, on the database every service process shares."""
+    directory(settings)
+    db = database_for(settings, "directory")
+    access, counters = AccessRegistry(db), RateCounters(db)
+    access.migrate()
+    counters.migrate()
+    return Gatekeeper(token_issuer(settings), access, counters,
+                      Quota(settings.firm_requests_per_minute, 60))
+
+
+def idempotency_store(settings: Settings) -> IdempotencyStore:
+    store = IdempotencyStore(database_for(settings, "directory"), settings.master_key)
+    store.migrate()
+    return store
+
+
 def read_database(settings: Settings) -> Database:
     db = database_for(settings, "read_model")
     migrate_read_tables(db)
@@ -54,8 +89,11 @@ def read_database(settings: Settings) -> Database:
 
 
 def command_app(settings: Settings, stores: FirmStores | None = None):
-    stores = stores or FirmStores(settings)
-    app = create_command_app(stores, directory(settings), token_issuer(settings))
+    stores = stores or FirmStores(settings, keyring=keyring(settings))
+    app = create_command_app(stores, directory(settings), gatekeeper(settings),
+                             idempotency_store(settings),
+                             Quota(settings.check_limit_per_hour, 3600),
+                             Quota(settings.login_max_failures, settings.login_lockout_seconds))
     # The command side needs only its database: the outbox keeps accepting
     # requests while Kafka is down, so the broker is not part of its readiness.
     probe_db = database_for(settings, "directory", pool_size=1)
@@ -65,10 +103,13 @@ def command_app(settings: Settings, stores: FirmStores | None = None):
     return app
 
 
-def query_app(settings: Settings):
+def query_app(settings: Settings, document: dict | None = None):
     db = read_database(settings)
-    app = create_query_app(db, token_issuer(settings), ProfileHistory(FirmStores(settings)),
+    keys = keyring(settings)
+    history = ProfileHistory(FirmStores(settings, keyring=keys))
+    app = create_query_app(db, gatekeeper(settings), history, document,
                            publications=catalogue_publications(settings))
+    app.extensions["keyring"] = keys
     install_operations(app, "query-service", Readiness({"database": database_probe(db)}))
     install_web_app(app, settings.web_command_url)
     return app
@@ -97,7 +138,8 @@ def outbox_relay_positions(settings: Settings) -> PositionTable:
 
 
 def outbox_relay(settings: Settings, publisher) -> OutboxRelay:
-    return OutboxRelay(FirmStores(settings), directory(settings), publisher,
+    return OutboxRelay(FirmStores(settings, keyring=keyring(settings)), directory(settings),
+                       publisher,
                        outbox_relay_positions(settings))
 
 
@@ -113,7 +155,7 @@ class Engine:
 
 def engine(settings: Settings, stores: FirmStores | None = None,
            track_positions: bool = False, llm_env: dict | None = None) -> Engine:
-    stores = stores or FirmStores(settings)
+    stores = stores or FirmStores(settings, keyring=keyring(settings))
     llm = llm_settings(llm_env)
     db = database_for(settings, "engine", pool_size=min(16, llm.concurrency))
     leases = CheckLeases(db)
@@ -158,6 +200,12 @@ def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
                       lambda db: PositionTable(db, "relay").migrate()),
             Migration("catalogue", 1, "catalogue publications",
                       lambda db: CataloguePublications(db).migrate()),
+            Migration("access", 1, "revoked tokens, rate counters, idempotency records",
+                      lambda db: _migrate_access(db, settings)),
+        ]),
+        (database_for(settings, "keys"), [
+            Migration("keys", 1, "clients' wrapped data keys",
+                      lambda db: ClientKeyring(db, settings.master_key).migrate()),
         ]),
         (read_db, [Migration("read_model", 1, "clients, checks, recommendations, positions",
                              migrate_read_tables),
@@ -173,8 +221,27 @@ def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
     ]
 
 
+def _migrate_access(db: Database, settings: Settings) -> None:
+    AccessRegistry(db).migrate()
+    RateCounters(db).migrate()
+    IdempotencyStore(db, settings.master_key).migrate()
+
+
 def projector(settings: Settings) -> Projector:
-    return Projector(read_database(settings))
+    return Projector(read_database(settings), keyring=keyring(settings))
+
+
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    return RetentionPolicy(FirmStores(settings, keyring=keyring(settings)),
+                           read_database(settings),
+                           timedelta(days=settings.retention_inactive_days),
+                           timedelta(days=settings.retention_grace_days))
+
+
+def _embedded_command_app(settings: Settings, stores: FirmStores, directory_: Directory):
+    return create_command_app(stores, directory_, gatekeeper(settings), idempotency_store(settings),
+                              Quota(settings.check_limit_per_hour, 3600),
+                              Quota(settings.login_max_failures, settings.login_lockout_seconds))
 
 
 @dataclass
@@ -188,14 +255,17 @@ class EmbeddedProduct:
     def __post_init__(self):
         self.directory = directory(self.settings)
         read_db = read_database(self.settings)
-        self.stores = FirmStores(self.settings, on_saved=self._stored)
+        keys = keyring(self.settings)
+        self.stores = FirmStores(self.settings, on_saved=self._stored, keyring=keys)
         self.engine = engine(self.settings, self.stores, True, self.llm_env)
-        consumers = [Projector(read_db), self.engine.handler]
+        consumers = [Projector(read_db, keyring=keys), self.engine.handler]
         self.delivery = LocalDelivery(self.stores, self.directory, consumers)
-        tokens = token_issuer(self.settings)
-        self.command_app = create_command_app(self.stores, self.directory, tokens)
-        self.query_app = create_query_app(read_db, tokens, ProfileHistory(self.stores),
-                                          publications=catalogue_publications(self.settings))
+        self.command_app = _embedded_command_app(self.settings, self.stores, self.directory)
+        self.query_app = create_query_app(
+            read_db, gatekeeper(self.settings), ProfileHistory(self.stores), merge_documents(
+                "Visa eligibility API", command_contract.document(), query_contract.document()),
+            publications=catalogue_publications(self.settings))
+        self.query_app.extensions["keyring"] = keys
         readiness = Readiness({"database": database_probe(read_db)})
         install_operations(self.command_app, "embedded", readiness)
         install_operations(self.query_app, "embedded", readiness)
@@ -229,9 +299,22 @@ class EmbeddedProduct:
         self.delivery.wake(firm_id)
 
     def wsgi(self, environ, start_response):
-        """Route reads to the query side and writes to the command side."""
-        app = self.query_app if environ["REQUEST_METHOD"] in ("GET", "HEAD") else self.command_app
-        return app(environ, start_response)
+        """Route each request to the side that serves its path and method (reads: query)."""
+        return self._side_for(environ)(environ, start_response)
+
+    def _side_for(self, environ):
+        # A path one side knows under another method goes there, so it answers 405.
+        path, method = environ.get("PATH_INFO") or "/", environ["REQUEST_METHOD"]
+        knows_path = None
+        for app in (self.query_app, self.command_app):
+            try:
+                app.url_map.bind("").match(path, method)
+                return app
+            except MethodNotAllowed:
+                knows_path = knows_path or app
+            except HTTPException:
+                pass
+        return knows_path or self.command_app
 
     def start(self) -> None:
         self.delivery.start(self.stop)

@@ -16,6 +16,8 @@ timeout = 30
 # get 20 s to finish in-flight requests after SIGTERM.
 graceful_timeout = 20
 keepalive = 5
+# gunicorn's most: the API's query strings are bounded to fit, longer lines get a 414.
+limit_request_line = 8190
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # The Flask app writes one JSON access line per request with its correlation id.
 accesslog = None

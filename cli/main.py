@@ -12,8 +12,10 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from marshmallow import ValidationError
+from werkzeug.serving import WSGIRequestHandler
 
 from cli import bootstrap, operator_commands
 from cli.engine_commands import add_engine_commands
@@ -103,6 +105,15 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=0, help="random seed (same seed, same data)")
     seed.add_argument("--password", help="the admins' password (default: generated)")
     seed.set_defaults(run=_demo_seed)
+    retention = commands.add_parser("retention", help="apply the data retention policy"
+                                    ).add_subparsers(dest="action", required=True)
+    retention_run = retention.add_parser(
+        "run", help="archive clients inactive for VISA_RETENTION_INACTIVE_DAYS, erase those "
+                    "archived and untouched for VISA_RETENTION_GRACE_DAYS; print a JSON report")
+    retention_run.add_argument("--as-of", type=_utc_datetime, default=None,
+                               help="judge inactivity as of this ISO time (default: now)")
+    retention_run.add_argument("--firm", default=None, help="apply to this firm only")
+    retention_run.set_defaults(run=_retention_run)
     operator_commands.register(commands)
     add_engine_commands(commands)
     return parser
@@ -122,7 +133,8 @@ def _serve(args) -> int:
     if welcome:
         print(welcome, flush=True)
     product.start()
-    server = make_server(args.host, args.port, product.wsgi, threaded=True)
+    server = make_server(args.host, args.port, product.wsgi, threaded=True,
+                         request_handler=PathOnlyRequestHandler)
     print(f"Visa eligibility service on http://{args.host}:{args.port} "
           f"(data in {product.settings.data_dir}); Ctrl-C stops it.", flush=True)
     _on_shutdown_signal(lambda: threading.Thread(target=server.shutdown).start())
@@ -132,6 +144,15 @@ def _serve(args) -> int:
         product.close()
         print("Stopped.", flush=True)
     return 0
+
+
+class PathOnlyRequestHandler(WSGIRequestHandler):
+    """Log requests without their query strings, which can hold a client's name (search)."""
+
+    def log_request(self, code="-", size="-") -> None:
+        path = (getattr(self, "path", None) or "").split("?", 1)[0]
+        self.log("info", '"%s %s %s" %s %s', getattr(self, "command", "-"), path,
+                 getattr(self, "request_version", "-"), getattr(code, "value", code), size)
 
 
 def _create_firm(args) -> int:
@@ -316,6 +337,22 @@ def _demo_seed(args) -> int:
         stores.close()
     print(json.dumps(summary, indent=2))
     return 0
+
+
+def _retention_run(args) -> int:
+    settings = load_settings()
+    report = bootstrap.retention_policy(settings).run(args.as_of or datetime.now(UTC),
+                                                      args.firm)
+    print(json.dumps({"archived": report.archived, "erased": report.erased}))
+    return 0
+
+
+def _utc_datetime(raw: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date-time: {raw!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _distributed_settings():

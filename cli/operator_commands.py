@@ -47,7 +47,8 @@ def _rebuild(args) -> int:
     from query_service.rebuild import ProjectionRebuild
 
     settings = load_settings()
-    directory, stores = bootstrap.directory(settings), FirmStores(settings)
+    directory = bootstrap.directory(settings)
+    stores = FirmStores(settings, keyring=bootstrap.keyring(settings))
     try:
         report = ProjectionRebuild(bootstrap.read_database(settings), stores,
                                    directory.firm_ids).run()
@@ -65,7 +66,8 @@ def _status(args) -> int:
     from query_service.rebuild import projection_status
 
     settings = load_settings()
-    directory, stores = bootstrap.directory(settings), FirmStores(settings)
+    directory = bootstrap.directory(settings)
+    stores = FirmStores(settings, keyring=bootstrap.keyring(settings))
     try:
         rows = projection_status(bootstrap.read_database(settings), stores, directory.firm_ids(),
                                  _other_consumers(settings))
@@ -95,7 +97,8 @@ def _verify(args) -> int:
     from query_service.verification import verify_firm
 
     settings = load_settings()
-    directory, stores = bootstrap.directory(settings), FirmStores(settings)
+    directory = bootstrap.directory(settings)
+    stores = FirmStores(settings, keyring=bootstrap.keyring(settings))
     firm_ids = directory.firm_ids()
     if args.firm:
         try:

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Callable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
+from command_service.adapters.sealing_mapper import SealingMapper
 from command_service.domain.client_profile import ClientProfile
 from command_service.domain.eligibility_check import EligibilityCheck
-from shared.tenancy import firm_store_name
 from command_service.domain.errors import (
     CheckAlreadyConcludedError,
     CheckNotFoundError,
     ClientNotFoundError,
+    StaleVersionError,
 )
 from shared.metrics import CHECKS, EVENTS_APPENDED
+from shared.privacy import ClientKeyring
+from shared.tenancy import firm_store_name
+
+WRITE_ATTEMPTS = 5
 
 # The position (notification id) the last save on this context reached, so a
 # command's response can tell the client which read-model position to wait for.
@@ -28,37 +33,51 @@ last_recorded_position: ContextVar[int | None] = ContextVar("last_recorded_posit
 class FirmCaseFiles(Application):
     """A firm's client profiles and eligibility checks, in the firm's own event store."""
 
-    def __init__(self, firm_id: str, env: dict, on_saved: Callable[[str], None] | None = None):
+    def __init__(self, firm_id: str, env: dict, on_saved: Callable[[str], None] | None = None,
+                 keyring: ClientKeyring | None = None):
         self.firm_id = firm_id
         # The library names the events table after the application: one table per firm.
         self.name = firm_store_name(firm_id)
         self._on_saved = on_saved
+        self.keyring = keyring
         super().__init__(env=env)
 
-    def create_client(self, fields: dict, meta: dict) -> ClientProfile:
-        profile = ClientProfile(fields=fields, meta=meta)
-        self._save(profile)
+    def construct_mapper(self):
+        mapper = super().construct_mapper()
+        return SealingMapper(mapper, self.keyring, self.firm_id) if self.keyring else mapper
+
+    def create_client(self, fields: dict, meta: dict, client_id: UUID | None = None) -> ClientProfile:
+        profile = ClientProfile._create(ClientProfile.Created, id=client_id, fields=fields,
+                                        meta=meta)
+        return self._save_new(profile)
+
+    def edit_client(self, client_id: UUID, submitted: dict, meta: dict,
+                    expected_version: int | None = None) -> tuple[ClientProfile, dict]:
+        return self._write(client_id, expected_version, lambda p: p.edit(submitted, meta))
+
+    def archive_client(self, client_id: UUID, meta: dict,
+                       expected_version: int | None = None) -> ClientProfile:
+        profile, _ = self._write(client_id, expected_version, lambda p: p.archive(meta))
         return profile
 
-    def edit_client(self, client_id: UUID, submitted: dict, meta: dict) -> tuple[ClientProfile, dict]:
-        profile = self.client_profile(client_id)
-        changes = profile.edit(submitted, meta)
-        self._save(profile)
-        return profile, changes
-
-    def archive_client(self, client_id: UUID, meta: dict) -> ClientProfile:
-        profile = self.client_profile(client_id)
-        profile.archive(meta)
-        self._save(profile)
+    def erase_client(self, client_id: UUID, meta: dict) -> ClientProfile:
+        """Record the erasure, then destroy the client's data key (crypto-shredding)."""
+        profile, _ = self._write(client_id, None, lambda p: p.erase(meta))
+        if self.keyring is not None:
+            self.keyring.destroy(self.firm_id, str(client_id))
         return profile
 
-    def request_check(self, client_id: UUID, meta: dict, force_refresh: bool = False) -> EligibilityCheck:
+    def request_check(self, client_id: UUID, meta: dict, force_refresh: bool = False,
+                      check_id: UUID | None = None) -> EligibilityCheck:
         profile = self.client_profile(client_id)
         profile.check_is_active()
-        check = EligibilityCheck(profile.id, profile.version, force_refresh, meta)
-        self._save(check)
-        CHECKS.labels("requested").inc()
-        return check
+        check = EligibilityCheck._create(EligibilityCheck.Requested, id=check_id,
+                                         client_id=profile.id, profile_version=profile.version,
+                                         force_refresh=force_refresh, meta=meta)
+        saved = self._save_new(check)
+        if saved is check:
+            CHECKS.labels("requested").inc()
+        return saved
 
     def record_case_outcome(self, client_id: UUID, outcome: dict, meta: dict) -> ClientProfile:
         profile = self.client_profile(client_id)
@@ -120,6 +139,30 @@ class FirmCaseFiles(Application):
             self._save(check)
         except IntegrityError:
             raise CheckAlreadyConcludedError(f"check {check.id} was concluded elsewhere") from None
+
+    def _write(self, client_id: UUID, expected_version: int | None, command):
+        # A concurrent write makes the store refuse ours; without If-Match the
+        # command is re-applied to the fresh state, so neither update is lost.
+        for _attempt in range(WRITE_ATTEMPTS):
+            profile = self.client_profile(client_id)
+            profile.check_version(expected_version)
+            outcome = command(profile)
+            try:
+                self._save(profile)
+                return profile, outcome
+            except IntegrityError:
+                if expected_version is not None:
+                    raise StaleVersionError(self.client_profile(client_id).version) from None
+        raise StaleVersionError(self.client_profile(client_id).version)
+
+    def _save_new(self, aggregate):
+        # A retried request with the same Idempotency-Key reuses the aggregate id;
+        # the store refuses the second creation and the first one stands.
+        try:
+            self._save(aggregate)
+        except IntegrityError:
+            return self.repository.get(aggregate.id, version=1)
+        return aggregate
 
     def _save(self, *aggregates) -> None:
         recordings = self.save(*aggregates)

@@ -31,6 +31,7 @@ from shared.contracts import CASE_OUTCOME_RECORDED, CHECK_REQUESTED, EventEnvelo
 from shared.logs import correlated
 from shared.metrics import CHECK_SECONDS, CHECKS, CHECKS_IN_PROCESSING, seconds_since
 from shared.positions import PositionTable
+from shared.privacy import without_direct_identifiers
 from shared.sql import Database
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,8 @@ class CheckHandler:
         cases.start_check(check_id, meta)
         CHECKS.labels("started").inc()
         log.info("check %s started", check_id)
-        profile = cases.client_profile(check.client_id, version=check.profile_version).fields
+        profile = without_direct_identifiers(
+            cases.client_profile(check.client_id, version=check.profile_version).fields)
         memory = self.memory(cases.firm_id)
         result = self._evaluate_rules(profile, memory)
         if result is None:

@@ -6,6 +6,7 @@ transaction, so a redelivered or replayed event changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -15,6 +16,7 @@ from query_service.dashboard_projection import DashboardProjection
 from shared import contracts
 from shared.contracts import EventEnvelope
 from shared.positions import PositionTable
+from shared.privacy import ClientKeyring, without_direct_identifiers
 from shared.sql import Database, Transaction
 
 
@@ -30,8 +32,8 @@ class ClientListingProjection:
             f"INSERT INTO {self.t.clients} (firm_id, client_id, version, status, first_name,"
             " last_name, email, employer, field, search_text, profile, created_by, created_at,"
             " updated_at) VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (e.firm_id, e.aggregate_id, e.aggregate_version, fields["first_name"],
-             fields["last_name"], fields.get("email"), _employer(fields),
+            (e.firm_id, e.aggregate_id, e.aggregate_version, fields.get("first_name") or "",
+             fields.get("last_name") or "", fields.get("email"), _employer(fields),
              fields.get("field_of_study"), search_text(fields), canonical_json(fields),
              e.meta.get("actor_id"), e.occurred_at, e.occurred_at))
         self._index(tx, e, fields)
@@ -49,7 +51,8 @@ class ClientListingProjection:
             f"UPDATE {self.t.clients} SET version = ?, first_name = ?, last_name = ?, email = ?,"
             " employer = ?, field = ?, search_text = ?, profile = ?, updated_at = ?"
             " WHERE firm_id = ? AND client_id = ?",
-            (e.aggregate_version, fields["first_name"], fields["last_name"], fields.get("email"),
+            (e.aggregate_version, fields.get("first_name") or "", fields.get("last_name") or "",
+             fields.get("email"),
              _employer(fields), fields.get("field_of_study"), search_text(fields),
              canonical_json(fields), e.occurred_at, e.firm_id, e.aggregate_id))
         self._index(tx, e, fields)
@@ -64,6 +67,17 @@ class ClientListingProjection:
         tx.execute(f"UPDATE {self.t.clients} SET version = ?, status = 'archived', updated_at = ?"
                    " WHERE firm_id = ? AND client_id = ?",
                    (e.aggregate_version, e.occurred_at, e.firm_id, e.aggregate_id))
+
+    def client_profile_erased(self, tx: Transaction, e: EventEnvelope) -> None:
+        row = tx.fetch_one(f"SELECT profile FROM {self.t.clients}"
+                           " WHERE firm_id = ? AND client_id = ?", (e.firm_id, e.aggregate_id))
+        remaining = without_direct_identifiers(json.loads(row["profile"])) if row else {}
+        tx.execute(f"UPDATE {self.t.clients} SET version = ?, status = 'erased', first_name = '',"
+                   " last_name = '', email = NULL, search_text = ?, profile = ?, updated_at = ?"
+                   " WHERE firm_id = ? AND client_id = ?",
+                   (e.aggregate_version, search_text(remaining), canonical_json(remaining),
+                    e.occurred_at, e.firm_id, e.aggregate_id))
+        self._index(tx, e, remaining)
 
     def _index(self, tx: Transaction, e: EventEnvelope, fields: dict) -> None:
         # PostgreSQL derives its tsvector column; SQLite keeps an FTS5 table beside.
@@ -160,6 +174,7 @@ _METHOD_NAMES = {
     contracts.CLIENT_PROFILE_CREATED: "client_profile_created",
     contracts.CLIENT_PROFILE_EDITED: "client_profile_edited",
     contracts.CLIENT_PROFILE_ARCHIVED: "client_profile_archived",
+    contracts.CLIENT_PROFILE_ERASED: "client_profile_erased",
     contracts.CHECK_REQUESTED: "check_requested",
     contracts.CHECK_STARTED: "check_started",
     contracts.RECOMMENDATIONS_PRODUCED: "recommendations_produced",
@@ -174,8 +189,10 @@ class Projector:
 
     name = "projector"
 
-    def __init__(self, db: Database, tables: ReadTables = LIVE):
+    def __init__(self, db: Database, tables: ReadTables = LIVE,
+                 keyring: ClientKeyring | None = None):
         self._db = db
+        self._keyring = keyring
         self.tables = tables
         self._positions = PositionTable(db, self.name, table=tables.projector_positions)
         # The dashboard reads a check's previous status, so it runs before the
@@ -218,11 +235,23 @@ class Projector:
         return applied
 
     def apply(self, tx: Transaction, envelope: EventEnvelope) -> None:
+        # The audit log keeps identifiers sealed; the read tables get them opened.
         self._audit_log.record(tx, envelope)
+        envelope = self._opened(envelope)
         method = _METHOD_NAMES.get(envelope.event_type)
         for projection in self._projections:
             if method and hasattr(projection, method):
                 getattr(projection, method)(tx, envelope)
+
+    def _opened(self, envelope: EventEnvelope) -> EventEnvelope:
+        # Identifiers arrive sealed; an erased client's stay unreadable (None).
+        if self._keyring is None or envelope.event_type not in _PROFILE_EVENTS:
+            return envelope
+        sealer = self._keyring.sealer(envelope.firm_id, envelope.aggregate_id)
+        return dataclasses.replace(envelope, data=sealer.open_profile_data(envelope.data))
+
+
+_PROFILE_EVENTS = (contracts.CLIENT_PROFILE_CREATED, contracts.CLIENT_PROFILE_EDITED)
 
 
 def _employer(fields: dict) -> str | None:

@@ -46,7 +46,7 @@ class ProjectionRebuild:
         building = ReadTables("__r" + secrets.token_hex(4))
         create_tables(self._db, building)
         try:
-            projector = Projector(self._db, building)
+            projector = Projector(self._db, building, keyring=self._stores.keyring)
             events = sum(self._project_firm(projector, firm) for firm in self._firm_ids())
             analyse_tables(self._db, building)
             with self._db.transaction() as tx:

@@ -88,7 +88,7 @@ def _fresh_rows(app, firm_id: str, notifications: list, report: FirmVerification
     scratch = Database(sqlite_path=Path(":memory:"))
     tables = ReadTables()
     create_tables(scratch, tables)
-    projector = Projector(scratch, tables)
+    projector = Projector(scratch, tables, keyring=getattr(app, "keyring", None))
     with scratch.transaction() as tx:
         for notification in notifications:
             try:

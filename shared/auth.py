@@ -7,7 +7,8 @@ import hashlib
 import hmac
 import os
 import time
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 
 import jwt
 
@@ -24,10 +25,22 @@ class Principal:
     attorney_id: str
     firm_id: str
     role: str
+    token_id: str = ""
+    expires_at: int = 0
 
     @property
     def can_write(self) -> bool:
         return self.role in ("admin", "attorney")
+
+    def has_role(self, minimum: str) -> bool:
+        """Say whether this role includes minimum (viewer < attorney < admin)."""
+        return ROLE_RANK[self.role] >= ROLE_RANK[minimum]
+
+    def with_role(self, role: str) -> Principal:
+        return replace(self, role=role)
+
+
+ROLE_RANK = {"viewer": 0, "attorney": 1, "admin": 2}
 
 
 def hash_password(password: str) -> str:
@@ -67,7 +80,9 @@ class TokenIssuer:
             "iss": self._issuer,
             "aud": self._audience,
             "iat": now,
+            "nbf": now,
             "exp": now + self.ttl_seconds,
+            "jti": str(uuid.uuid4()),
         }
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
@@ -79,10 +94,11 @@ class TokenIssuer:
                 algorithms=["HS256"],
                 issuer=self._issuer,
                 audience=self._audience,
-                options={"require": ["exp", "iat", "sub", "firm", "role"]},
+                options={"require": ["exp", "iat", "iss", "aud", "jti", "sub", "firm", "role"]},
             )
         except jwt.PyJWTError as exc:
             raise InvalidTokenError(str(exc)) from None
         if claims["role"] not in ROLES:
             raise InvalidTokenError("unknown role")
-        return Principal(claims["sub"], claims["firm"], claims["role"])
+        return Principal(str(claims["sub"]), str(claims["firm"]), claims["role"],
+                         str(claims["jti"]), int(claims["exp"]))

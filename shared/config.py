@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -27,6 +29,13 @@ class Settings:
     anthropic_api_key: str | None = field(default=None, repr=False)
     web_command_url: str = ""
     web_origins: tuple[str, ...] = ()
+    master_key: bytes = field(default=b"", repr=False)
+    check_limit_per_hour: int = 10
+    firm_requests_per_minute: int = 1200
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 900
+    retention_inactive_days: int = 2555
+    retention_grace_days: int = 30
     log_level: str = "INFO"
     health_host: str = "127.0.0.1"
     health_port: int = 9400
@@ -68,6 +77,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         web_command_url=(env.get("VISA_WEB_COMMAND_URL") or "").rstrip("/"),
         web_origins=tuple(o.strip().rstrip("/") for o in (env.get("VISA_WEB_ORIGINS") or "").split(",")
                           if o.strip()),
+        master_key=_master_key(env.get("VISA_MASTER_KEY"), data_dir, database_url),
+        check_limit_per_hour=_positive_int(env, "VISA_CHECK_LIMIT_PER_HOUR", 10),
+        firm_requests_per_minute=_positive_int(env, "VISA_FIRM_REQUESTS_PER_MINUTE", 1200),
+        login_max_failures=_positive_int(env, "VISA_LOGIN_MAX_FAILURES", 5),
+        login_lockout_seconds=_positive_int(env, "VISA_LOGIN_LOCKOUT_SECONDS", 900),
+        retention_inactive_days=_positive_int(env, "VISA_RETENTION_INACTIVE_DAYS", 2555),
+        retention_grace_days=_positive_int(env, "VISA_RETENTION_GRACE_DAYS", 30),
         log_level=log_level(env),
         health_host=env.get("VISA_HEALTH_HOST") or "127.0.0.1",
         health_port=_port(env, "VISA_HEALTH_PORT", 9400),
@@ -138,4 +154,35 @@ def _embedded_secret(data_dir: Path, database_url: str | None) -> str:
     key = secrets.token_urlsafe(48)
     key_file.write_text(key)
     key_file.chmod(0o600)
+    return key
+
+
+def _master_key(raw: str | None, data_dir: Path, database_url: str | None) -> bytes:
+    # The master key wraps every client's data key; like the signing key, the
+    # embedded default keeps a generated one in its data directory.
+    if raw:
+        return _decode_master_key(raw)
+    if database_url:
+        raise ConfigurationError(
+            "VISA_MASTER_KEY is required when VISA_DATABASE_URL is set "
+            "(32 random bytes, base64: python -c 'import os,base64;"
+            "print(base64.b64encode(os.urandom(32)).decode())')"
+        )
+    key_file = data_dir / "master-key"
+    if key_file.exists():
+        return _decode_master_key(key_file.read_text().strip())
+    data_dir.mkdir(parents=True, exist_ok=True)
+    encoded = base64.b64encode(secrets.token_bytes(32)).decode()
+    key_file.write_text(encoded)
+    key_file.chmod(0o600)
+    return base64.b64decode(encoded)
+
+
+def _decode_master_key(raw: str) -> bytes:
+    try:
+        key = base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigurationError("VISA_MASTER_KEY must be base64") from None
+    if len(key) != 32:
+        raise ConfigurationError(f"VISA_MASTER_KEY must decode to 32 bytes, got {len(key)}")
     return key

@@ -13,6 +13,7 @@ EVENT_SCHEMA_VERSION = 1
 CLIENT_PROFILE_CREATED = "ClientProfileCreated"
 CLIENT_PROFILE_EDITED = "ClientProfileEdited"
 CLIENT_PROFILE_ARCHIVED = "ClientProfileArchived"
+CLIENT_PROFILE_ERASED = "ClientProfileErased"
 CHECK_REQUESTED = "CheckRequested"
 CHECK_STARTED = "CheckStarted"
 RECOMMENDATIONS_PRODUCED = "RecommendationsProduced"

@@ -1,4 +1,4 @@
-"""What both Flask services share: the error format and bearer-token authentication."""
+"""What both Flask services share: the error format, authentication and role checks."""
 
 from __future__ import annotations
 
@@ -9,37 +9,53 @@ from flask import Flask, current_app, g, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from shared.auth import InvalidTokenError, TokenIssuer
+from shared.gatekeeper import Gatekeeper, GateRefusal
+from shared.idempotency import IdempotencyRefusal
 
 MAX_BODY_BYTES = 1_000_000
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 406: "not_acceptable", 409: "conflict",
+               412: "precondition_failed", 413: "payload_too_large",
+               414: "uri_too_long", 415: "unsupported_media_type", 429: "rate_limited",
+               431: "headers_too_large"}
 
 
 class ApiError(Exception):
     """An error answered in the documented format."""
 
-    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None,
+                 headers: dict | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = details or {}
+        self.headers = headers or {}
 
 
-def error_response(status: int, code: str, message: str, details: dict | None = None):
+def error_response(status: int, code: str, message: str, details: dict | None = None,
+                   headers: dict | None = None):
     response = jsonify({"error": code, "message": message, "details": details or {}})
     response.status_code = status
+    response.headers.update(headers or {})
     return response
 
 
-def install_api_basics(app: Flask, tokens: TokenIssuer) -> None:
-    """Register the error handlers, request ids and the token issuer on an app."""
+def install_api_basics(app: Flask, gatekeeper: Gatekeeper) -> None:
+    """Register the error handlers, request ids and the gatekeeper on an app."""
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    app.extensions["tokens"] = tokens
+    app.extensions["gatekeeper"] = gatekeeper
+    app.extensions["tokens"] = gatekeeper.tokens
 
     @app.before_request
     def assign_request_id():
         g.request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
         g.correlation_id = request.headers.get("X-Correlation-ID") or g.request_id
+
+    @app.before_request
+    def refuse_nul_in_query():
+        for name, value in request.args.items(multi=True):
+            _refuse_nul(value, name)
 
     @app.after_request
     def echo_request_id(response):
@@ -48,7 +64,15 @@ def install_api_basics(app: Flask, tokens: TokenIssuer) -> None:
 
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message, exc.details)
+        return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+
+    @app.errorhandler(GateRefusal)
+    def gate_refusal(exc: GateRefusal):
+        return error_response(exc.status, exc.code, exc.message, {}, exc.headers)
+
+    @app.errorhandler(IdempotencyRefusal)
+    def idempotency_refusal(exc: IdempotencyRefusal):
+        return error_response(exc.status, exc.code, exc.message)
 
     @app.errorhandler(ValidationError)
     def validation_error(exc: ValidationError):
@@ -58,8 +82,10 @@ def install_api_basics(app: Flask, tokens: TokenIssuer) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        code = (exc.name or "error").lower().replace(" ", "_")
-        return error_response(exc.code or 500, code, exc.description or exc.name)
+        status = exc.code or 500
+        code = _HTTP_CODES.get(status) or (exc.name or "error").lower().replace(" ", "_")
+        headers = {k: v for k, v in exc.get_headers() if k.lower() == "allow"}
+        return error_response(status, code, exc.description or exc.name, {}, headers)
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):
@@ -79,30 +105,63 @@ def json_body() -> dict:
     if not isinstance(body, dict):
         raise ApiError(400, "validation_error", "The body must be a JSON object.",
                        {"_schema": "expected an object"})
+    _refuse_nul(body, "_schema")
     return body
 
 
-def require_auth(view):
-    """Authenticate the bearer token and expose the caller as g.principal."""
+def _refuse_nul(value, where: str) -> None:
+    # PostgreSQL text cannot hold NUL, and no field of ours has a use for it.
+    if isinstance(value, str) and "\x00" in value:
+        raise ApiError(400, "validation_error", "Text must not contain NUL characters.",
+                       {where: "contains a NUL character"})
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, where)
+            _refuse_nul(item, key if where == "_schema" else f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{where}.{index}")
 
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise ApiError(401, "unauthorized", "Send Authorization: Bearer <token>.")
-        try:
-            g.principal = current_app.extensions["tokens"].verify(token.strip())
-        except InvalidTokenError:
-            raise ApiError(401, "unauthorized", "The token is invalid or expired.") from None
-        return view(*args, **kwargs)
 
-    return wrapper
+def authorized(minimum_role: str):
+    """Admit callers whose current role includes minimum_role (viewer < attorney < admin)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            g.principal = current_app.extensions["gatekeeper"].admit(bearer_token())
+            if not g.principal.has_role(minimum_role):
+                raise ApiError(403, "forbidden", f"This needs the {minimum_role} role or above.",
+                               {"required_role": minimum_role, "your_role": g.principal.role})
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+require_auth = authorized("viewer")
 
 
 def require_writer() -> None:
     if not g.principal.can_write:
         raise ApiError(403, "forbidden", "Viewers have read-only access.")
+
+
+def bearer_token() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "unauthorized", "Send Authorization: Bearer <token>.")
+    return token.strip()
+
+
+def expected_version() -> int | None:
+    """Read If-Match: None when absent or "*", else the version it names (-1 if unreadable)."""
+    raw = request.headers.get("If-Match", "").strip()
+    if not raw or raw == "*":
+        return None
+    tag = raw.removeprefix("W/").strip().strip('"')
+    return int(tag) if tag.isdigit() and len(tag) < 12 else -1
 
 
 def parse_uuid(raw: str, what: str) -> uuid.UUID:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from shared.strict_fields import StrictBoolean, StrictFloat, StrictInteger
+
 DEGREES = ("none", "high_school", "associate", "bachelors", "masters", "doctorate", "professional")
 AWARD_LEVELS = ("major_international", "international", "national", "regional", "institutional")
 EMPLOYER_TYPES = ("for_profit", "university", "nonprofit_research", "government_research")
@@ -12,10 +14,10 @@ CLIENT_STATUSES = ("active", "archived")
 FIELD_CATEGORIES = ("sciences", "education", "business", "athletics", "arts",
                     "motion_picture_tv", "other")
 
-_count = fields.Integer(validate=validate.Range(min=0, max=1_000_000), allow_none=True)
-_money = fields.Float(validate=validate.Range(min=0, max=1e11), allow_none=True)
+_count = StrictInteger(validate=validate.Range(min=0, max=1_000_000), allow_none=True)
+_money = StrictFloat(validate=validate.Range(min=0, max=1e11), allow_none=True)
 _text = dict(validate=validate.Length(max=300), allow_none=True)
-_year = fields.Integer(validate=validate.Range(min=1900, max=2100), allow_none=True)
+_year = StrictInteger(validate=validate.Range(min=1900, max=2100), allow_none=True)
 
 
 class AwardSchema(Schema):
@@ -26,19 +28,19 @@ class AwardSchema(Schema):
 
 class MembershipSchema(Schema):
     organization = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    selective = fields.Boolean(load_default=False)
+    selective = StrictBoolean(load_default=False)
 
 
 class MediaCoverageSchema(Schema):
     outlet = fields.String(required=True, validate=validate.Length(min=1, max=300))
     title = fields.String(**_text)
-    about_client = fields.Boolean(load_default=True)
+    about_client = StrictBoolean(load_default=True)
 
 
 class CriticalRoleSchema(Schema):
     organization = fields.String(required=True, validate=validate.Length(min=1, max=300))
     role = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    distinguished_organization = fields.Boolean(load_default=False)
+    distinguished_organization = StrictBoolean(load_default=False)
 
 
 class JobOfferSchema(Schema):
@@ -46,17 +48,17 @@ class JobOfferSchema(Schema):
     title = fields.String(**_text)
     annual_wage_usd = _money
     employer_type = fields.String(validate=validate.OneOf(EMPLOYER_TYPES), allow_none=True)
-    specialty_occupation = fields.Boolean(allow_none=True)
-    permanent = fields.Boolean(allow_none=True)
-    tenure_track = fields.Boolean(allow_none=True)
+    specialty_occupation = StrictBoolean(allow_none=True)
+    permanent = StrictBoolean(allow_none=True)
+    tenure_track = StrictBoolean(allow_none=True)
     us_entity_years_doing_business = fields.Float(validate=validate.Range(min=0, max=300),
                                                   allow_none=True)
 
 
 class ForeignEmploymentSchema(Schema):
     employer = fields.String(**_text)
-    affiliated_with_us_employer = fields.Boolean(allow_none=True)
-    months_in_last_3_years = fields.Integer(validate=validate.Range(min=0, max=36),
+    affiliated_with_us_employer = StrictBoolean(allow_none=True)
+    months_in_last_3_years = StrictInteger(validate=validate.Range(min=0, max=36),
                                             allow_none=True)
     role = fields.String(validate=validate.OneOf(FOREIGN_ROLES), allow_none=True)
 
@@ -80,7 +82,7 @@ class ClientProfileSchema(Schema):
     graduation_year = _year
     current_job_title = fields.String(**_text)
     current_employer = fields.String(**_text)
-    years_of_experience = fields.Float(validate=validate.Range(min=0, max=80), allow_none=True)
+    years_of_experience = StrictFloat(validate=validate.Range(min=0, max=80), allow_none=True)
     annual_salary_usd = _money
     publications_count = _count
     citations_count = _count
@@ -98,7 +100,7 @@ class ClientProfileSchema(Schema):
     job_offer = fields.Nested(JobOfferSchema, allow_none=True)
     foreign_employment = fields.Nested(ForeignEmploymentSchema, allow_none=True)
     investment_usd = _money
-    investment_in_tea = fields.Boolean(allow_none=True)
+    investment_in_tea = StrictBoolean(allow_none=True)
     skills = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
                          validate=validate.Length(max=100))
     languages = fields.List(fields.String(validate=validate.Length(min=1, max=60)),
@@ -140,5 +142,6 @@ def load_profile(data, *, partial: bool = False) -> dict:
     """
     if not isinstance(data, dict):
         raise ValidationError({"_schema": ["the body must be a JSON object"]})
-    schema = ClientProfileSchema(partial=partial)
+    # Only top-level fields become optional; a submitted award still needs its name.
+    schema = ClientProfileSchema(partial=PROFILE_FIELDS if partial else False)
     return schema.dump(schema.load(data))

@@ -66,6 +66,8 @@ class Database:
             self._pool = ConnectionPool(
                 postgres_url, min_size=1, max_size=pool_size, open=False,
                 kwargs={"row_factory": dict_row, "autocommit": False},
+                # Connections broken by a database restart are replaced, not handed out.
+                check=ConnectionPool.check_connection,
             )
         else:
             self.dialect = "sqlite"
@@ -119,6 +121,8 @@ class Database:
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            # Erased identifiers and destroyed keys must not linger in free pages.
+            conn.execute("PRAGMA secure_delete=ON")
             self._local.conn = conn
         return conn
 
@@ -146,3 +150,16 @@ def database_for(settings, name: str, pool_size: int = 4) -> Database:
 
 def is_unique_violation(exc: BaseException) -> bool:
     return isinstance(exc, (sqlite3.IntegrityError, psycopg.errors.UniqueViolation))
+
+
+def apply_schema(db: Database, statements) -> None:
+    """Run CREATE ... IF NOT EXISTS statements, serialised across processes on PostgreSQL.
+
+    Two services starting together would otherwise race on PostgreSQL's catalog
+    even with IF NOT EXISTS.
+    """
+    with db.transaction() as tx:
+        if tx.dialect == "postgresql":
+            tx.execute("SELECT pg_advisory_xact_lock(7420151)")
+        for statement in statements:
+            tx.execute(statement)

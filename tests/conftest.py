@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -23,6 +25,9 @@ from tests.support.processes import (
 )
 
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+# The shared products serve every test; the limits themselves are tested on their own products.
+GENEROUS_LIMITS = {"VISA_CHECK_LIMIT_PER_HOUR": "100000", "VISA_FIRM_REQUESTS_PER_MINUTE": "100000",
+                   "VISA_LOGIN_MAX_FAILURES": "1000"}
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
@@ -104,7 +109,7 @@ class RunningProduct:
 def embedded(tmp_path_factory):
     """The embedded default, started as a user would: `visa serve`."""
     data_dir = tmp_path_factory.mktemp("embedded-data")
-    env = visa_env(VISA_DATA_DIR=data_dir)
+    env = visa_env(VISA_DATA_DIR=data_dir, **GENEROUS_LIMITS)
     firm_a, firm_b = create_firm(env, "Firm A Immigration"), create_firm(env, "Firm B Law")
     port = free_port()
     server = Process("embedded", [*VISA, "serve", "--port", str(port)], env, data_dir)
@@ -123,7 +128,8 @@ def distributed(tmp_path_factory, pg_url, broker):
     env = visa_env(VISA_DATABASE_URL=pg_url, VISA_KAFKA_BOOTSTRAP_SERVERS=broker,
                    VISA_KAFKA_TOPIC=f"visa.events.{uuid.uuid4().hex[:8]}",
                    VISA_KAFKA_MAX_POLL_INTERVAL_MS=5000,
-                   VISA_JWT_SECRET=secrets.token_urlsafe(32), VISA_DATA_DIR=log_dir)
+                   VISA_JWT_SECRET=secrets.token_urlsafe(32), VISA_DATA_DIR=log_dir,
+                   VISA_MASTER_KEY=base64.b64encode(os.urandom(32)).decode(), **GENEROUS_LIMITS)
     assert run_visa(env, "migrate").returncode == 0
     firm_a, firm_b = create_firm(env, "Firm A Immigration"), create_firm(env, "Firm B Law")
     command_port, query_port = free_port(), free_port()
@@ -150,3 +156,52 @@ def distributed(tmp_path_factory, pg_url, broker):
     finally:
         for process in processes.values():
             process.stop()
+
+
+STRICT_LIMITS = {"VISA_CHECK_LIMIT_PER_HOUR": "2", "VISA_FIRM_REQUESTS_PER_MINUTE": "60",
+                 "VISA_LOGIN_MAX_FAILURES": "3"}
+
+
+@pytest.fixture(scope="session")
+def strict_embedded(tmp_path_factory):
+    """An embedded product with low rate limits and sign-in throttling."""
+    data_dir = tmp_path_factory.mktemp("strict-embedded")
+    env = visa_env(VISA_DATA_DIR=data_dir, **STRICT_LIMITS)
+    firm_a, firm_b = create_firm(env, "Strict Firm A"), create_firm(env, "Strict Firm B")
+    port = free_port()
+    server = Process("embedded", [*VISA, "serve", "--port", str(port)], env, data_dir)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz")
+        yield RunningProduct(env, Api(f"http://127.0.0.1:{port}"), firm_a, firm_b,
+                             {"serve": server})
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def strict_distributed(distributed, tmp_path_factory):
+    """Extra command and query services with low limits, on the distributed deployment's data."""
+    log_dir = tmp_path_factory.mktemp("strict-distributed")
+    env = {**distributed.env, **STRICT_LIMITS}
+    firm_a, firm_b = create_firm(env, "Strict Firm A"), create_firm(env, "Strict Firm B")
+    command_port, query_port = free_port(), free_port()
+    processes = {
+        "command": Process("command-service", [*VISA, "command-service", "--port",
+                                               str(command_port), "--workers", "2"], env, log_dir),
+        "query": Process("query-service", [*VISA, "query-service", "--port", str(query_port),
+                                           "--workers", "1"], env, log_dir),
+    }
+    try:
+        wait_for_http(f"http://127.0.0.1:{command_port}/healthz")
+        wait_for_http(f"http://127.0.0.1:{query_port}/healthz")
+        yield RunningProduct(env, Api(f"http://127.0.0.1:{command_port}",
+                                      f"http://127.0.0.1:{query_port}"),
+                             firm_a, firm_b, processes)
+    finally:
+        for process in processes.values():
+            process.stop()
+
+
+@pytest.fixture(params=["embedded", "distributed"])
+def strict_product(request):
+    return request.getfixturevalue(f"strict_{request.param}")

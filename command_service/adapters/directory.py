@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime, timezone
 
 from shared.auth import ROLES, hash_password
-from shared.sql import Database, is_unique_violation
+from shared.sql import Database, apply_schema, is_unique_violation
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS firms (
@@ -35,9 +35,7 @@ class Directory:
         self._db = db
 
     def migrate(self) -> None:
-        with self._db.transaction() as tx:
-            for statement in SCHEMA:
-                tx.execute(statement)
+        apply_schema(self._db, SCHEMA)
 
     def create_firm(self, name: str) -> dict:
         name = (name or "").strip()
@@ -85,6 +83,28 @@ class Directory:
         with self._db.transaction() as tx:
             return [r["firm_id"] for r in tx.fetch_all("SELECT firm_id FROM firms ORDER BY firm_id")]
 
+    def attorneys_of_firm(self, firm_id: str) -> list[dict]:
+        with self._db.transaction() as tx:
+            rows = tx.fetch_all(f"SELECT {_ATTORNEY_COLUMNS} FROM attorneys WHERE firm_id = ?"
+                                " ORDER BY created_at, attorney_id", (firm_id,))
+        return [_attorney(r) for r in rows]
+
+    def change_attorney(self, firm_id: str, attorney_id: str, role: str | None = None,
+                        active: bool | None = None) -> dict | None:
+        """Change an attorney's role or active flag; None when the firm has no such attorney."""
+        if role is not None and role not in ROLES:
+            raise DirectoryError(f"role must be one of {', '.join(ROLES)}")
+        with self._db.transaction() as tx:
+            if role is not None:
+                tx.execute("UPDATE attorneys SET role = ? WHERE firm_id = ? AND attorney_id = ?",
+                           (role, firm_id, attorney_id))
+            if active is not None:
+                tx.execute("UPDATE attorneys SET active = ? WHERE firm_id = ?"
+                           " AND attorney_id = ?", (int(active), firm_id, attorney_id))
+            row = tx.fetch_one(f"SELECT {_ATTORNEY_COLUMNS} FROM attorneys WHERE firm_id = ?"
+                               " AND attorney_id = ?", (firm_id, attorney_id))
+        return _attorney(row) if row else None
+
     def attorney_by_email(self, email: str) -> dict | None:
         with self._db.transaction() as tx:
             row = tx.fetch_one(
@@ -95,6 +115,14 @@ class Directory:
         return {"id": row["attorney_id"], "firm_id": row["firm_id"], "email": row["email"],
                 "password_hash": row["password_hash"], "role": row["role"],
                 "active": bool(row["active"]), "created_at": row["created_at"]}
+
+
+_ATTORNEY_COLUMNS = "attorney_id, firm_id, email, role, active, created_at"
+
+
+def _attorney(row: dict) -> dict:
+    return {"id": row["attorney_id"], "firm_id": row["firm_id"], "email": row["email"],
+            "role": row["role"], "active": bool(row["active"]), "created_at": row["created_at"]}
 
 
 def _now() -> str:

@@ -17,6 +17,7 @@ from psycopg_pool import ConnectionPool
 
 from command_service.application import FirmCaseFiles
 from shared.config import Settings
+from shared.privacy import ClientKeyring
 from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_file, parse_firm_id
 
 CHAIN = "command_service.adapters.event_chain"
@@ -67,9 +68,11 @@ class SharedPoolPostgresFactory(PostgresFactory):
 class FirmStores:
     """Hand out each firm's FirmCaseFiles, created on first use."""
 
-    def __init__(self, settings: Settings, on_saved: Callable[[str], None] | None = None):
+    def __init__(self, settings: Settings, on_saved: Callable[[str], None] | None = None,
+                 keyring: ClientKeyring | None = None):
         self._settings = settings
         self._on_saved = on_saved
+        self.keyring = keyring
         self._apps: dict[str, FirmCaseFiles] = {}
         self._lock = threading.Lock()
 
@@ -84,14 +87,14 @@ class FirmStores:
 
     def _open(self, firm_id: str) -> FirmCaseFiles:
         if not self._settings.uses_postgres:
-            return FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved)
+            return FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved, self.keyring)
         # Every process opens a firm's store on first use and the library creates its
         # table then; a lock serialises that DDL across processes (concurrent CREATE ...
         # IF NOT EXISTS and CREATE OR REPLACE can fail on each other).
         with psycopg.connect(self._settings.database_url, autocommit=True) as conn:
             conn.execute("SELECT pg_advisory_lock(%s)", (DDL_LOCK_KEY,))
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{EVENT_STORE_SCHEMA}"')
-            app = FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved)
+            app = FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved, self.keyring)
             _announce_appends(conn, app.name + "_events", firm_id)
         return app
 

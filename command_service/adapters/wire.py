@@ -7,6 +7,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
+from command_service.adapters.sealing_mapper import SealingMapper
 from command_service.application import FirmCaseFiles
 from command_service.domain.client_profile import ClientProfile
 from command_service.domain.eligibility_check import EligibilityCheck
@@ -17,6 +18,7 @@ WIRE_NAMES = {
     ClientProfile.Created: contracts.CLIENT_PROFILE_CREATED,
     ClientProfile.Edited: contracts.CLIENT_PROFILE_EDITED,
     ClientProfile.Archived: contracts.CLIENT_PROFILE_ARCHIVED,
+    ClientProfile.Erased: contracts.CLIENT_PROFILE_ERASED,
     EligibilityCheck.Requested: contracts.CHECK_REQUESTED,
     EligibilityCheck.Started: contracts.CHECK_STARTED,
     EligibilityCheck.RecommendationsProduced: contracts.RECOMMENDATIONS_PRODUCED,
@@ -29,8 +31,12 @@ _ENVELOPE_FIELDS = {"originator_id", "originator_version", "timestamp", "meta",
 
 
 def to_envelope(app: FirmCaseFiles, notification: Notification) -> EventEnvelope:
-    """Decode one notification of a firm's log into its wire envelope."""
-    domain_event = app.mapper.to_domain_event(notification)
+    """Decode one notification of a firm's log into its wire envelope.
+
+    Client identifiers stay sealed on the wire: Kafka's log then holds only
+    ciphertext, which erasing the client's key makes unreadable too.
+    """
+    domain_event = _decode_sealed(app, notification)
     data = {
         name: _plain(value)
         for name, value in domain_event.__dict__.items()
@@ -54,6 +60,12 @@ def read_envelopes(app: FirmCaseFiles, after: int, limit: int = 500) -> list[Eve
         start=after, limit=limit, inclusive_of_start=False
     )
     return [to_envelope(app, n) for n in notifications]
+
+
+def _decode_sealed(app: FirmCaseFiles, notification: Notification):
+    if isinstance(app.mapper, SealingMapper):
+        return app.mapper.to_domain_event(notification, reveal=False)
+    return app.mapper.to_domain_event(notification)
 
 
 def _plain(value):

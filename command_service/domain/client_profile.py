@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from eventsourcing.domain import Aggregate, event
 
-from command_service.domain.errors import ClientArchivedError
+from command_service.domain.errors import (
+    ClientArchivedError,
+    ClientErasedError,
+    StaleVersionError,
+)
+from shared.profile_schema import DIRECT_IDENTIFIERS
 
 
 class ClientProfile(Aggregate):
@@ -51,7 +56,25 @@ class ClientProfile(Aggregate):
     @event("Archived")
     def _archived(self, meta: dict) -> None:
         self.status = "archived"
+        self.archived_by = meta.get("actor_id")
+
+    def erase(self, meta: dict) -> None:
+        """Forget the client's direct identifiers; erasing twice records nothing new."""
+        if self.status != "erased":
+            self._erased(meta=meta)
+
+    @event("Erased")
+    def _erased(self, meta: dict) -> None:
+        self.status = "erased"
+        for name in DIRECT_IDENTIFIERS:
+            self.fields.pop(name, None)
 
     def check_is_active(self) -> None:
+        if self.status == "erased":
+            raise ClientErasedError(f"client {self.id} was erased")
         if self.status != "active":
             raise ClientArchivedError(f"client {self.id} is archived")
+
+    def check_version(self, expected: int | None) -> None:
+        if expected is not None and expected != self.version:
+            raise StaleVersionError(self.version)

@@ -27,3 +27,15 @@ class UnknownCriterionError(DomainError):
 
 class CheckAlreadyConcludedError(DomainError):
     """The check already has its result or its failure."""
+
+
+class ClientErasedError(DomainError):
+    """The client's personal data was erased: the profile can no longer change."""
+
+
+class StaleVersionError(DomainError):
+    """The caller's If-Match names a version that is no longer the current one."""
+
+    def __init__(self, current_version: int):
+        super().__init__(f"the current version is {current_version}")
+        self.current_version = current_version

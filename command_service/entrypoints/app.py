@@ -1,34 +1,46 @@
-"""The command API: sign-in, client profiles and check requests."""
+"""The command API: sign-in, attorneys, client profiles and check requests."""
 
 from __future__ import annotations
 
 from flask import Flask, jsonify
 
-from command_service.adapters.directory import Directory
+from command_service.adapters.directory import Directory, DirectoryError
 from command_service.application import last_recorded_position
 from command_service.adapters.event_store import FirmStores
 from command_service.domain.errors import (
     CheckHasNoResultError,
     CheckNotFoundError,
     ClientArchivedError,
+    ClientErasedError,
     ClientNotFoundError,
+    StaleVersionError,
     UnknownCriterionError,
 )
-from command_service.entrypoints import auth_views, client_views, outcome_views
-from shared.auth import TokenIssuer
+from command_service.entrypoints import (
+    attorney_views,
+    auth_views,
+    client_views,
+    contract,
+    outcome_views,
+)
+from shared.gatekeeper import Gatekeeper
 from shared.http import error_response, install_api_basics
+from shared.idempotency import IdempotencyStore
+from shared.limits import Quota
+from shared.openapi import install_openapi
 
 
-def create_app(stores: FirmStores, directory: Directory, tokens: TokenIssuer) -> Flask:
+def create_app(stores: FirmStores, directory: Directory, gatekeeper: Gatekeeper,
+               idempotency: IdempotencyStore, check_quota: Quota, login_quota: Quota) -> Flask:
     """Build the command service's Flask app."""
     app = Flask("command_service")
-    app.extensions["firm_stores"] = stores
-    app.extensions["directory"] = directory
-    install_api_basics(app, tokens)
+    app.extensions.update(firm_stores=stores, directory=directory, idempotency=idempotency,
+                          check_quota=check_quota, login_quota=login_quota)
+    install_api_basics(app, gatekeeper)
     _report_recorded_position(app)
-    app.register_blueprint(auth_views.bp)
-    app.register_blueprint(client_views.bp)
-    app.register_blueprint(outcome_views.bp)
+    for blueprint in (auth_views.bp, attorney_views.bp, client_views.bp, outcome_views.bp):
+        app.register_blueprint(blueprint)
+    install_openapi(app, contract.document())
 
     @app.get("/healthz")
     def healthz():
@@ -52,6 +64,20 @@ def create_app(stores: FirmStores, directory: Directory, tokens: TokenIssuer) ->
     @app.errorhandler(UnknownCriterionError)
     def unknown_criterion(exc):
         return error_response(422, "unknown_criterion", str(exc).capitalize() + ".")
+    @app.errorhandler(ClientErasedError)
+    def erased(exc):
+        return error_response(410, "client_erased", "The client's personal data was erased.")
+
+    @app.errorhandler(StaleVersionError)
+    def stale(exc: StaleVersionError):
+        return error_response(412, "precondition_failed",
+                              "The profile changed since you read it; reload and retry.",
+                              {"current_version": exc.current_version},
+                              {"ETag": f'"{exc.current_version}"'})
+
+    @app.errorhandler(DirectoryError)
+    def directory_conflict(exc: DirectoryError):
+        return error_response(409, "conflict", str(exc).capitalize() + ".")
 
     return app
 

@@ -1,28 +1,30 @@
-"""Sign-in: exchange an attorney's email and password for a bearer token."""
+"""Sign-in and sign-out: exchange an attorney's email and password for a bearer token."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
-from marshmallow import Schema, fields
+import functools
 
-from shared.auth import Principal, verify_password
-from shared.http import ApiError, json_body
+from flask import Blueprint, current_app, g, jsonify
+
+from shared.api_schemas import LoginSchema
+from shared.auth import Principal, hash_password, verify_password
+from shared.http import ApiError, authorized, json_body
+from shared.limits import Quota
 
 bp = Blueprint("auth", __name__)
-
-
-class LoginSchema(Schema):
-    email = fields.String(required=True)
-    password = fields.String(required=True)
 
 
 @bp.post("/v1/auth/login")
 def login():
     credentials = LoginSchema().load(json_body())
+    bucket = "login:" + credentials["email"].strip().lower()
+    _refuse_while_locked(bucket)
     attorney = current_app.extensions["directory"].attorney_by_email(credentials["email"])
-    if (attorney is None or not attorney["active"]
-            or not verify_password(credentials["password"], attorney["password_hash"])):
+    stored_hash = attorney["password_hash"] if attorney else _decoy_hash()
+    if not verify_password(credentials["password"], stored_hash) or not attorney["active"]:
+        current_app.extensions["gatekeeper"].counters.hit(bucket, _login_quota())
         raise ApiError(401, "invalid_credentials", "Email or password is incorrect.")
+    current_app.extensions["gatekeeper"].counters.reset(bucket)
     tokens = current_app.extensions["tokens"]
     principal = Principal(attorney["id"], attorney["firm_id"], attorney["role"])
     return jsonify({
@@ -31,3 +33,31 @@ def login():
         "expires_in": tokens.ttl_seconds,
         "attorney": {k: attorney[k] for k in ("id", "firm_id", "email", "role", "created_at")},
     })
+
+
+@bp.post("/v1/auth/logout")
+@authorized("viewer")
+def logout():
+    principal = g.principal
+    current_app.extensions["gatekeeper"].access.revoke(principal.token_id, principal.attorney_id,
+                                                       principal.expires_at)
+    return "", 204
+
+
+def _refuse_while_locked(bucket: str) -> None:
+    verdict = current_app.extensions["gatekeeper"].counters.peek(bucket, _login_quota())
+    if not verdict.allowed:
+        raise ApiError(429, "too_many_failed_logins",
+                       "Too many failed sign-ins for this email; try again later.",
+                       {"retry_after_seconds": verdict.retry_after},
+                       {"Retry-After": str(max(verdict.retry_after, 1))})
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    # Unknown emails are checked against a hash too, so timing does not reveal who exists.
+    return hash_password("decoy-password-never-used")
+
+
+def _login_quota() -> Quota:
+    return current_app.extensions["login_quota"]

@@ -1,20 +1,18 @@
-"""Client profile commands: create, edit, archive and request an eligibility check."""
+"""Client profile commands: create, edit, archive, erase and request an eligibility check."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
-from marshmallow import Schema, fields
 
 from command_service.application import FirmCaseFiles
 from command_service.domain.client_profile import ClientProfile
-from shared.http import ApiError, json_body, parse_uuid, request_meta, require_auth, require_writer
+from shared.api_schemas import CheckRequestSchema
+from shared.http import ApiError, authorized, expected_version, json_body, parse_uuid, request_meta
+from shared.idempotency import idempotent, idempotent_id
+from shared.limits import Quota
 from shared.profile_schema import load_profile
 
 bp = Blueprint("clients", __name__)
-
-
-class CheckRequestSchema(Schema):
-    force_refresh = fields.Boolean(load_default=False)
 
 
 def case_files() -> FirmCaseFiles:
@@ -22,44 +20,69 @@ def case_files() -> FirmCaseFiles:
 
 
 @bp.post("/v1/clients")
-@require_auth
+@authorized("attorney")
+@idempotent
 def create_client():
-    require_writer()
-    profile = case_files().create_client(load_profile(json_body()), request_meta())
+    profile = case_files().create_client(load_profile(json_body()), request_meta(),
+                                         idempotent_id("client"))
     return _profile_response(profile, 201)
 
 
 @bp.patch("/v1/clients/<client_id>")
-@require_auth
+@authorized("attorney")
 def edit_client(client_id: str):
-    require_writer()
+    client_id, version = parse_uuid(client_id, "client"), expected_version()
     submitted = load_profile(json_body(), partial=True)
     if not submitted:
         raise ApiError(400, "validation_error", "Send at least one field to change.",
                        {"_schema": "empty update"})
-    profile, _changes = case_files().edit_client(parse_uuid(client_id, "client"), submitted,
-                                                 request_meta())
+    profile, _changes = case_files().edit_client(client_id, submitted, request_meta(), version)
     return _profile_response(profile, 200)
 
 
 @bp.delete("/v1/clients/<client_id>")
-@require_auth
+@authorized("attorney")
 def archive_client(client_id: str):
-    require_writer()
-    case_files().archive_client(parse_uuid(client_id, "client"), request_meta())
-    return "", 204
+    client_id, version = parse_uuid(client_id, "client"), expected_version()
+    profile = case_files().archive_client(client_id, request_meta(), version)
+    return "", 204, {"ETag": f'"{profile.version}"'}
+
+
+@bp.post("/v1/clients/<client_id>/erasure")
+@authorized("admin")
+@idempotent
+def erase_client(client_id: str):
+    client_id = parse_uuid(client_id, "client")
+    profile = case_files().erase_client(client_id, request_meta())
+    current_app.extensions["idempotency"].forget_resource(str(client_id))
+    return jsonify({"client_id": str(profile.id), "status": "erased",
+                    "version": profile.version, "erased_by": g.principal.attorney_id,
+                    "erased_at": profile.modified_on.isoformat()})
 
 
 @bp.post("/v1/clients/<client_id>/eligibility-checks")
-@require_auth
+@authorized("attorney")
+@idempotent
 def request_check(client_id: str):
-    require_writer()
+    client_id = parse_uuid(client_id, "client")
     options = CheckRequestSchema().load(json_body()) if _has_body() else {"force_refresh": False}
-    check = case_files().request_check(parse_uuid(client_id, "client"), request_meta(),
-                                       options["force_refresh"])
+    _spend_check_allowance()
+    check = case_files().request_check(client_id, request_meta(), options["force_refresh"],
+                                       idempotent_id("check"))
     return jsonify({"check_id": str(check.id), "status": "pending",
                     "profile_version": check.profile_version,
                     "status_url": f"/v1/eligibility-checks/{check.id}"}), 202
+
+
+def _spend_check_allowance() -> None:
+    quota: Quota = current_app.extensions["check_quota"]
+    verdict = current_app.extensions["gatekeeper"].counters.hit(
+        f"checks:{g.principal.attorney_id}", quota)
+    if not verdict.allowed:
+        raise ApiError(429, "rate_limited",
+                       f"You may request {quota.limit} eligibility checks per hour.",
+                       {"limit": quota.limit, "retry_after_seconds": verdict.retry_after},
+                       {"Retry-After": str(max(verdict.retry_after, 1))})
 
 
 def _has_body() -> bool:

@@ -26,8 +26,25 @@ def list_clients():
     return jsonify({"data": page, "position": g.read_position, "pagination": pagination})
 
 
+def _include_archived() -> bool:
+    raw = request.args.get("include_archived", "false").lower()
+    if raw not in ("true", "false", "1", "0"):
+        raise ApiError(400, "validation_error", "include_archived must be true or false.",
+                       {"include_archived": "true or false"})
+    return raw in ("true", "1")
+
+
+def _bounded_arg(name: str, max_length: int) -> str:
+    # Bounded so a request line always fits the server's limit (the OpenAPI maxLength).
+    raw = request.args.get(name) or ""
+    if len(raw) > max_length:
+        raise ApiError(400, "validation_error", f"{name} is too long.",
+                       {name: f"at most {max_length} characters"})
+    return raw
+
+
 def _cursor_arg() -> str | None:
-    cursor = request.args.get("cursor") or None
+    cursor = _bounded_arg("cursor", 160) or None
     if cursor:
         try:
             decode_cursor(cursor)
@@ -42,14 +59,14 @@ def _client_filters() -> ClientFilters:
     if status and status not in CLIENT_STATUSES:
         raise ApiError(400, "validation_error", "Unknown status.",
                        {"status": f"one of {', '.join(CLIENT_STATUSES)}"})
-    if status is None and not request.args.get("include_archived"):
+    if status is None and not _include_archived():
         status = "active"
     min_score = int_arg("min_score", default=None, low=0, high=100)
     visa_type = (request.args.get("visa_type") or "").strip() or None
     if min_score is not None and visa_type is None:
         raise ApiError(400, "validation_error", "min_score needs a visa_type.",
                        {"min_score": "give visa_type too, e.g. visa_type=O-1A&min_score=70"})
-    return ClientFilters(status=status, search=(request.args.get("search") or "").strip(),
+    return ClientFilters(status=status, search=_bounded_arg("search", 100).strip(),
                          attorney_id=uuid_text_arg("attorney_id"), visa_type=visa_type,
                          min_score=min_score, updated_since=time_text_arg("updated_since"))
 
@@ -83,7 +100,16 @@ def client_history(client_id: str):
     client_id = str(parse_uuid(client_id, "client"))
     if view.client(client_id) is None:
         raise ApiError(404, "not_found", f"No client {client_id}.")
-    return jsonify({"data": view.history(client_id), "position": g.read_position})
+    return jsonify({"data": _opened(view.history(client_id)), "position": g.read_position})
+
+
+def _opened(entries: list[dict]) -> list[dict]:
+    # The audit log keeps identifiers sealed; the history shows them while the key exists.
+    keyring = current_app.extensions.get("keyring")
+    if keyring is None:
+        return entries
+    return [{**e, "changes": keyring.sealer(g.principal.firm_id, e["client_id"])
+             .open_anywhere(e["changes"])} for e in entries]
 
 
 @bp.get("/v1/clients/<client_id>/eligibility-checks")

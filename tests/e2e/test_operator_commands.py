@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import base64
 import secrets
 import sqlite3
 
@@ -22,6 +23,7 @@ def operator_env(request, tmp_path):
     if request.param == "sqlite":
         return visa_env(VISA_DATA_DIR=tmp_path)
     return visa_env(VISA_DATA_DIR=tmp_path, VISA_JWT_SECRET=secrets.token_urlsafe(32),
+                    VISA_MASTER_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
                     VISA_DATABASE_URL=request.getfixturevalue("fresh_pg_url"))
 
 

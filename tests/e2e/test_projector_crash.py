@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 import uuid
 
@@ -58,7 +59,9 @@ def deployment_env(request, tmp_path):
                        VISA_KAFKA_BOOTSTRAP_SERVERS=bootstrap_servers,
                        VISA_KAFKA_TOPIC=f"visa.events.{uuid.uuid4().hex[:8]}",
                        VISA_KAFKA_MAX_POLL_INTERVAL_MS=5000,
-                       VISA_JWT_SECRET=secrets.token_urlsafe(32)), [*VISA, "projector"]
+                       VISA_JWT_SECRET=secrets.token_urlsafe(32),
+                       VISA_MASTER_KEY=base64.b64encode(secrets.token_bytes(32)).decode()), \
+            [*VISA, "projector"]
 
 
 def _with_free_health_port(command: list[str]) -> list[str]:

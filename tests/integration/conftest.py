@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 from dataclasses import dataclass
 
@@ -46,7 +47,8 @@ def deployment(request, tmp_path):
     env = {"VISA_DATA_DIR": str(tmp_path)}
     if request.param == "postgresql":
         env.update(VISA_DATABASE_URL=request.getfixturevalue("fresh_pg_url"),
-                   VISA_JWT_SECRET=secrets.token_urlsafe(32))
+                   VISA_JWT_SECRET=secrets.token_urlsafe(32),
+                   VISA_MASTER_KEY=base64.b64encode(secrets.token_bytes(32)).decode())
     settings = load_settings(env)
     stores = FirmStores(settings)
     read_db = bootstrap.read_database(settings)

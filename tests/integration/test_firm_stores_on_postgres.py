@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import secrets
 
 from cli import bootstrap
@@ -14,7 +16,8 @@ META = {"actor_id": "a-1", "actor_kind": "attorney", "correlation_id": "c-1"}
 
 def test_two_firms_can_take_turns_appending_events_over_shared_connections(pg_url, tmp_path):
     settings = load_settings({"VISA_DATABASE_URL": pg_url, "VISA_DATA_DIR": str(tmp_path),
-                              "VISA_JWT_SECRET": secrets.token_urlsafe(32)})
+                              "VISA_JWT_SECRET": secrets.token_urlsafe(32),
+                              "VISA_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()})
     firms = bootstrap.directory(settings)
     firm_ids = [firms.create_firm(f"Turn-taking {n}")["id"] for n in range(2)]
     stores = FirmStores(settings)

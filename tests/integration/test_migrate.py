@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 
 import psycopg
@@ -31,7 +32,7 @@ def _tables(url: str) -> set[str]:
 def test_migrate_applies_each_migration_once_and_a_second_run_changes_nothing(
         fresh_database_url, tmp_path):
     env = visa_env(VISA_DATABASE_URL=fresh_database_url, VISA_JWT_SECRET="x" * 32,
-                   VISA_DATA_DIR=tmp_path)
+                   VISA_DATA_DIR=tmp_path, VISA_MASTER_KEY=base64.b64encode(b"k" * 32).decode())
 
     first = run_visa(env, "migrate")
     tables_after_first = _tables(fresh_database_url)
@@ -49,7 +50,7 @@ def test_migrate_applies_each_migration_once_and_a_second_run_changes_nothing(
 
 def test_migrate_creates_the_event_store_of_every_firm(fresh_database_url, tmp_path):
     env = visa_env(VISA_DATABASE_URL=fresh_database_url, VISA_JWT_SECRET="x" * 32,
-                   VISA_DATA_DIR=tmp_path)
+                   VISA_DATA_DIR=tmp_path, VISA_MASTER_KEY=base64.b64encode(b"k" * 32).decode())
     assert run_visa(env, "migrate").returncode == 0
     firm = create_firm(env, "Migrating LLP")
 

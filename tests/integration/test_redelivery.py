@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import uuid
 
 import pytest
@@ -24,7 +26,8 @@ META = {"actor_id": "attorney-1", "correlation_id": "corr-1"}
 def settings(request, tmp_path):
     env = {"VISA_DATA_DIR": str(tmp_path)}
     if request.param == "postgres":
-        env.update(VISA_DATABASE_URL=request.getfixturevalue("pg_url"), VISA_JWT_SECRET="test")
+        env.update(VISA_DATABASE_URL=request.getfixturevalue("pg_url"), VISA_JWT_SECRET="test",
+                   VISA_MASTER_KEY=base64.b64encode(os.urandom(32)).decode())
     return load_settings(env)
 
 

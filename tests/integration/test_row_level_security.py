@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 
 import psycopg
@@ -19,7 +20,8 @@ from tests.support.case_files import write_case_history
 @pytest.fixture
 def pg_deployment(fresh_pg_url, tmp_path):
     settings = load_settings({"VISA_DATA_DIR": str(tmp_path), "VISA_DATABASE_URL": fresh_pg_url,
-                              "VISA_JWT_SECRET": secrets.token_urlsafe(32)})
+                              "VISA_JWT_SECRET": secrets.token_urlsafe(32),
+                              "VISA_MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode()})
     stores = FirmStores(settings)
     deployment = Deployment(settings, bootstrap.directory(settings), stores,
                             bootstrap.read_database(settings))

@@ -7,6 +7,10 @@ import requests
 from tests.support.processes import wait_until
 
 
+# Reads served by the command service (it owns the attorney directory).
+COMMAND_SIDE_READS = ("/v1/attorneys",)
+
+
 class Api:
     def __init__(self, command_url: str, query_url: str | None = None, token: str | None = None):
         self.command_url = command_url.rstrip("/")
@@ -27,14 +31,17 @@ class Api:
         return requests.post(self.command_url + path, json=json,
                              headers={**self.headers, **(headers or {})}, timeout=10, **kwargs)
 
-    def patch(self, path: str, json=None):
-        return requests.patch(self.command_url + path, json=json, headers=self.headers, timeout=10)
+    def patch(self, path: str, json=None, headers: dict | None = None):
+        return requests.patch(self.command_url + path, json=json,
+                              headers={**self.headers, **(headers or {})}, timeout=10)
 
-    def delete(self, path: str):
-        return requests.delete(self.command_url + path, headers=self.headers, timeout=10)
+    def delete(self, path: str, headers: dict | None = None):
+        return requests.delete(self.command_url + path, headers={**self.headers, **(headers or {})},
+                               timeout=10)
 
     def get(self, path: str, **params):
-        return requests.get(self.query_url + path, params=params, headers=self.headers, timeout=10)
+        base = self.command_url if path.startswith(COMMAND_SIDE_READS) else self.query_url
+        return requests.get(base + path, params=params, headers=self.headers, timeout=10)
 
     def wait_for_check(self, status_url: str, timeout: float = 20) -> dict:
         """Poll a check until it completes or fails; return its final body."""

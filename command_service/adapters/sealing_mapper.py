@@ -1,0 +1,53 @@
+"""Seal client identifiers before events are stored, and open them when aggregates load.
+
+Sealing happens in the mapper, before the stored bytes exist, so anything computed
+over stored events (the audit hash chain) covers ciphertext, and erasure never has
+to rewrite a stored event: it only destroys the client's key.
+"""
+
+from __future__ import annotations
+
+from eventsourcing.persistence import Mapper, StoredEvent
+
+from command_service.domain.client_profile import ClientProfile
+from shared.privacy import ClientKeyring
+from shared.profile_schema import DIRECT_IDENTIFIERS
+
+
+class SealingMapper(Mapper):
+    """The library's mapper, with a client's identifiers sealed under the client's data key."""
+
+    def __init__(self, base: Mapper, keyring: ClientKeyring, firm_id: str):
+        super().__init__(base.transcoder, base.compressor, base.cipher)
+        self._keyring = keyring
+        self._firm_id = firm_id
+
+    def to_stored_event(self, domain_event) -> StoredEvent:
+        if not _has_identifiers(domain_event):
+            return super().to_stored_event(domain_event)
+        sealer = self._keyring.sealer(self._firm_id, str(domain_event.originator_id),
+                                      create=domain_event.originator_version == 1)
+        return super().to_stored_event(_with_state(domain_event,
+                                                   sealer.seal_profile_data(vars(domain_event))))
+
+    def to_domain_event(self, stored_event: StoredEvent, reveal: bool = True):
+        """Decode a stored event; with reveal=False the identifiers stay sealed (for the wire)."""
+        domain_event = super().to_domain_event(stored_event)
+        if not reveal or not _has_identifiers(domain_event):
+            return domain_event
+        sealer = self._keyring.sealer(self._firm_id, str(domain_event.originator_id))
+        return _with_state(domain_event, sealer.open_profile_data(vars(domain_event)))
+
+
+def _has_identifiers(domain_event) -> bool:
+    if not isinstance(domain_event, ClientProfile.Event):
+        return False
+    state = vars(domain_event)
+    named = set(state.get("fields") or {}) | set(state.get("changes") or {})
+    return bool(named & set(DIRECT_IDENTIFIERS))
+
+
+def _with_state(domain_event, state: dict):
+    copy = object.__new__(type(domain_event))
+    object.__setattr__(copy, "__dict__", dict(state))
+    return copy

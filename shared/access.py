@@ -1,0 +1,58 @@
+"""Who may act right now: attorney status, current role and revoked tokens, read from the database.
+
+Every service process checks these on every request, so deactivating an attorney,
+changing a role or signing out takes effect at once in every worker.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from shared.auth import Principal
+from shared.sql import Database, apply_schema
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS revoked_tokens (
+        jti TEXT PRIMARY KEY,
+        attorney_id TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        revoked_at TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS revoked_tokens_by_expiry ON revoked_tokens (expires_at)",
+]
+
+
+class AccessDeniedError(Exception):
+    """The token was valid once but its attorney or the token itself no longer is."""
+
+
+class AccessRegistry:
+    """Confirm a verified token still speaks for an active attorney, and revoke tokens."""
+
+    def __init__(self, db: Database):
+        self._db = db
+
+    def migrate(self) -> None:
+        apply_schema(self._db, SCHEMA)
+
+    def confirm(self, principal: Principal) -> Principal:
+        """Return the principal with the attorney's current role, or raise AccessDeniedError."""
+        with self._db.transaction() as tx:
+            row = tx.fetch_one(
+                "SELECT a.role, a.active, (SELECT COUNT(*) FROM revoked_tokens r"
+                " WHERE r.jti = ?) AS revoked FROM attorneys a"
+                " WHERE a.attorney_id = ? AND a.firm_id = ?",
+                (principal.token_id, principal.attorney_id, principal.firm_id))
+        if row is None or not row["active"]:
+            raise AccessDeniedError("the attorney is unknown or deactivated")
+        if row["revoked"]:
+            raise AccessDeniedError("the token was revoked")
+        return principal.with_role(row["role"])
+
+    def revoke(self, jti: str, attorney_id: str, expires_at: int) -> None:
+        """Revoke one token until it would have expired anyway."""
+        with self._db.transaction() as tx:
+            tx.execute("DELETE FROM revoked_tokens WHERE expires_at < ?",
+                       (int(datetime.now(UTC).timestamp()),))
+            tx.execute("INSERT INTO revoked_tokens (jti, attorney_id, expires_at, revoked_at)"
+                       " VALUES (?, ?, ?, ?) ON CONFLICT (jti) DO NOTHING",
+                       (jti, attorney_id, expires_at, datetime.now(UTC).isoformat()))

@@ -1,0 +1,151 @@
+"""Marshmallow schemas of the API's responses: the source of both OpenAPI documents."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from shared.auth import ROLES
+from shared.profile_schema import CLIENT_STATUSES, ClientProfileSchema
+from shared.strict_fields import StrictBoolean, StrictInteger
+
+CHECK_STATUSES = ("pending", "processing", "completed", "failed")
+
+
+class ErrorSchema(Schema):
+    error = fields.String(required=True, metadata={"description": "machine-readable code"})
+    message = fields.String(required=True, metadata={"description": "for people"})
+    details = fields.Dict(required=True, metadata={"description": "per-field or extra facts"})
+
+
+class ClientSchema(ClientProfileSchema):
+    """A client as the API returns it; an erased client has no direct identifiers."""
+
+    first_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    id = fields.UUID(required=True)
+    version = StrictInteger(required=True)
+    status = fields.String(required=True,
+                           validate=validate.OneOf((*CLIENT_STATUSES, "erased")))
+    created_by = fields.String(allow_none=True)
+    created_at = fields.String(required=True)
+    updated_at = fields.String(required=True)
+    latest_check_id = fields.String(allow_none=True)
+    as_of = fields.String()
+
+
+class PaginationSchema(Schema):
+    next_cursor = fields.String(required=True, allow_none=True)
+    has_more = StrictBoolean(required=True)
+
+
+class ClientPageSchema(Schema):
+    data = fields.List(fields.Nested(ClientSchema), required=True)
+    position = fields.Integer(allow_none=True)
+    pagination = fields.Nested(PaginationSchema, required=True)
+
+
+class CheckSchema(Schema):
+    check_id = fields.UUID(required=True)
+    client_id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(CHECK_STATUSES))
+    profile_version = StrictInteger(required=True)
+    analysis_mode = fields.String(allow_none=True)
+    requested_by = fields.String(allow_none=True)
+    requested_at = fields.String(required=True)
+    started_at = fields.String(allow_none=True)
+    completed_at = fields.String(allow_none=True)
+    updated_at = fields.String(required=True)
+    recommendations = fields.List(fields.Dict())
+    catalogue_version = fields.String(allow_none=True)
+    rules_version = fields.String(allow_none=True)
+    error_message = fields.String(allow_none=True)
+    retry_allowed = StrictBoolean()
+
+
+class CheckListSchema(Schema):
+    data = fields.List(fields.Nested(CheckSchema), required=True)
+
+
+class CheckRequestSchema(Schema):
+    force_refresh = StrictBoolean(load_default=False)
+
+
+class CheckAcceptedSchema(Schema):
+    check_id = fields.UUID(required=True)
+    status = fields.String(required=True)
+    profile_version = StrictInteger(required=True)
+    status_url = fields.String(required=True)
+
+
+class LoginSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=320))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class AttorneySchema(Schema):
+    id = fields.UUID(required=True)
+    firm_id = fields.UUID(required=True)
+    email = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    active = StrictBoolean(required=True)
+    created_at = fields.String(required=True)
+
+
+class SignedInAttorneySchema(Schema):
+    id = fields.UUID(required=True)
+    firm_id = fields.UUID(required=True)
+    email = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    created_at = fields.String(required=True)
+
+
+class TokenSchema(Schema):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_in = StrictInteger(required=True)
+    attorney = fields.Nested(SignedInAttorneySchema, required=True)
+
+
+class AttorneyListSchema(Schema):
+    data = fields.List(fields.Nested(AttorneySchema), required=True)
+
+
+class AttorneyInviteSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    password = fields.String(required=True, validate=validate.Length(min=8, max=1024))
+    role = fields.String(load_default="attorney", validate=validate.OneOf(ROLES))
+
+
+class AttorneyChangeSchema(Schema):
+    role = fields.String(validate=validate.OneOf(ROLES))
+    active = StrictBoolean()
+
+
+class ErasureSchema(Schema):
+    client_id = fields.UUID(required=True)
+    status = fields.String(required=True)
+    version = StrictInteger(required=True)
+    erased_by = fields.String(required=True)
+    erased_at = fields.String(required=True)
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True)
+
+
+class HistorySchema(Schema):
+    data = fields.List(fields.Dict(), required=True)
+    position = fields.Integer(allow_none=True)
+
+
+class DashboardSchema(Schema):
+    class Meta:
+        unknown = "include"
+
+    position = fields.Integer(allow_none=True)
+
+
+class AuditPageSchema(Schema):
+    data = fields.List(fields.Dict(), required=True)
+    position = fields.Integer(allow_none=True)
+    pagination = fields.Dict(required=True)

@@ -1,0 +1,72 @@
+"""Fixed-window counters kept in the database, shared by every worker of every service.
+
+They back the per-attorney eligibility-check limit, the per-firm request budget
+and the sign-in throttle.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from shared.sql import Database, apply_schema
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS rate_counters (
+        bucket TEXT NOT NULL,
+        window_start BIGINT NOT NULL,
+        hits INTEGER NOT NULL,
+        PRIMARY KEY (bucket, window_start))""",
+]
+
+
+@dataclass(frozen=True)
+class Quota:
+    limit: int
+    window_seconds: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    hits: int
+    retry_after: int
+
+
+class RateCounters:
+    """Count hits per bucket per window; the count lives in one row per window."""
+
+    def __init__(self, db: Database, clock=time.time):
+        self._db = db
+        self._clock = clock
+
+    def migrate(self) -> None:
+        apply_schema(self._db, SCHEMA)
+
+    def hit(self, bucket: str, quota: Quota) -> Verdict:
+        """Record one hit; say whether it is within the quota and when the window resets."""
+        now = int(self._clock())
+        start = now - now % quota.window_seconds
+        with self._db.transaction() as tx:
+            row = tx.fetch_one(
+                "INSERT INTO rate_counters (bucket, window_start, hits) VALUES (?, ?, 1)"
+                " ON CONFLICT (bucket, window_start) DO UPDATE"
+                " SET hits = rate_counters.hits + 1 RETURNING hits", (bucket, start))
+            tx.execute("DELETE FROM rate_counters WHERE bucket = ? AND window_start < ?",
+                       (bucket, start))
+        hits = row["hits"]
+        return Verdict(hits <= quota.limit, hits, start + quota.window_seconds - now)
+
+    def peek(self, bucket: str, quota: Quota) -> Verdict:
+        """Say whether the bucket is over its quota without counting a hit."""
+        now = int(self._clock())
+        start = now - now % quota.window_seconds
+        with self._db.transaction() as tx:
+            row = tx.fetch_one("SELECT hits FROM rate_counters WHERE bucket = ?"
+                               " AND window_start = ?", (bucket, start))
+        hits = row["hits"] if row else 0
+        return Verdict(hits < quota.limit, hits, start + quota.window_seconds - now)
+
+    def reset(self, bucket: str) -> None:
+        with self._db.transaction() as tx:
+            tx.execute("DELETE FROM rate_counters WHERE bucket = ?", (bucket,))

@@ -1,0 +1,154 @@
+"""Envelope encryption of clients' direct identifiers, with one data key per client.
+
+Each client's data key is wrapped (AES-GCM) by the master key and kept in the
+client_keys table, apart from the events. Identifiers are sealed as
+"pii:v1:<base64 nonce+ciphertext>" tokens inside the stored events and on the
+wire; only holders of the key table and the master key can open them.
+Destroying a client's key (crypto-shredding) makes every copy unreadable:
+the event store, Kafka's log and any backup of either.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from datetime import UTC, datetime
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from shared.profile_schema import DIRECT_IDENTIFIERS
+from shared.sql import Database, apply_schema
+
+TOKEN_PREFIX = "pii:v1:"
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS client_keys (
+        firm_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        wrapped_key TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (firm_id, client_id))""",
+]
+
+
+def is_sealed(value) -> bool:
+    return isinstance(value, str) and value.startswith(TOKEN_PREFIX)
+
+
+def without_direct_identifiers(fields: dict) -> dict:
+    """Return a profile with the direct identifiers left out (for the engine and the LLM)."""
+    return {name: value for name, value in fields.items() if name not in DIRECT_IDENTIFIERS}
+
+
+class ClientKeyring:
+    """Create, unwrap and destroy the per-client data keys."""
+
+    def __init__(self, db: Database, master_key: bytes):
+        self._db = db
+        self._master = AESGCM(master_key)
+
+    def migrate(self) -> None:
+        apply_schema(self._db, SCHEMA)
+
+    def create(self, firm_id: str, client_id: str) -> bytes:
+        """Return the client's data key, creating it on first use."""
+        existing = self.key(firm_id, client_id)
+        if existing is not None:
+            return existing
+        key, nonce = AESGCM.generate_key(bit_length=256), os.urandom(12)
+        wrapped = nonce + self._master.encrypt(nonce, key, _aad(firm_id, client_id))
+        with self._db.transaction() as tx:
+            tx.execute("INSERT INTO client_keys (firm_id, client_id, wrapped_key, created_at)"
+                       " VALUES (?, ?, ?, ?) ON CONFLICT (firm_id, client_id) DO NOTHING",
+                       (firm_id, client_id, base64.b64encode(wrapped).decode(),
+                        datetime.now(UTC).isoformat()))
+        return self.key(firm_id, client_id)
+
+    def key(self, firm_id: str, client_id: str) -> bytes | None:
+        """Return the client's data key, or None once it was destroyed."""
+        with self._db.transaction() as tx:
+            row = tx.fetch_one("SELECT wrapped_key FROM client_keys WHERE firm_id = ?"
+                               " AND client_id = ?", (firm_id, str(client_id)))
+        if row is None:
+            return None
+        wrapped = base64.b64decode(row["wrapped_key"])
+        return self._master.decrypt(wrapped[:12], wrapped[12:], _aad(firm_id, str(client_id)))
+
+    def destroy(self, firm_id: str, client_id: str) -> None:
+        """Destroy the client's data key: every sealed identifier becomes unreadable."""
+        with self._db.transaction() as tx:
+            tx.execute("UPDATE client_keys SET wrapped_key = '' WHERE firm_id = ?"
+                       " AND client_id = ?", (firm_id, str(client_id)))
+            tx.execute("DELETE FROM client_keys WHERE firm_id = ? AND client_id = ?",
+                       (firm_id, str(client_id)))
+
+    def sealer(self, firm_id: str, client_id: str, create: bool = False) -> FieldSealer:
+        key = self.create(firm_id, str(client_id)) if create else self.key(firm_id, client_id)
+        return FieldSealer(key, f"{firm_id}:{client_id}")
+
+
+class FieldSealer:
+    """Seal and open one client's identifier values; opens to None once the key is gone."""
+
+    def __init__(self, key: bytes | None, context: str):
+        self._aead = AESGCM(key) if key else None
+        self._context = context
+
+    def seal(self, name: str, value):
+        if value is None or is_sealed(value):
+            return value
+        if self._aead is None:
+            raise ValueError("the client's data key was destroyed; nothing can be sealed")
+        nonce = os.urandom(12)
+        plain = json.dumps(value).encode()
+        sealed = nonce + self._aead.encrypt(nonce, plain, self._aad(name))
+        return TOKEN_PREFIX + base64.b64encode(sealed).decode()
+
+    def open(self, name: str, value):
+        if not is_sealed(value):
+            return value
+        if self._aead is None:
+            return None
+        raw = base64.b64decode(value[len(TOKEN_PREFIX):])
+        try:
+            return json.loads(self._aead.decrypt(raw[:12], raw[12:], self._aad(name)))
+        except InvalidTag:
+            return None
+
+    def seal_profile_data(self, data: dict) -> dict:
+        """Seal the identifiers in an event's fields (created) or changes (edited)."""
+        return _map_identifiers(data, self.seal)
+
+    def open_profile_data(self, data: dict) -> dict:
+        return _map_identifiers(data, self.open)
+
+    def open_anywhere(self, value, name: str | None = None):
+        """Open every sealed identifier in a nested structure (audit entries, history)."""
+        if isinstance(value, dict):
+            return {k: self.open_anywhere(v, k if k in DIRECT_IDENTIFIERS else name)
+                    for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.open_anywhere(v, name) for v in value]
+        return self.open(name, value) if name and is_sealed(value) else value
+
+    def _aad(self, name: str) -> bytes:
+        return f"{self._context}:{name}".encode()
+
+
+def _map_identifiers(data: dict, transform) -> dict:
+    out = dict(data)
+    if isinstance(out.get("fields"), dict):
+        out["fields"] = {name: transform(name, v) if name in DIRECT_IDENTIFIERS else v
+                         for name, v in out["fields"].items()}
+    if isinstance(out.get("changes"), dict):
+        out["changes"] = {
+            name: ({k: transform(name, v) for k, v in change.items()}
+                   if name in DIRECT_IDENTIFIERS and isinstance(change, dict) else change)
+            for name, change in out["changes"].items()}
+    return out
+
+
+def _aad(firm_id: str, client_id: str) -> bytes:
+    return f"client-key:{firm_id}:{client_id}".encode()

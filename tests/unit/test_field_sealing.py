@@ -1,0 +1,62 @@
+"""Sealing a client's identifiers with the client's own data key."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from shared.privacy import FieldSealer, is_sealed, without_direct_identifiers
+
+KEY = os.urandom(32)
+
+
+def sealer(key: bytes | None = KEY, context: str = "firm:client") -> FieldSealer:
+    return FieldSealer(key, context)
+
+
+def test_created_fields_are_sealed_and_open_again_with_the_same_key():
+    data = {"fields": {"first_name": "Amara", "date_of_birth": "1990-01-02", "h_index": 17}}
+
+    sealed = sealer().seal_profile_data(data)
+
+    assert is_sealed(sealed["fields"]["first_name"]) and sealed["fields"]["h_index"] == 17
+    assert "Amara" not in str(sealed)
+    assert sealer().open_profile_data(sealed) == data
+
+
+def test_edited_changes_seal_both_the_old_and_the_new_value():
+    data = {"changes": {"email": {"old": "a@x.org", "new": "b@x.org"},
+                        "h_index": {"old": 1, "new": 2}}}
+
+    sealed = sealer().seal_profile_data(data)
+
+    assert all(is_sealed(v) for v in sealed["changes"]["email"].values())
+    assert sealed["changes"]["h_index"] == {"old": 1, "new": 2}
+    assert sealer().open_profile_data(sealed) == data
+
+
+def test_without_the_key_sealed_identifiers_open_to_nothing():
+    sealed = sealer().seal_profile_data({"fields": {"last_name": "Okafor"}})
+
+    assert sealer(None).open_profile_data(sealed) == {"fields": {"last_name": None}}
+    assert sealer(os.urandom(32)).open_profile_data(sealed) == {"fields": {"last_name": None}}
+
+
+def test_a_token_moved_to_another_client_or_field_does_not_open():
+    token = sealer().seal("first_name", "Amara")
+
+    assert sealer(context="firm:other-client").open("first_name", token) is None
+    assert sealer().open("last_name", token) is None
+
+
+def test_nothing_can_be_sealed_once_the_key_is_destroyed():
+    with pytest.raises(ValueError):
+        sealer(None).seal("first_name", "Amara")
+
+
+def test_the_engine_view_of_a_profile_has_no_direct_identifiers():
+    profile = {"first_name": "A", "last_name": "B", "email": "e@x.org", "phone": "1",
+               "date_of_birth": "1990-01-01", "notes": "n", "h_index": 3}
+
+    assert without_direct_identifiers(profile) == {"h_index": 3}
