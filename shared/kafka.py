@@ -117,7 +117,13 @@ class KafkaConsumerLoop:
         log.info("consumer %s subscribing as group %s", self._consumer.name, self.group_id)
         try:
             while not stop.is_set():
-                batch = self._kafka.poll(timeout_ms=500)
+                try:
+                    batch = self._kafka.poll(timeout_ms=500)
+                except KafkaError as exc:
+                    # A broker outage is not the consumer's fault: wait and poll again.
+                    log.warning("consumer %s cannot reach the broker: %s", self._consumer.name, exc)
+                    stop.wait(1)
+                    continue
                 self.last_poll_at = time.monotonic()
                 if not batch:
                     EVENT_LAG_SECONDS.labels(self._consumer.name).set(0)
@@ -125,7 +131,10 @@ class KafkaConsumerLoop:
                     self._apply(partition, records, stop)
                 self._measure_lag()
         finally:
-            self._kafka.close(autocommit=False, timeout_ms=5000)
+            try:
+                self._kafka.close(autocommit=False, timeout_ms=5000)
+            except KafkaError as exc:
+                log.warning("consumer %s closed without the broker: %s", self._consumer.name, exc)
             log.info("consumer %s left group %s", self._consumer.name, self.group_id)
 
     def _apply(self, partition: TopicPartition, records, stop: threading.Event) -> None:
