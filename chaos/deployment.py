@@ -7,6 +7,7 @@ Built from the test harness (`tests/support/processes.py`): every service is the
 from __future__ import annotations
 
 import json
+import base64
 import os
 import secrets
 import signal
@@ -61,6 +62,9 @@ class Deployment:
             "VISA_KAFKA_TOPIC": f"visa.chaos.{uuid.uuid4().hex[:8]}",
             "VISA_KAFKA_MAX_POLL_INTERVAL_MS": 5000,
             "VISA_JWT_SECRET": secrets.token_urlsafe(32), "VISA_DATA_DIR": workdir,
+            "VISA_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
+            # Load generators play many attorneys' worth of traffic from a few accounts.
+            "VISA_CHECK_LIMIT_PER_HOUR": 1_000_000, "VISA_FIRM_REQUESTS_PER_MINUTE": 1_000_000,
         }
         self.env = visa_env(**{**settings, **(extra_env or {})})
         self.processes: dict[str, Process] = {}
