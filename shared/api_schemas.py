@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import INCLUDE, Schema, fields, validate
 
 from shared.auth import ROLES
 from shared.profile_schema import CLIENT_STATUSES, ClientProfileSchema
@@ -45,6 +45,10 @@ class ClientPageSchema(Schema):
 
 
 class CheckSchema(Schema):
+    class Meta:
+        # The engine adds provenance, plans and notes to results as it grows.
+        unknown = INCLUDE
+
     check_id = fields.UUID(required=True)
     client_id = fields.UUID(required=True)
     status = fields.String(required=True, validate=validate.OneOf(CHECK_STATUSES))
@@ -152,24 +156,36 @@ class AuditPageSchema(Schema):
 
 
 class VisaTypeSummarySchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # the catalogue's documents carry more fields than listed
+
     code = fields.String(required=True)
     name = fields.String(required=True)
     url = fields.String(required=True)
 
 
 class VisaTypeListSchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # the catalogue's documents carry more fields than listed
+
     catalogue_version = fields.String(required=True)
     published = fields.String(required=True)
     data = fields.List(fields.Nested(VisaTypeSummarySchema), required=True)
 
 
 class VisaTypeSchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # the catalogue's documents carry more fields than listed
+
     code = fields.String(required=True)
     name = fields.String(required=True)
     catalogue_version = fields.String(required=True)
 
 
 class CaseOutcomeRecordedSchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # the catalogue's documents carry more fields than listed
+
     client_id = fields.UUID(required=True)
     visa_type = fields.String(required=True)
     outcome = fields.String(required=True)
@@ -179,6 +195,9 @@ class CaseOutcomeRecordedSchema(Schema):
 
 
 class AssessmentRecordedSchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # the catalogue's documents carry more fields than listed
+
     check_id = fields.UUID(required=True)
     visa_type = fields.String(required=True)
     criterion = fields.String(required=True)
