@@ -6,6 +6,7 @@ Built from the test harness (`tests/support/processes.py`): every service is the
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -61,6 +62,8 @@ class Deployment:
             "VISA_KAFKA_TOPIC": f"visa.chaos.{uuid.uuid4().hex[:8]}",
             "VISA_KAFKA_MAX_POLL_INTERVAL_MS": 5000,
             "VISA_JWT_SECRET": secrets.token_urlsafe(32), "VISA_DATA_DIR": workdir,
+            # Client PII is encrypted with per-client keys wrapped by this master key.
+            "VISA_MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         }
         self.env = visa_env(**{**settings, **(extra_env or {})})
         self.processes: dict[str, Process] = {}
