@@ -9,6 +9,7 @@ so the calls made for each check are counted on the fake's side.
 from __future__ import annotations
 
 import itertools
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -42,31 +43,47 @@ def storm_fake() -> FakeMessagesAPI:
 
 
 def storm_env(fake: FakeMessagesAPI) -> dict:
-    return {"ANTHROPIC_API_KEY": "chaos-key", "ANTHROPIC_BASE_URL": fake.base_url, **LLM_ENV}
+    # The per-attorney check quota (10 an hour) would refuse most of the storm's checks.
+    return {"ANTHROPIC_API_KEY": "chaos-key", "ANTHROPIC_BASE_URL": fake.base_url,
+            "VISA_CHECK_LIMIT_PER_HOUR": 100_000, **LLM_ENV}
 
 
-def llm_storm(deployment: Deployment, fake: FakeMessagesAPI, checks: int,
-              storm_calls: int) -> Tally:
-    """Storm the LLM while checks arrive: breaker opens, all conclude once, none re-billed."""
+def llm_storm(deployment: Deployment, fake: FakeMessagesAPI, checks: int) -> Tally:
+    """Storm the LLM while checks arrive: breaker opens, all conclude once, none re-billed.
+
+    The storm lasts while `checks` checks are sent; then the fake calms down, and once
+    the breaker's reset time has passed a quarter as many checks more are sent.
+    """
     tally = Tally("LLM storm (429, timeouts, 500s, malformed output)")
     firm_id, api = deployment.create_firm(f"Chaos: LLM storm {uuid.uuid4().hex[:6]}")
     ledger = Ledger(deployment.env, firm_id)
-    fake.then(*itertools.islice(itertools.cycle(STORM), storm_calls))
-    tally.did(f"scripted the fake to answer its next {storm_calls} calls with a mix of "
-              f"{sorted(set(STORM))}, then good answers")
     tags: dict[str, str] = {}
+    fake.then(*itertools.islice(itertools.cycle(STORM), 100 * checks))
+    storm = _send_checks(api, range(checks), tags)
+    ledger.settle(tally, storm, TERMINAL_BOUND_SECONDS * 2 + checks * 0.2)
+    fake.calm()
+    tally.did(f"stormed: the fake answered every call with one of {sorted(set(STORM))} "
+              f"while {storm.sent} commands (a tagged client and a check each) arrived from "
+              "4 attorneys at once, until every check concluded")
+    # Workload shape, not correctness: let the open breaker's reset time pass.
+    time.sleep(LLM_ENV["VISA_LLM_BREAKER_RESET_SECONDS"] + 0.5)
+    after = _send_checks(api, range(checks, checks + max(2, checks // 4)), tags)
+    tally.did(f"calmed the fake and, after the breaker's reset time, sent {after.sent} more "
+              "commands")
+    outcomes = storm.merged(after)
+    ledger.settle(tally, outcomes, TERMINAL_BOUND_SECONDS * 2 + checks * 0.2)
+    _account_llm(tally, ledger, fake, outcomes, tags, after.checks())
+    ledger.close()
+    return tally
+
+
+def _send_checks(api, numbers, tags: dict[str, str]) -> Outcomes:
     with ThreadPoolExecutor(max_workers=4) as pool:
-        parts = list(pool.map(lambda n: _create_and_check(api, n, tags),
-                              range(checks)))
+        parts = list(pool.map(lambda n: _create_and_check(api, n, tags), numbers))
     outcomes = Outcomes()
     for part in parts:
         outcomes = outcomes.merged(part)
-    tally.did(f"sent {outcomes.sent} commands (a tagged client and a check each) from 4 "
-              "attorneys at once")
-    ledger.settle(tally, outcomes, TERMINAL_BOUND_SECONDS * 2 + checks * 0.2)
-    _account_llm(tally, ledger, fake, outcomes, tags)
-    ledger.close()
-    return tally
+    return outcomes
 
 
 def _create_and_check(api, number: int, tags: dict[str, str]) -> Outcomes:
@@ -101,7 +118,7 @@ def _create_and_check(api, number: int, tags: dict[str, str]) -> Outcomes:
 
 
 def _account_llm(tally: Tally, ledger: Ledger, fake: FakeMessagesAPI, outcomes: Outcomes,
-                 tags: dict[str, str]) -> None:
+                 tags: dict[str, str], after_storm: list[str]) -> None:
     """Count late and stuck checks as lost, calls after a conclusion as duplicates."""
     events = ledger.events()
     requested = {e.aggregate_id: _time(e.occurred_at) for e in events
@@ -126,6 +143,9 @@ def _account_llm(tally: Tally, ledger: Ledger, fake: FakeMessagesAPI, outcomes: 
         "answers": dict(sorted(_answers(calls).items())),
         "llm_and_rules": modes.count("llm_and_rules"), "rules_only": modes.count("rules_only"),
         "rules_only_because_breaker_open": sum(BREAKER_OPEN_NOTE in n for n in notes),
+        "llm_and_rules_after_storm": sum(rows[c]["analysis_mode"] == "llm_and_rules"
+                                         for c in after_storm if c in rows),
+        "checks_after_storm": len(after_storm),
         "failed": sum(r["status"] == "failed" for c, r in rows.items() if c in tags),
         "max_calls_for_one_check": max((len(calls.get(tags[c], [])) for c in checks), default=0),
         "calls_after_conclusion": billed_after,

@@ -33,11 +33,6 @@ SMALL = Size(commands=24, kills=2, pause=0.05)
 FULL = Size(commands=300, kills=8, pause=0.02)
 
 
-def storm_size(size: Size) -> tuple[int, int]:
-    """Return the storm's checks and scripted failing LLM answers for a run size."""
-    return size.commands, size.commands + 12
-
-
 def engine_killed_mid_check(deployment: Deployment, size: Size) -> Tally:
     """SIGKILL the engine repeatedly while checks are requested: each concludes exactly once."""
     tally = Tally("engine SIGKILLed mid-check")
@@ -212,7 +207,7 @@ def llm_storm_on_own_deployment(workdir: Path, database_url: str, size: Size,
                             service_workers=service_workers)
     try:
         deployment.start()
-        return llm_storm(deployment, fake, *storm_size(size))
+        return llm_storm(deployment, fake, size.commands)
     finally:
         deployment.stop()
         fake.stop()

@@ -37,6 +37,10 @@ def test_the_storm_opens_the_breaker_and_checks_conclude_rules_only_meanwhile(st
     assert {"rate_limited", "timeout", "server_error", "malformed_json"} <= set(answers)
 
 
+def test_the_breaker_lets_the_llm_back_in_once_the_storm_is_over(storm):
+    assert storm.details["llm_and_rules_after_storm"] > 0
+
+
 def test_the_fake_llm_is_never_called_for_a_concluded_check(storm):
     assert storm.details["calls_after_conclusion"] == 0
     assert 0 < storm.details["max_calls_for_one_check"] <= 6

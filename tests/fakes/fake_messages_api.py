@@ -53,6 +53,11 @@ class FakeMessagesAPI:
         with self._lock:
             self.script.extend(behaviours)
 
+    def calm(self) -> None:
+        """Drop the rest of the script: every later request gets the default behaviour."""
+        with self._lock:
+            self.script.clear()
+
     def request_count(self) -> int:
         with self._lock:
             return len(self.requests)
