@@ -118,8 +118,13 @@ def engine_throughput(stores: FirmStores, firm_id: str, client_ids: list[str]) -
 
 
 def engine_throughput_with_fake_llm(deployment, stores: FirmStores, firm_id: str,
-                                    client_ids: list[str], latency_seconds: float) -> dict:
-    """Restart the engine against a fake Messages API answering after `latency_seconds`."""
+                                    client_ids: list[str], latency_seconds: float,
+                                    warm_up_client: str) -> dict:
+    """Restart the engine against a fake Messages API answering after `latency_seconds`.
+
+    One check on `warm_up_client` first, outside the figure: it waits out the restarted
+    engine joining its consumer group.
+    """
     fake = FakeMessagesAPI(default="slow" if latency_seconds else "good",
                            slow_seconds=latency_seconds).start()
     rules_only_env = deployment.env
@@ -130,13 +135,16 @@ def engine_throughput_with_fake_llm(deployment, stores: FirmStores, firm_id: str
                       "VISA_LLM_DEADLINE_SECONDS": str(latency_seconds + 60)}
     try:
         _restart_engine(deployment)
+        engine_throughput(stores, firm_id, [warm_up_client])
+        calls_before = fake.request_count()
+        fake.max_in_flight = 0
         figures = engine_throughput(stores, firm_id, client_ids)
     finally:
         deployment.env = rules_only_env
         fake.stop()
     return {**figures, "llm": f"fake Messages API (real anthropic client), "
                               f"{round(latency_seconds * 1000)} ms per call",
-            "llm_latency_ms": round(latency_seconds * 1000), "llm_calls": fake.request_count(),
+            "llm_latency_ms": round(latency_seconds * 1000), "llm_calls": fake.request_count() - calls_before,
             "llm_calls_in_flight_max": fake.max_in_flight}
 
 

@@ -121,7 +121,8 @@ def _pipeline(size: Size, deployment: Deployment, data, stores, directory, log) 
         log(f"engine throughput, fake LLM at {latency} s")
         with_llm.append(pipeline.engine_throughput_with_fake_llm(
             deployment, stores, data.big.id,
-            data.big.client_ids[-(number + 1) * n:-number * n], latency))
+            data.big.client_ids[-(number + 1) * n:-number * n], latency,
+            warm_up_client=data.big.client_ids[number - 1]))
     pipeline.restart_engine_rules_only(deployment)
     db.close()
     return {"projection_lag": lag, "relay": relay, "engine": engine,
