@@ -43,9 +43,7 @@ def storm_fake() -> FakeMessagesAPI:
 
 
 def storm_env(fake: FakeMessagesAPI) -> dict:
-    # The per-attorney check quota (10 an hour) would refuse most of the storm's checks.
-    return {"ANTHROPIC_API_KEY": "chaos-key", "ANTHROPIC_BASE_URL": fake.base_url,
-            "VISA_CHECK_LIMIT_PER_HOUR": 100_000, **LLM_ENV}
+    return {"ANTHROPIC_API_KEY": "chaos-key", "ANTHROPIC_BASE_URL": fake.base_url, **LLM_ENV}
 
 
 def llm_storm(deployment: Deployment, fake: FakeMessagesAPI, checks: int) -> Tally:
