@@ -61,7 +61,9 @@ def _measure(size_name: str, size: Size, deployment: Deployment, log) -> dict:
     if run_visa(deployment.env, "migrate").returncode != 0:
         raise RuntimeError("visa migrate failed")
     settings = load_settings(deployment.env)
-    stores, directory = FirmStores(settings), bootstrap.directory(settings)
+    # With the keyring, as the services run: seeded clients get data keys, identifiers sealed.
+    stores = FirmStores(settings, keyring=bootstrap.keyring(settings))
+    directory = bootstrap.directory(settings)
     log("seeding firms through the event store")
     data, report["dataset"] = dataset.seed(settings, stores, size.big_firm_clients, size.firms,
                                            size.other_firm_clients)
