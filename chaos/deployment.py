@@ -62,10 +62,9 @@ class Deployment:
             "VISA_KAFKA_TOPIC": f"visa.chaos.{uuid.uuid4().hex[:8]}",
             "VISA_KAFKA_MAX_POLL_INTERVAL_MS": 5000,
             "VISA_JWT_SECRET": secrets.token_urlsafe(32), "VISA_DATA_DIR": workdir,
-            # The per-attorney check quota (10 an hour) would refuse the scenarios' checks.
-            "VISA_CHECK_LIMIT_PER_HOUR": 100_000,
-            # Client PII is encrypted with per-client keys wrapped by this master key.
-            "VISA_MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "VISA_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
+            # Load generators play many attorneys' worth of traffic from a few accounts.
+            "VISA_CHECK_LIMIT_PER_HOUR": 1_000_000, "VISA_FIRM_REQUESTS_PER_MINUTE": 1_000_000,
         }
         self.env = visa_env(**{**settings, **(extra_env or {})})
         self.processes: dict[str, Process] = {}

@@ -149,3 +149,38 @@ class AuditPageSchema(Schema):
     data = fields.List(fields.Dict(), required=True)
     position = fields.Integer(allow_none=True)
     pagination = fields.Dict(required=True)
+
+
+class VisaTypeSummarySchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    url = fields.String(required=True)
+
+
+class VisaTypeListSchema(Schema):
+    catalogue_version = fields.String(required=True)
+    published = fields.String(required=True)
+    data = fields.List(fields.Nested(VisaTypeSummarySchema), required=True)
+
+
+class VisaTypeSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    catalogue_version = fields.String(required=True)
+
+
+class CaseOutcomeRecordedSchema(Schema):
+    client_id = fields.UUID(required=True)
+    visa_type = fields.String(required=True)
+    outcome = fields.String(required=True)
+    filed_date = fields.Date(required=True)
+    decision_date = fields.Date(required=True)
+    recorded_by = fields.String(required=True)
+
+
+class AssessmentRecordedSchema(Schema):
+    check_id = fields.UUID(required=True)
+    visa_type = fields.String(required=True)
+    criterion = fields.String(required=True)
+    engine = fields.Dict(required=True)
+    attorney = fields.Dict(required=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from command_service.entrypoints.outcome_views import AssessmentSchema, CaseOutcomeSchema
 from shared.api_schemas import (
+    AssessmentRecordedSchema,
+    CaseOutcomeRecordedSchema,
     AttorneyChangeSchema,
     AttorneyInviteSchema,
     AttorneyListSchema,
@@ -47,6 +50,12 @@ OPERATIONS = [
               "Request an eligibility check of the current profile", "attorney",
               (202, CheckAcceptedSchema), body=CheckRequestSchema, body_required=False,
               errors=(409, 410)),
+    Operation("post", "/v1/clients/{client_id}/case-outcomes",
+              "Record the real outcome of a filed case", "attorney",
+              (201, CaseOutcomeRecordedSchema), body=CaseOutcomeSchema, errors=(409, 410)),
+    Operation("post", "/v1/eligibility-checks/{check_id}/assessments",
+              "Record the attorney's own view of one criterion of a check", "attorney",
+              (201, AssessmentRecordedSchema), body=AssessmentSchema, errors=(409, 422)),
 ]
 
 

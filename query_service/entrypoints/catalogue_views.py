@@ -21,7 +21,7 @@ def list_visa_types():
                     "data": [_summary(t) for t in catalogue.types]})
 
 
-@bp.get("/v1/visa-types/<path:code>")
+@bp.get("/v1/visa-types/<code>")
 @require_auth
 def get_visa_type(code: str):
     catalogue = load_catalogue()

@@ -11,6 +11,8 @@ from shared.api_schemas import (
     DashboardSchema,
     HealthSchema,
     HistorySchema,
+    VisaTypeListSchema,
+    VisaTypeSchema,
 )
 from shared.openapi import Operation, build_document
 from shared.profile_schema import CLIENT_STATUSES
@@ -25,6 +27,7 @@ _LISTING = (
     ("visa_type", {"type": "string"}),
     ("min_score", {"type": "integer", "minimum": 0, "maximum": 100}),
     ("updated_since", {"type": "string"}),
+    ("stale_check", {"type": "string", "enum": ["true", "false"]}),
 )
 _AUDIT = (
     ("actor", {"type": "string"}),
@@ -51,6 +54,10 @@ OPERATIONS = [
               "viewer", (200, CheckSchema)),
     Operation("get", "/v1/dashboard", "Summarise the firm's clients and checks", "viewer",
               (200, DashboardSchema)),
+    Operation("get", "/v1/visa-types", "List the visa catalogue the engine applies", "viewer",
+              (200, VisaTypeListSchema)),
+    Operation("get", "/v1/visa-types/{code}", "Read one visa type with its citations and figures",
+              "viewer", (200, VisaTypeSchema)),
     Operation("get", "/v1/audit", "Read the firm's audit trail", "admin", (200, AuditPageSchema),
               query=_AUDIT, errors=(400,)),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import secrets
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -9,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from tests.conftest import POSTGRES_ADMIN_URL, RunningProduct, create_firm
+from tests.conftest import GENEROUS_LIMITS, POSTGRES_ADMIN_URL, RunningProduct, create_firm
 from tests.fakes.fake_messages_api import FakeMessagesAPI
 from tests.support.api import Api
 from tests.support.processes import (
@@ -58,6 +60,7 @@ def with_llm(tmp_path_factory, own_database, own_broker, fake_llm):
                    VISA_KAFKA_TOPIC=f"visa.events.{uuid.uuid4().hex[:8]}",
                    VISA_KAFKA_MAX_POLL_INTERVAL_MS=5000,
                    VISA_JWT_SECRET=secrets.token_urlsafe(32), VISA_DATA_DIR=log_dir,
+                   VISA_MASTER_KEY=base64.b64encode(os.urandom(32)).decode(), **GENEROUS_LIMITS,
                    ANTHROPIC_API_KEY="test-key", ANTHROPIC_BASE_URL=fake_llm.base_url,
                    # Generous deadlines: the machine runs other suites in parallel, and
                    # this test is about concurrency and recovery, not about the deadline.

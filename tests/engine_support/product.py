@@ -10,6 +10,7 @@ from werkzeug.test import Client
 
 from cli.bootstrap import EmbeddedProduct
 from shared.config import load_settings
+from tests.conftest import GENEROUS_LIMITS
 
 
 @dataclass
@@ -56,7 +57,7 @@ class SignedIn:
 def start_product(tmp_path, env: dict | None = None, llm_env: dict | None = None
                   ) -> EmbeddedProduct:
     """Start an embedded product; the LLM is off unless `llm_env` configures it."""
-    settings = load_settings({"VISA_DATA_DIR": str(tmp_path), **(env or {})})
+    settings = load_settings({"VISA_DATA_DIR": str(tmp_path), **GENEROUS_LIMITS, **(env or {})})
     product = EmbeddedProduct(settings, llm_env=llm_env or {})
     product.start()
     return product

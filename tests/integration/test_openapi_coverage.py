@@ -22,8 +22,11 @@ def product(tmp_path):
 
 
 def routes(app) -> set[tuple[str, str]]:
+    # The API is /v1 and the health probe; the web app's pages and assets are not API.
     return {(method.lower(), rule.rule.replace("<", "{").replace(">", "}"))
-            for rule in app.url_map.iter_rules() if rule.rule not in UNDOCUMENTED
+            for rule in app.url_map.iter_rules()
+            if rule.rule not in UNDOCUMENTED and (rule.rule.startswith("/v1/")
+                                                  or rule.rule == "/healthz")
             for method in rule.methods - {"HEAD", "OPTIONS"}}
 
 
