@@ -28,13 +28,13 @@ def http_load(requests_to_send: list, concurrency: int) -> dict:
         response = session.request(method, url, headers=headers, json=body, timeout=60)
         latencies.append((time.perf_counter() - started) * 1000)
         if response.status_code >= 300:
-            errors.append(response.status_code)
+            errors.append((response.status_code, response.text[:300]))
 
     with stopwatch() as watch, ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(send, requests_to_send))
     return {"concurrency": concurrency, "latency": percentiles(latencies),
             "throughput_per_s": round(len(requests_to_send) / watch["seconds"], 1),
-            "errors": len(errors)}
+            "errors": len(errors), "error_samples": errors[:3]}
 
 
 def http_commands(command_url: str, token: str, client_ids: list[str], concurrencies,

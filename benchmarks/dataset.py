@@ -46,7 +46,8 @@ def seed(settings: Settings, stores: FirmStores, big_firm_clients: int, firms: i
 
 def rebuild_read_tables(settings: Settings, stores: FirmStores, dataset: Dataset) -> dict:
     """Replay every firm's whole event store through the projector into the read tables."""
-    projector, applied = Projector(bootstrap.read_database(settings)), 0
+    projector, applied = Projector(bootstrap.read_database(settings),
+                                     keyring=bootstrap.keyring(settings)), 0
     with stopwatch() as watch:
         for firm in dataset.firms:
             cases, position = stores.for_firm(firm.id), 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections import Counter
 from datetime import datetime, timezone
 
 import psycopg
@@ -19,6 +20,7 @@ from shared.contracts import CHECK_FAILED, RECOMMENDATIONS_PRODUCED
 from shared.kafka import KafkaEventPublisher
 from shared.positions import PositionTable
 from shared.sql import Database
+from tests.fakes.fake_messages_api import FakeMessagesAPI
 
 
 def relay_throughput(stores: FirmStores, directory: Directory, db: Database, bootstrap: str,
@@ -93,7 +95,7 @@ def engine_throughput(stores: FirmStores, firm_id: str, client_ids: list[str]) -
     meta = {"actor_id": "bench", "actor_kind": "attorney", "correlation_id": "bench"}
     before = cases.recorder.max_notification_id() or 0
     checks = {str(cases.request_check(uuid.UUID(c), meta).id) for c in client_ids}
-    concluded = {}
+    concluded, modes = {}, {}
 
     def all_concluded() -> bool:
         for n in cases.recorder.select_notifications(start=before, limit=100_000,
@@ -101,6 +103,9 @@ def engine_throughput(stores: FirmStores, firm_id: str, client_ids: list[str]) -
             event = cases.mapper.to_domain_event(n)
             if type(event).__name__ in ("RecommendationsProduced", "Failed"):
                 concluded[str(event.originator_id)] = event.timestamp
+                result = getattr(event, "result", None)
+                modes[str(event.originator_id)] = (result.get("analysis_mode", "unknown")
+                                                   if isinstance(result, dict) else "failed")
         return checks <= set(concluded)
 
     requested_at = min(cases.eligibility_check(uuid.UUID(c)).created_on for c in checks)
@@ -108,8 +113,51 @@ def engine_throughput(stores: FirmStores, firm_id: str, client_ids: list[str]) -
     seconds = (max(concluded[c] for c in checks) - requested_at).total_seconds()
     return {"checks": len(checks), "seconds": round(seconds, 2),
             "checks_per_second": round(len(checks) / seconds, 1),
-            "llm": "none: rules only (the LLM path is not on main yet)",
+            "analysis_modes": dict(Counter(modes[c] for c in checks)),
             "event_types_counted": [RECOMMENDATIONS_PRODUCED, CHECK_FAILED]}
+
+
+def engine_throughput_with_fake_llm(deployment, stores: FirmStores, firm_id: str,
+                                    client_ids: list[str], latency_seconds: float,
+                                    warm_up_client: str) -> dict:
+    """Restart the engine against a fake Messages API answering after `latency_seconds`.
+
+    One check on `warm_up_client` first, outside the figure: it waits out the restarted
+    engine joining its consumer group.
+    """
+    fake = FakeMessagesAPI(default="slow" if latency_seconds else "good",
+                           slow_seconds=latency_seconds).start()
+    rules_only_env = deployment.env
+    # Deadlines well past the latency: the figure is throughput, not the fallback.
+    deployment.env = {**rules_only_env, "ANTHROPIC_API_KEY": "bench-key",
+                      "ANTHROPIC_BASE_URL": fake.base_url,
+                      "VISA_LLM_CALL_TIMEOUT_SECONDS": str(latency_seconds + 30),
+                      "VISA_LLM_DEADLINE_SECONDS": str(latency_seconds + 60)}
+    try:
+        _restart_engine(deployment)
+        engine_throughput(stores, firm_id, [warm_up_client])
+        calls_before = fake.request_count()
+        fake.max_in_flight = 0
+        figures = engine_throughput(stores, firm_id, client_ids)
+    finally:
+        deployment.env = rules_only_env
+        fake.stop()
+    return {**figures, "llm": f"fake Messages API (real anthropic client), "
+                              f"{round(latency_seconds * 1000)} ms per call",
+            "llm_latency_ms": round(latency_seconds * 1000), "llm_calls": fake.request_count() - calls_before,
+            "llm_calls_in_flight_max": fake.max_in_flight}
+
+
+def restart_engine_rules_only(deployment) -> None:
+    """Put the engine back as the deployment started it: no LLM."""
+    _restart_engine(deployment)
+
+
+def _restart_engine(deployment) -> None:
+    # A graceful stop leaves the consumer group at once; a kill would hold the partitions.
+    deployment.processes["engine"].stop()
+    deployment.start_process("engine")
+    deployment.wait_until_healthy("engine")
 
 
 def _wait(condition, timeout: float) -> None:

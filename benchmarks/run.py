@@ -61,7 +61,9 @@ def _measure(size_name: str, size: Size, deployment: Deployment, log) -> dict:
     if run_visa(deployment.env, "migrate").returncode != 0:
         raise RuntimeError("visa migrate failed")
     settings = load_settings(deployment.env)
-    stores, directory = FirmStores(settings), bootstrap.directory(settings)
+    # With the keyring, as the services run: seeded clients get data keys, identifiers sealed.
+    stores = FirmStores(settings, keyring=bootstrap.keyring(settings))
+    directory = bootstrap.directory(settings)
     log("seeding firms through the event store")
     data, report["dataset"] = dataset.seed(settings, stores, size.big_firm_clients, size.firms,
                                            size.other_firm_clients)
@@ -111,11 +113,25 @@ def _pipeline(size: Size, deployment: Deployment, data, stores, directory, log) 
     lag = pipeline.projection_lag(deployment.api.command_url, attorney.token,
                                   deployment.database_url, small.id, size.lag_rate_per_s,
                                   size.lag_seconds)
-    log("engine throughput")
-    engine = pipeline.engine_throughput(stores, data.big.id,
-                                        data.big.client_ids[-size.engine_checks:])
+    log("engine throughput, rules only")
+    n = size.engine_checks
+    engine = pipeline.engine_throughput(stores, data.big.id, data.big.client_ids[-n:])
+    engine["llm"] = "none: rules only (no LLM configured)"
+    # Fresh clients per run: a stored analysis of the same profile would be reused.
+    with_llm = []
+    for number, latency in enumerate(ENGINE_LLM_LATENCIES_SECONDS, start=1):
+        log(f"engine throughput, fake LLM at {latency} s")
+        with_llm.append(pipeline.engine_throughput_with_fake_llm(
+            deployment, stores, data.big.id,
+            data.big.client_ids[-(number + 1) * n:-number * n], latency,
+            warm_up_client=data.big.client_ids[number - 1]))
+    pipeline.restart_engine_rules_only(deployment)
     db.close()
-    return {"projection_lag": lag, "relay": relay, "engine": engine}
+    return {"projection_lag": lag, "relay": relay, "engine": engine,
+            "engine_with_fake_llm": with_llm}
+
+
+ENGINE_LLM_LATENCIES_SECONDS = (0.0, 2.0)
 
 
 CONFIGURATION = {
@@ -123,6 +139,8 @@ CONFIGURATION = {
     "command_service": "gunicorn, 2 workers x 4 threads (visa command-service --workers 2)",
     "query_service": "gunicorn, 2 workers x 4 threads (visa query-service --workers 2)",
     "workers": "one relay, one engine, one projector process",
+    "engine": "one process, 32 checks at once (VISA_ENGINE_CONCURRENCY); with the LLM, the "
+              "real anthropic client against a local fake Messages API (tests/fakes)",
     "event_store": "PostgreSQL, one table per firm, one shared pool per process (max 8)",
     "broker": "Tansu (Kafka protocol) with in-memory storage, 12 partitions",
     "consumers": "max_poll_interval 300 s (the default), 100 records per poll",

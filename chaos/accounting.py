@@ -17,6 +17,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from chaos.workload import Outcomes
+from cli import bootstrap
 from command_service.adapters.event_store import FirmStores
 from command_service.adapters.wire import read_envelopes
 from query_service.adapters.read_tables import migrate_read_tables
@@ -78,7 +79,9 @@ class Ledger:
     def __init__(self, env: dict, firm_id: str):
         self.settings = load_settings(env)
         self.firm_id = firm_id
-        self._stores = FirmStores(self.settings)
+        # The services' keyring: a replay opens sealed identifiers as the projector does.
+        self._keyring = bootstrap.keyring(self.settings)
+        self._stores = FirmStores(self.settings, keyring=self._keyring)
         self._conn = None
 
     def events(self) -> list[EventEnvelope]:
@@ -140,7 +143,7 @@ class Ledger:
         db = Database(postgres_url=replay_url)
         try:
             migrate_read_tables(db)
-            projector = Projector(db)
+            projector = Projector(db, keyring=self._keyring)
             for envelope in self.events():
                 projector.handle(envelope)
         finally:

@@ -6,8 +6,8 @@ Built from the test harness (`tests/support/processes.py`): every service is the
 
 from __future__ import annotations
 
-import json
 import base64
+import json
 import os
 import secrets
 import signal

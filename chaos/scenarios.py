@@ -16,6 +16,7 @@ from pathlib import Path
 
 from chaos.accounting import Ledger, Tally
 from chaos.deployment import Deployment, fresh_database
+from chaos.llm_storm import llm_storm, storm_env, storm_fake
 from chaos.workload import CHECKS, MIXED, Workload
 
 SETTLE_SECONDS = 120
@@ -192,4 +193,21 @@ def run_all(workdir: Path, size: Size, with_postgres_restart: bool) -> list[Tall
                 tallies.append(postgres_restarted_under_load(deployment, size))
         finally:
             deployment.stop()
+    with fresh_database() as database_url:
+        tallies.append(llm_storm_on_own_deployment(workdir / "llm-storm", database_url, size))
     return tallies
+
+
+def llm_storm_on_own_deployment(workdir: Path, database_url: str, size: Size,
+                                service_workers: int = 2) -> Tally:
+    """Start a deployment whose engine talks to a storming fake LLM, and run the storm."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    fake = storm_fake()
+    deployment = Deployment(workdir, database_url, extra_env=storm_env(fake),
+                            service_workers=service_workers)
+    try:
+        deployment.start()
+        return llm_storm(deployment, fake, size.commands)
+    finally:
+        deployment.stop()
+        fake.stop()

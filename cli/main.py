@@ -329,7 +329,9 @@ def _demo_seed(args) -> int:
     settings = load_settings()
     if args.password is not None and len(args.password) < 8:
         raise DirectoryError("a password needs at least 8 characters")
-    stores = bootstrap.FirmStores(settings)
+    # With the keyring, like the services: a seeded client gets a data key, so later edits of
+    # its identifiers can be sealed (without one, such a PATCH failed with a 500).
+    stores = bootstrap.FirmStores(settings, keyring=bootstrap.keyring(settings))
     try:
         summary = seed_demo(stores, bootstrap.directory(settings), args.firms, args.clients,
                             args.password or demo_password(), args.seed)

@@ -63,8 +63,13 @@ def test_pipeline_and_replay_figures_are_reported_and_every_event_was_projected(
     assert pipeline["projection_lag"]["unprojected"] == 0
     assert pipeline["projection_lag"]["lag"]["count"] == pipeline["projection_lag"]["events"]
     assert pipeline["relay"]["events"] > 0 and pipeline["engine"]["checks"] == 8
+    with_llm = pipeline["engine_with_fake_llm"]
+    assert [e["llm_latency_ms"] for e in with_llm] == [0, 2000]
+    assert all(e["checks"] == 8 and e["checks_per_second"] > 0 for e in with_llm)
+    assert all(e["llm_calls"] >= 8 and e["analysis_modes"] == {"llm_and_rules": 8}
+               for e in with_llm)
     assert replay["rebuild"]["events"] == report["dataset"]["events"]
     assert replay["as_of"]["events"] == 200 and replay["as_of"]["ratio_p50"] > 0
     for heading in ("## Machine and configuration", "## Command side", "## Query side",
-                    "## Pipeline", "## Replay"):
+                    "## Pipeline", "## Replay", "Engine with the fake LLM at 2000 ms"):
         assert heading in markdown

@@ -4,6 +4,8 @@ Each request takes the next scripted behaviour (then `default`): "good", "slow",
 (429 with retry-after), "server_error" (500), "timeout" (answers after the client gave up),
 "malformed_json" (a 200 whose body is not JSON), "bad_tool_input" (a tool call that fails the
 schema), or "overreach" (recommends gate-failed and invented types with huge score moves).
+Every request is logged with its time and tag (a profile skill starting with "tag:"), so a
+test can count the calls made for each check (no double billing).
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TOOL_NAME = "record_visa_analysis"
+TAG_PREFIX = "tag:"
 
 
 class FakeMessagesAPI:
@@ -25,6 +29,7 @@ class FakeMessagesAPI:
         self.timeout_seconds = timeout_seconds
         self.retry_after = retry_after
         self.requests: list[dict] = []
+        self.calls: list[tuple[float, str | None, str]] = []
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
@@ -48,16 +53,31 @@ class FakeMessagesAPI:
         with self._lock:
             self.script.extend(behaviours)
 
+    def calm(self) -> None:
+        """Drop the rest of the script: every later request gets the default behaviour."""
+        with self._lock:
+            self.script.clear()
+
     def request_count(self) -> int:
         with self._lock:
             return len(self.requests)
+
+    def calls_by_tag(self) -> dict[str, list[tuple[float, str]]]:
+        """Return each tag's calls as (wall-clock time, behaviour answered), in order."""
+        with self._lock:
+            grouped = defaultdict(list)
+            for at, tag, behaviour in self.calls:
+                grouped[tag].append((at, behaviour))
+            return dict(grouped)
 
     def _next(self, body: dict) -> str:
         with self._lock:
             self.requests.append(body)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
-            return self.script.pop(0) if self.script else self.default
+            behaviour = self.script.pop(0) if self.script else self.default
+            self.calls.append((time.time(), _tag(body), behaviour))
+            return behaviour
 
     def _done(self) -> None:
         with self._lock:
@@ -114,6 +134,14 @@ def _handler_for(api: FakeMessagesAPI):
 def original_payload(body: dict) -> dict:
     """The engine's prompt payload: the first user message of the conversation."""
     return json.loads(body["messages"][0]["content"])
+
+
+def _tag(body: dict) -> str | None:
+    try:
+        skills = original_payload(body)["profile"].get("skills") or []
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    return next((s for s in skills if isinstance(s, str) and s.startswith(TAG_PREFIX)), None)
 
 
 def _message(body: dict, behaviour: str) -> dict:

@@ -1,0 +1,46 @@
+"""A small LLM storm (`make chaos` runs a larger one): the fake Messages API answers 429s,
+timeouts, 500s and malformed output while checks arrive, on a real distributed deployment."""
+
+from __future__ import annotations
+
+import pytest
+
+from chaos import scenarios
+from chaos.deployment import fresh_database
+
+pytestmark = pytest.mark.distributed
+
+
+@pytest.fixture(scope="module")
+def storm(tmp_path_factory):
+    with fresh_database() as database_url:
+        # One worker per service: the machine's PostgreSQL connections are shared.
+        yield scenarios.llm_storm_on_own_deployment(tmp_path_factory.mktemp("llm-storm"),
+                                                    database_url, scenarios.SMALL,
+                                                    service_workers=1)
+
+
+def test_every_check_concludes_once_within_the_bound_during_an_llm_storm(storm):
+    print(storm.summary())
+
+    assert storm.accepted == storm.sent > 0
+    assert (storm.delivered, storm.duplicated, storm.lost) == (storm.accepted, 0, 0), \
+        storm.summary()
+    assert storm.details["stuck_checks"] == 0
+    assert storm.details["late_checks"] == 0
+
+
+def test_the_storm_opens_the_breaker_and_checks_conclude_rules_only_meanwhile(storm):
+    assert storm.details["rules_only_because_breaker_open"] > 0
+    assert storm.details["rules_only"] >= storm.details["rules_only_because_breaker_open"]
+    answers = storm.details["answers"]
+    assert {"rate_limited", "timeout", "server_error", "malformed_json"} <= set(answers)
+
+
+def test_the_breaker_lets_the_llm_back_in_once_the_storm_is_over(storm):
+    assert storm.details["llm_and_rules_after_storm"] > 0
+
+
+def test_the_fake_llm_is_never_called_for_a_concluded_check(storm):
+    assert storm.details["calls_after_conclusion"] == 0
+    assert 0 < storm.details["max_calls_for_one_check"] <= 6
