@@ -40,6 +40,7 @@ class PaginationSchema(Schema):
 
 class ClientPageSchema(Schema):
     data = fields.List(fields.Nested(ClientSchema), required=True)
+    current_catalogue_version = fields.String()  # with stale_check=true
     position = fields.Integer(allow_none=True)
     pagination = fields.Nested(PaginationSchema, required=True)
 
