@@ -293,6 +293,8 @@ def test_keyboard_alone_signs_in_and_the_focus_is_always_visible(web, embedded):
     web.page.keyboard.type(embedded.firm_a.password)
     web.page.keyboard.press("Enter")
     expect(web.page.get_by_role("heading", name="Clients", exact=True)).to_be_visible()
+    # The list renders after its request; tabbing earlier can land on an element it replaces.
+    web.page.wait_for_load_state("networkidle")
     web.page.keyboard.press("Tab")
     web.page.keyboard.press("Tab")
     outline = web.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
