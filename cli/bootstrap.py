@@ -168,7 +168,8 @@ def engine(settings: Settings, stores: FirmStores | None = None,
     analyst = AnthropicAnalyst(llm) if llm.enabled else None
     handler = CheckHandler(stores, positions, leases, memory_db=db, llm=LLMStep(analyst),
                            workers=llm.concurrency, deadline_seconds=llm.deadline_seconds)
-    sweeper = StuckCheckSweeper(stores, leases, handler, settings.stuck_check_seconds)
+    sweeper = StuckCheckSweeper(stores, leases, handler, settings.stuck_check_seconds,
+                                settings.check_lease_seconds)
     return Engine(handler, sweeper, leases, db)
 
 

@@ -3,8 +3,9 @@
 Concurrency: with `workers` > 0, `handle` durably starts a check (CheckStarted in the firm's
 store and a lease in the engine's database) before returning, so a consumer position or Kafka
 offset only moves past a check once it is started; the evaluation and the LLM call then run on
-a thread pool. With `workers` = 0 a check is evaluated inline, before `handle` returns. A check
-whose worker died keeps its lease, and the stuck-check sweeper requeues it. The firm store's
+a thread pool. With `workers` = 0 a check is evaluated inline, before `handle` returns. While a
+check runs its lease is renewed; a check whose engine died keeps a lease nobody renews, and the
+stuck-check sweeper of a live engine requeues it. The firm store's
 version check lets exactly one conclusion be recorded, and a concluded check is never
 evaluated (nor sent to the LLM) again.
 """
@@ -97,8 +98,22 @@ class CheckHandler:
             return self._release(firm_id, check_id)
         # The lease outlives a crash on purpose: the stuck-check sweeper finds it.
         self._take(firm_id, check_id, request_meta)
-        self._conclude_with_retries(firm_id, check_id, request_meta)
+        key = (firm_id, str(check_id))
+        with self._lock:
+            ours = key not in self._running
+            self._running.add(key)
+        try:
+            self._conclude_with_retries(firm_id, check_id, request_meta)
+        finally:
+            if ours:
+                with self._lock:
+                    self._running.discard(key)
         self._release(firm_id, check_id)
+
+    def running_checks(self) -> list[tuple[str, str]]:
+        """The (firm_id, check_id) of every check this engine is evaluating now."""
+        with self._lock:
+            return sorted(self._running)
 
     def wait_idle(self, timeout: float = 30) -> bool:
         deadline = time.monotonic() + timeout

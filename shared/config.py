@@ -40,6 +40,7 @@ class Settings:
     health_host: str = "127.0.0.1"
     health_port: int = 9400
     stuck_check_seconds: int = 300
+    check_lease_seconds: int = 30
 
     @property
     def uses_postgres(self) -> bool:
@@ -88,6 +89,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         health_host=env.get("VISA_HEALTH_HOST") or "127.0.0.1",
         health_port=_port(env, "VISA_HEALTH_PORT", 9400),
         stuck_check_seconds=_positive_int(env, "VISA_STUCK_CHECK_SECONDS", 300),
+        check_lease_seconds=_positive_int(env, "VISA_CHECK_LEASE_SECONDS", 30),
     )
 
 

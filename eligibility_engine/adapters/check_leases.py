@@ -1,7 +1,9 @@
 """Which checks an engine has started and not yet concluded, so a stuck one can be found.
 
-A lease is taken when a check starts and released when it concludes. A lease
-that outlives the stuck-check limit belongs to a worker that died or hung.
+A lease is taken when a check starts and released when it concludes. The engine running
+the check renews it every few seconds. A lease that is no longer renewed belongs to an
+engine that died (SIGKILL, lost machine); one renewed but older than the stuck-check
+limit belongs to a worker that hung.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS check_leases (
     correlation_id TEXT,
     attempts INTEGER NOT NULL,
     started_at TEXT NOT NULL,
+    renewed_at TEXT,
     PRIMARY KEY (firm_id, check_id))"""
 
 
@@ -28,15 +31,28 @@ class CheckLeases:
     def migrate(self) -> None:
         with self._db.transaction() as tx:
             tx.execute(SCHEMA)
+            _add_renewals(tx)
 
     def take(self, firm_id: str, check_id: str, correlation_id: str | None) -> None:
         """Note a start; a redelivery counts another attempt but keeps the first start time."""
+        now = _now().isoformat()
         with self._db.transaction() as tx:
             tx.execute(
                 "INSERT INTO check_leases (firm_id, check_id, correlation_id, attempts,"
-                " started_at) VALUES (?, ?, ?, 1, ?) ON CONFLICT (firm_id, check_id)"
-                " DO UPDATE SET attempts = check_leases.attempts + 1",
-                (firm_id, check_id, correlation_id, _now().isoformat()))
+                " started_at, renewed_at) VALUES (?, ?, ?, 1, ?, ?)"
+                " ON CONFLICT (firm_id, check_id) DO UPDATE SET"
+                " attempts = check_leases.attempts + 1, renewed_at = excluded.renewed_at",
+                (firm_id, check_id, correlation_id, now, now))
+
+    def renew(self, checks: list[tuple[str, str]]) -> None:
+        """Show that the engine running these (firm_id, check_id) checks is alive."""
+        if not checks:
+            return
+        now = _now().isoformat()
+        with self._db.transaction() as tx:
+            for firm_id, check_id in checks:
+                tx.execute("UPDATE check_leases SET renewed_at = ?"
+                           " WHERE firm_id = ? AND check_id = ?", (now, firm_id, check_id))
 
     def release(self, firm_id: str, check_id: str) -> None:
         with self._db.transaction() as tx:
@@ -47,22 +63,39 @@ class CheckLeases:
         with self._db.transaction() as tx:
             return int(tx.fetch_one("SELECT COUNT(*) AS n FROM check_leases")["n"])
 
-    def overdue(self, limit_seconds: float) -> list[dict]:
-        """Return the leases older than the limit, oldest first."""
-        cutoff = (_now() - timedelta(seconds=limit_seconds)).isoformat()
+    def overdue(self, stuck_seconds: float, abandoned_seconds: float) -> list[dict]:
+        """Return the leases of stuck checks and of dead engines, oldest first."""
+        now = _now()
+        stuck_cutoff = (now - timedelta(seconds=stuck_seconds)).isoformat()
+        abandoned_cutoff = (now - timedelta(seconds=abandoned_seconds)).isoformat()
         with self._db.transaction() as tx:
-            return tx.fetch_all(
-                "SELECT firm_id, check_id, correlation_id, attempts, started_at"
-                " FROM check_leases WHERE started_at < ? ORDER BY started_at", (cutoff,))
+            rows = tx.fetch_all(
+                "SELECT firm_id, check_id, correlation_id, attempts, started_at, renewed_at"
+                " FROM check_leases WHERE started_at < ? OR renewed_at < ?"
+                " ORDER BY started_at", (stuck_cutoff, abandoned_cutoff))
+        for row in rows:
+            row["stuck"] = row["started_at"] < stuck_cutoff
+        return rows
 
     def claim(self, lease: dict) -> bool:
         """Take over an overdue lease; only one of several sweeping engines succeeds."""
+        now = _now().isoformat()
         with self._db.transaction() as tx:
             return tx.execute(
-                "UPDATE check_leases SET started_at = ?"
-                " WHERE firm_id = ? AND check_id = ? AND started_at = ?",
-                (_now().isoformat(), lease["firm_id"], lease["check_id"],
-                 lease["started_at"])) == 1
+                "UPDATE check_leases SET started_at = ?, renewed_at = ?"
+                " WHERE firm_id = ? AND check_id = ? AND started_at = ? AND renewed_at = ?",
+                (now, now, lease["firm_id"], lease["check_id"], lease["started_at"],
+                 lease["renewed_at"])) == 1
+
+
+def _add_renewals(tx) -> None:
+    # Leases written before renewals existed count as renewed when they started.
+    if tx.dialect == "postgresql":
+        tx.execute("ALTER TABLE check_leases ADD COLUMN IF NOT EXISTS renewed_at TEXT")
+    elif not any(column["name"] == "renewed_at"
+                 for column in tx.fetch_all("PRAGMA table_info(check_leases)")):
+        tx.execute("ALTER TABLE check_leases ADD COLUMN renewed_at TEXT")
+    tx.execute("UPDATE check_leases SET renewed_at = started_at WHERE renewed_at IS NULL")
 
 
 def _now() -> datetime:

@@ -65,8 +65,9 @@ def with_llm(tmp_path_factory, own_database, own_broker, fake_llm):
                    # Generous deadlines: the machine runs other suites in parallel, and
                    # this test is about concurrency and recovery, not about the deadline.
                    VISA_LLM_CALL_TIMEOUT_SECONDS=15, VISA_LLM_DEADLINE_SECONDS=20,
-                   # Longer than any check here, so only a dead engine's check is swept.
-                   VISA_STUCK_CHECK_SECONDS=25)
+                   # A dead engine's check is taken over once its lease goes unrenewed for
+                   # 3 s, long before the stuck-check limit; live checks renew theirs.
+                   VISA_CHECK_LEASE_SECONDS=3, VISA_STUCK_CHECK_SECONDS=600)
     assert run_visa(env, "migrate").returncode == 0
     firm = create_firm(env, "LLM Firm")
     command_port, query_port = free_port(), free_port()
@@ -106,7 +107,8 @@ def test_one_engine_process_keeps_32_llm_calls_in_flight_and_concludes_each_chec
     assert len({r["check_id"] for r in results}) == 40
 
 
-def test_a_check_started_by_an_engine_that_died_is_swept_and_concluded(with_llm, fake_llm):
+def test_a_check_started_by_an_engine_that_died_is_taken_over_once_its_lease_lapses(with_llm,
+                                                                                     fake_llm):
     api = with_llm.as_attorney(with_llm.firm_a)
     fake_llm.slow_seconds = 30
     client = api.post("/v1/clients", json=researcher_profile()).json()
@@ -119,6 +121,7 @@ def test_a_check_started_by_an_engine_that_died_is_swept_and_concluded(with_llm,
     with_llm.processes["engine"] = Process(
         "engine", [*VISA, "engine", "--health-port", str(free_port())], with_llm.env,
         with_llm.processes["engine"].log_path.parent)
+    # Well under the 600 s stuck-check limit: only the lapsed lease can bring it back.
     result = api.wait_for_check(check["status_url"], timeout=90)
 
     assert result["status"] == "completed"

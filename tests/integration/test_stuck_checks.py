@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from cli import bootstrap
+from eligibility_engine.adapters.check_leases import CheckLeases
 from command_service.adapters.event_store import FirmStores
 from shared.config import load_settings
+from shared.sql import Database
 from tests.support.profiles import researcher_profile
 
 META = {"actor_id": "a-1", "actor_kind": "attorney", "correlation_id": "corr-stuck"}
@@ -34,13 +37,20 @@ class Scene:
             tx.execute("UPDATE check_leases SET started_at = '2020-01-01T00:00:00+00:00',"
                        " attempts = ?", (attempts,))
 
+    def lapse_renewals(self) -> None:
+        """Make every lease look like its engine died a minute ago, moments after starting."""
+        with self.engine.db.transaction() as tx:
+            tx.execute("UPDATE check_leases SET renewed_at = ?",
+                       ((datetime.now(UTC) - timedelta(seconds=60)).isoformat(),))
+
     def status(self, check_id):
         return self.stores.for_firm(self.firm_id).eligibility_check(check_id)
 
 
 @pytest.fixture
 def scene(tmp_path):
-    settings = load_settings({"VISA_DATA_DIR": str(tmp_path), "VISA_STUCK_CHECK_SECONDS": "60"})
+    settings = load_settings({"VISA_DATA_DIR": str(tmp_path), "VISA_STUCK_CHECK_SECONDS": "600",
+                              "VISA_CHECK_LEASE_SECONDS": "30"})
     firm_id = bootstrap.directory(settings).create_firm("Stuck & Co")["id"]
     stores = FirmStores(settings)
     yield Scene(stores, bootstrap.engine(settings, stores), firm_id)
@@ -55,9 +65,13 @@ def test_a_check_started_moments_ago_is_left_alone(scene):
     assert found == 0 and scene.status(check_id).status == "processing"
 
 
-def test_a_check_stuck_after_its_first_attempt_is_requeued_and_completes(scene):
+@pytest.mark.parametrize("overdue", ["stuck past the limit", "engine stopped renewing"])
+def test_an_overdue_check_after_its_first_attempt_is_requeued_and_completes(scene, overdue):
     check_id = scene.started_check()
-    scene.age_leases(attempts=1)
+    if overdue == "stuck past the limit":
+        scene.age_leases(attempts=1)
+    else:
+        scene.lapse_renewals()  # long before the 600 s stuck-check limit
 
     found = scene.engine.sweeper.sweep_once()
 
@@ -83,8 +97,38 @@ def test_only_one_of_two_sweeping_engines_claims_an_overdue_check(scene):
     scene.started_check()
     scene.age_leases()
     leases = scene.engine.leases
-    overdue = leases.overdue(60)[0]
+    overdue = leases.overdue(60, 30)[0]
 
     first, second = leases.claim(overdue), leases.claim(overdue)
 
     assert (first, second) == (True, False)
+
+
+def test_a_renewed_lease_is_not_taken_over(scene):
+    check_id = scene.started_check()
+    scene.lapse_renewals()
+    scene.engine.leases.renew([(scene.firm_id, str(check_id))])
+
+    found = scene.engine.sweeper.sweep_once()
+
+    assert found == 0 and scene.status(check_id).status == "processing"
+
+
+def test_leases_written_before_renewals_existed_count_as_renewed_at_their_start(tmp_path):
+    db = Database(sqlite_path=tmp_path / "engine.sqlite")
+    with db.transaction() as tx:
+        tx.execute("CREATE TABLE check_leases (firm_id TEXT NOT NULL, check_id TEXT NOT NULL,"
+                   " correlation_id TEXT, attempts INTEGER NOT NULL, started_at TEXT NOT NULL,"
+                   " PRIMARY KEY (firm_id, check_id))")
+        tx.execute("INSERT INTO check_leases VALUES ('f', 'c', NULL, 1, ?)",
+                   (datetime.now(UTC).isoformat(),))
+    leases = CheckLeases(db)
+
+    leases.migrate()
+    leases.migrate()
+
+    assert leases.overdue(600, 30) == []
+    with db.transaction() as tx:
+        row = tx.fetch_one("SELECT started_at, renewed_at FROM check_leases")
+    assert row["renewed_at"] == row["started_at"]
+    db.close()
