@@ -44,7 +44,7 @@ def audit_log():
 
 def _output_format() -> str:
     requested = request.args.get("format")
-    if requested:
+    if requested is not None:
         if requested not in FORMATS:
             raise ApiError(400, "validation_error", "Unknown export format.",
                            {"format": "one of json, csv, jsonl"})

@@ -48,7 +48,7 @@ def current_catalogue_version() -> str:
 def wants_stale_clients() -> bool:
     """Whether GET /v1/clients asks for the stale-check listing (400 on a bad value)."""
     stale_check = request.args.get("stale_check")
-    if stale_check not in (None, "", "true", "false"):
+    if stale_check not in (None, "true", "false"):
         raise ApiError(400, "validation_error", "stale_check must be true or false.",
                        {"stale_check": "true or false"})
     return stale_check == "true"

@@ -17,11 +17,13 @@ bp = Blueprint("queries", __name__)
 @bp.get("/v1/clients")
 @require_auth
 def list_clients():
-    if catalogue_views.wants_stale_clients():
-        return catalogue_views.stale_clients_response()
+    # Every parameter is checked first, whichever listing answers: none is silently ignored.
     limit = int_arg("limit", default=25, low=1, high=100)
     cursor = _cursor_arg()
-    page, next_cursor = firm_view().clients(limit=limit, cursor=cursor, filters=_client_filters())
+    filters = _client_filters()
+    if catalogue_views.wants_stale_clients():
+        return catalogue_views.stale_clients_response()
+    page, next_cursor = firm_view().clients(limit=limit, cursor=cursor, filters=filters)
     pagination = {"next_cursor": next_cursor, "has_more": next_cursor is not None}
     return jsonify({"data": page, "position": g.read_position, "pagination": pagination})
 
@@ -55,11 +57,12 @@ def _cursor_arg() -> str | None:
 
 
 def _client_filters() -> ClientFilters:
-    status = request.args.get("status") or None
-    if status and status not in CLIENT_STATUSES:
+    status = request.args.get("status")
+    if status is not None and status not in CLIENT_STATUSES:
         raise ApiError(400, "validation_error", "Unknown status.",
                        {"status": f"one of {', '.join(CLIENT_STATUSES)}"})
-    if status is None and not _include_archived():
+    include_archived = _include_archived()
+    if status is None and not include_archived:
         status = "active"
     min_score = int_arg("min_score", default=None, low=0, high=100)
     visa_type = (request.args.get("visa_type") or "").strip() or None

@@ -13,8 +13,10 @@ MIN_POSITION_HEADER = "X-Min-Position"
 
 
 def requested_min_position() -> int:
-    raw = request.args.get("min_position") or request.headers.get(MIN_POSITION_HEADER)
-    if not raw:
+    raw = request.args.get("min_position")
+    if raw is None:
+        raw = request.headers.get(MIN_POSITION_HEADER)
+    if raw is None:
         return 0
     try:
         value = int(raw)

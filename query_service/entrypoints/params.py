@@ -10,8 +10,9 @@ from shared.http import ApiError
 
 
 def int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
+    # Present but empty is refused like any other non-number: the contract says integer.
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw)
@@ -27,7 +28,7 @@ def int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
 def time_arg(name: str) -> datetime | None:
     """Parse an ISO-8601 time with a timezone into UTC."""
     raw = request.args.get(name)
-    if not raw:
+    if raw is None:
         return None
     try:
         value = datetime.fromisoformat(raw.strip().replace(" ", "+"))
@@ -48,7 +49,7 @@ def uuid_text_arg(name: str) -> str | None:
     import uuid
 
     raw = request.args.get(name)
-    if not raw:
+    if raw is None:
         return None
     try:
         return str(uuid.UUID(raw))

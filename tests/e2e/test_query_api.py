@@ -208,6 +208,18 @@ def test_cursor_pages_have_no_duplicates_or_gaps_while_clients_are_added(product
     ("/v1/clients", {"attorney_id": "nobody"}, "attorney_id"),
     ("/v1/dashboard", {"min_position": "-3"}, "min_position"),
     ("/v1/clients/6f1c2d8e-51a4-4c1e-9b7a-0d2b3c4e5f60", {"as_of": "last week"}, "as_of"),
+    # Present but empty is not "absent": the contract types each parameter.
+    ("/v1/clients", {"limit": ""}, "limit"),
+    ("/v1/clients", {"updated_since": ""}, "updated_since"),
+    ("/v1/clients", {"attorney_id": ""}, "attorney_id"),
+    ("/v1/clients", {"status": ""}, "status"),
+    ("/v1/clients", {"stale_check": ""}, "stale_check"),
+    ("/v1/dashboard", {"min_position": ""}, "min_position"),
+    ("/v1/clients/6f1c2d8e-51a4-4c1e-9b7a-0d2b3c4e5f60", {"as_of": ""}, "as_of"),
+    # Checked whichever listing answers, the stale-check one included.
+    ("/v1/clients", {"stale_check": "true", "include_archived": "-6.1e307"}, "include_archived"),
+    ("/v1/clients", {"stale_check": "true", "status": "archived", "include_archived": "2"},
+     "include_archived"),
 ])
 def test_malformed_query_parameters_are_clear_400s(product, path, params, field):
     api = product.as_attorney(product.firm_a)
@@ -222,3 +234,12 @@ def test_an_unknown_export_format_is_a_clear_400(product):
     response = product.as_attorney(product.firm_a, "admin").get("/v1/audit", format="xml")
 
     assert response.status_code == 400 and "format" in response.json()["details"]
+
+
+@pytest.mark.parametrize("params, field", [({"after": ""}, "after"), ({"limit": "0"}, "limit"),
+                                           ({"entity": ""}, "entity"), ({"from": ""}, "from"),
+                                           ({"format": ""}, "format")])
+def test_malformed_audit_parameters_are_clear_400s(product, params, field):
+    response = product.as_attorney(product.firm_a, "admin").get("/v1/audit", **params)
+
+    assert response.status_code == 400 and field in response.json()["details"]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 import threading
+import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -543,3 +546,93 @@ def test_an_admin_filters_the_audit_trail_by_client_and_exports_it(web, embedded
     lines = open(download.value.path()).read().splitlines()
     assert lines[0].startswith("position,")
     assert len(lines) == 2 and client["id"] in lines[1]
+
+
+def test_an_edit_crossing_a_colleagues_shows_both_and_keeps_the_colleagues_change(web, embedded):
+    api = attorney(web, embedded)
+    client = api.post("/v1/clients", json=researcher_profile(
+        last_name="Crossed-Edits", annual_salary_usd=120000, citations_count=1400)).json()
+    api.wait_for_client(client["id"])
+    web.open(f"/clients/{client['id']}/edit")
+    salary = web.page.get_by_label("Annual salary (USD)")
+    expect(salary).to_have_value("120000")
+    colleague = embedded.as_attorney(embedded.firm_a, "admin")
+    saved = colleague.patch(f"/v1/clients/{client['id']}", headers={"If-Match": '"1"'},
+                            json={"annual_salary_usd": 200000, "citations_count": 2500})
+    assert saved.status_code == 200, saved.text
+
+    salary.fill("390000")
+    web.page.get_by_role("button", name="Save changes").click()
+
+    conflict = web.page.locator(".notice-warning")
+    expect(conflict).to_contain_text("Someone else changed this client while you were editing")
+    expect(conflict).to_contain_text("The client is now at version 2. Nothing was saved.")
+    salary_row = conflict.locator("tbody tr", has_text="Annual salary (USD)")
+    for amount in ("$120,000", "$200,000", "$390,000"):
+        expect(salary_row).to_contain_text(amount)
+    expect(conflict.locator("tbody tr", has_text="Citations")).to_contain_text(re.compile("2,?500"))
+    web.screenshot_both("edit-conflict")
+    web.page.get_by_role("button", name="Keep my edits on the latest version").click()
+    expect(web.page.get_by_text("Your edits now apply to version 2")).to_be_visible()
+    web.page.get_by_role("button", name="Save changes").click()
+    expect(web.page.locator(".notice-success")).to_have_text("Changes saved.")
+
+    latest = api.wait_for_client(client["id"], version=3)
+    assert (latest["annual_salary_usd"], latest["citations_count"]) == (390000, 2500)
+
+
+def test_a_rate_limited_check_says_when_the_next_one_can_run(browser, faulty_product):
+    base_url, _ = faulty_product
+    api = Api(base_url).login("rita@faulty.test", "correct-horse-42")
+    client = api.post("/v1/clients", json=researcher_profile(last_name="Limited")).json()
+    api.wait_for_client(client["id"])
+    for _ in range(CHECK_LIMIT):
+        check = api.post(f"/v1/clients/{client['id']}/eligibility-checks")
+        assert check.status_code == 202, check.text
+        api.wait_for_check(check.json()["status_url"], timeout=30)
+    with web_session(browser, base_url) as web:
+        web.sign_in("rita@faulty.test", "correct-horse-42")
+        web.open(f"/clients/{client['id']}")
+        run = web.page.locator("#run-check")
+
+        run.click()
+
+        limit = web.page.locator("#rate-limit")
+        expect(limit).to_contain_text("Check limit reached.")
+        expect(limit).to_contain_text("You can run the next check at")
+        expect(limit.locator(".countdown")).to_have_text(re.compile(r"^in \d+ (min|s)$"))
+        expect(run).to_be_disabled()
+        web.screenshot_both("rate-limited-check")
+        minutes = int(re.search(r"\d+", limit.locator(".countdown").inner_text()).group())
+        assert web.errors == []
+    refused = api.post(f"/v1/clients/{client['id']}/eligibility-checks")
+    assert refused.status_code == 429
+    assert abs(minutes - math.ceil(int(refused.headers["Retry-After"]) / 60)) <= 1
+
+
+def test_an_admin_adds_an_attorney_changes_their_role_and_deactivates_them(web, embedded):
+    attorney(web, embedded, role="admin")
+    email, password = f"new-{uuid.uuid4().hex[:8]}@firm-a.test", "temporary-pass-1"
+    web.open("/attorneys")
+    web.page.locator("#invite-email").fill(email)
+    web.page.locator("#invite-password").fill(password)
+    web.page.locator("#invite-role").select_option("viewer")
+
+    web.page.get_by_role("button", name="Add attorney").click()
+
+    row = web.page.locator("tbody tr", has_text=email)
+    role = row.get_by_label(f"Role of {email}")
+    expect(row).to_contain_text("Active")
+    expect(role).to_have_value("viewer")
+    newcomer = embedded.api.login(email, password)
+    assert newcomer.post("/v1/clients", json=researcher_profile()).status_code == 403
+
+    role.select_option("attorney")
+    expect(web.page.locator("tbody tr", has_text=email).get_by_label(
+        f"Role of {email}")).to_have_value("attorney")
+    assert newcomer.post("/v1/clients", json=researcher_profile()).status_code == 201
+
+    web.page.once("dialog", lambda dialog: dialog.accept())
+    web.page.locator("tbody tr", has_text=email).get_by_role("button", name="Deactivate").click()
+    expect(web.page.locator("tbody tr", has_text=email)).to_contain_text("Deactivated")
+    assert newcomer.get("/v1/clients").status_code == 401

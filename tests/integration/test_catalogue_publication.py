@@ -63,6 +63,19 @@ def test_stale_check_must_be_true_or_false(product):
     assert response.json["details"] == {"stale_check": "true or false"}
 
 
+@pytest.mark.parametrize("query", [
+    "stale_check=true&include_archived=-6.1e307",
+    "stale_check=true&status=archived&include_archived=2",
+    "stale_check=true&limit=0",
+    "stale_check=true&min_score=51",
+])
+def test_the_stale_check_listing_refuses_the_parameters_the_listing_refuses(product, query):
+    response = sign_in(product).get(f"/v1/clients?{query}")
+
+    assert response.status_code == 400
+    assert response.json["error"] == "validation_error"
+
+
 def test_recheck_requests_a_new_check_for_each_stale_client_of_the_firm(product, capsys):
     attorney = sign_in(product)
     other = sign_in(product)
