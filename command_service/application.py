@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import random
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from uuid import UUID
@@ -15,6 +18,7 @@ from command_service.domain.eligibility_check import EligibilityCheck
 from command_service.domain.errors import (
     CheckAlreadyConcludedError,
     CheckNotFoundError,
+    ClientBusyError,
     ClientNotFoundError,
     StaleVersionError,
 )
@@ -22,7 +26,7 @@ from shared.metrics import CHECKS, EVENTS_APPENDED
 from shared.privacy import ClientKeyring
 from shared.tenancy import firm_store_name
 
-WRITE_ATTEMPTS = 5
+WRITE_RETRY_SECONDS = 5.0
 
 # The position (notification id) the last save on this context reached, so a
 # command's response can tell the client which read-model position to wait for.
@@ -143,7 +147,9 @@ class FirmCaseFiles(Application):
     def _write(self, client_id: UUID, expected_version: int | None, command):
         # A concurrent write makes the store refuse ours; without If-Match the
         # command is re-applied to the fresh state, so neither update is lost.
-        for _attempt in range(WRITE_ATTEMPTS):
+        # Retries are bounded by time, not count: n writers racing can beat one n-1 times.
+        deadline = time.monotonic() + WRITE_RETRY_SECONDS
+        for attempt in itertools.count(1):
             profile = self.client_profile(client_id)
             profile.check_version(expected_version)
             outcome = command(profile)
@@ -153,7 +159,9 @@ class FirmCaseFiles(Application):
             except IntegrityError:
                 if expected_version is not None:
                     raise StaleVersionError(self.client_profile(client_id).version) from None
-        raise StaleVersionError(self.client_profile(client_id).version)
+            if time.monotonic() >= deadline:
+                raise ClientBusyError(f"client {client_id} lost {attempt} write races")
+            time.sleep(random.uniform(0, min(0.2, 0.005 * 2 ** attempt)))
 
     def _save_new(self, aggregate):
         # A retried request with the same Idempotency-Key reuses the aggregate id;

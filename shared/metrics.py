@@ -69,7 +69,8 @@ CHECKS_IN_PROCESSING = Gauge(
     "visa_checks_in_processing", "Checks this engine is evaluating now (sum over engines).",
     multiprocess_mode="livesum")
 CHECKS_STUCK = Gauge(
-    "visa_checks_stuck", "Checks in processing for longer than the stuck-check limit.",
+    "visa_checks_stuck",
+    "Checks found at the last sweep past the stuck-check limit or left by a dead engine.",
     multiprocess_mode="livemax")
 
 LLM_CALL_SECONDS = Histogram(

@@ -17,7 +17,8 @@ _ERROR_TEXT = {400: "Invalid input", 401: "Missing, invalid, expired or revoked 
                409: "Conflicts with the current state", 410: "The client was erased",
                412: "If-Match names a stale version", 413: "Body larger than 1 MB",
                415: "Body is not application/json", 422: "Idempotency-Key reused differently",
-               429: "Rate limited; see Retry-After"}
+               429: "Rate limited; see Retry-After",
+               503: "Other edits to the client kept landing first; retry after Retry-After"}
 
 
 @dataclass(frozen=True)

@@ -39,3 +39,7 @@ class StaleVersionError(DomainError):
     def __init__(self, current_version: int):
         super().__init__(f"the current version is {current_version}")
         self.current_version = current_version
+
+
+class ClientBusyError(DomainError):
+    """Without If-Match, other writes to the client kept landing first until time ran out."""

@@ -11,6 +11,7 @@ from command_service.domain.errors import (
     CheckHasNoResultError,
     CheckNotFoundError,
     ClientArchivedError,
+    ClientBusyError,
     ClientErasedError,
     ClientNotFoundError,
     StaleVersionError,
@@ -74,6 +75,12 @@ def create_app(stores: FirmStores, directory: Directory, gatekeeper: Gatekeeper,
                               "The profile changed since you read it; reload and retry.",
                               {"current_version": exc.current_version},
                               {"ETag": f'"{exc.current_version}"'})
+
+    @app.errorhandler(ClientBusyError)
+    def busy(exc: ClientBusyError):
+        return error_response(503, "client_busy",
+                              "Other edits to this client kept landing first; nothing was saved. "
+                              "Try again.", {}, {"Retry-After": "1"})
 
     @app.errorhandler(DirectoryError)
     def directory_conflict(exc: DirectoryError):

@@ -108,9 +108,9 @@ def test_concurrent_edits_without_if_match_all_land(api):
         thread.start()
     for thread in threads:
         thread.join()
-    projected = api.wait_for_client(client["id"], version=1 + len(fields))
-
     assert statuses == [200] * len(fields)
+
+    projected = api.wait_for_client(client["id"], version=1 + len(fields))
     assert {name: projected[name] for name in fields} == values
 
 
