@@ -8,7 +8,8 @@ from pathlib import Path
 
 from benchmarks import command_side, dataset, pipeline, query_side, replay
 from benchmarks.stats import machine
-from chaos.deployment import Deployment, fresh_database
+from chaos.deployment import Deployment
+from tests.support.databases import fresh_database
 from cli import bootstrap
 from command_service.adapters.event_store import FirmStores, close_shared_pools
 from shared.config import load_settings

@@ -12,10 +12,8 @@ import os
 import secrets
 import signal
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
 
 from tests.support.api import Api
 from tests.support.processes import (
@@ -28,22 +26,8 @@ from tests.support.processes import (
     wait_for_port,
 )
 
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "chaos-password-42"
 WORKERS = ("relay", "engine", "projector")
-
-
-@contextmanager
-def fresh_database(prefix: str = "visa_chaos"):
-    """Create a PostgreSQL database for one run and drop it afterwards; yield its URL."""
-    name = f"{prefix}_{secrets.token_hex(5)}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Deployment:

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chaos.accounting import Ledger, Tally
-from chaos.deployment import Deployment, fresh_database
+from chaos.deployment import Deployment
 from chaos.llm_storm import llm_storm, storm_env, storm_fake
 from chaos.workload import CHECKS, MIXED, Workload
+from tests.support.databases import fresh_database
 
 SETTLE_SECONDS = 120
 

@@ -10,10 +10,10 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from tests.support.api import Api
+from tests.support.databases import fresh_database
 from tests.support.processes import (
     VISA,
     Process,
@@ -24,7 +24,6 @@ from tests.support.processes import (
     wait_for_http,
 )
 
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 # The shared products serve every test; the limits themselves are tested on their own products.
 GENEROUS_LIMITS = {"VISA_CHECK_LIMIT_PER_HOUR": "100000", "VISA_FIRM_REQUESTS_PER_MINUTE": "100000",
                    "VISA_LOGIN_MAX_FAILURES": "1000"}
@@ -40,23 +39,15 @@ def artifacts_dir() -> Path:
 @pytest.fixture(scope="session")
 def pg_url():
     """A fresh PostgreSQL database for this test session, dropped at the end."""
-    name = f"visa_test_{secrets.token_hex(6)}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database() as url:
+        yield url
 
 
 @pytest.fixture
 def fresh_pg_url():
     """A PostgreSQL database of the test's own, for tests that replace whole tables."""
-    name = f"visa_test_{secrets.token_hex(6)}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,10 @@ import secrets
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg
 import pytest
 
-from tests.conftest import GENEROUS_LIMITS, POSTGRES_ADMIN_URL, RunningProduct, create_firm
+from tests.conftest import GENEROUS_LIMITS, RunningProduct, create_firm
+from tests.support.databases import fresh_database
 from tests.fakes.fake_messages_api import FakeMessagesAPI
 from tests.support.api import Api
 from tests.support.processes import (
@@ -38,12 +38,8 @@ def fake_llm():
 def own_database():
     """A database of its own: a relay sharing the session's database would publish these
     firms' events to the other deployment's topic, whose engine would answer them first."""
-    name = f"visa_test_llm_{secrets.token_hex(6)}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("visa_test_llm") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

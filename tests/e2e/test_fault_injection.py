@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from chaos import scenarios
-from chaos.deployment import Deployment, fresh_database
+from chaos.deployment import Deployment
+from tests.support.databases import fresh_database
 
 pytestmark = pytest.mark.distributed
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chaos import scenarios
-from chaos.deployment import fresh_database
+from tests.support.databases import fresh_database
 
 pytestmark = pytest.mark.distributed
 

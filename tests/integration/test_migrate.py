@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import base64
-import secrets
 
 import psycopg
 import pytest
 
-from tests.conftest import POSTGRES_ADMIN_URL, create_firm
+from tests.conftest import create_firm
+from tests.support.databases import fresh_database
 from tests.support.processes import run_visa, visa_env
 
 
 @pytest.fixture
 def fresh_database_url():
-    name = f"visa_test_migrate_{secrets.token_hex(6)}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("visa_test_migrate") as url:
+        yield url
 
 
 def _tables(url: str) -> set[str]:
