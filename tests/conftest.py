@@ -7,6 +7,7 @@ import json
 import os
 import secrets
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,12 +97,11 @@ class RunningProduct:
         return self.api.login(email, firm.password)
 
 
-@pytest.fixture(scope="session")
-def embedded(tmp_path_factory):
-    """The embedded default, started as a user would: `visa serve`."""
-    data_dir = tmp_path_factory.mktemp("embedded-data")
-    env = visa_env(VISA_DATA_DIR=data_dir, **GENEROUS_LIMITS)
-    firm_a, firm_b = create_firm(env, "Firm A Immigration"), create_firm(env, "Firm B Law")
+@contextmanager
+def served_embedded(data_dir: Path, limits: dict, firm_names: tuple[str, str]):
+    """Start `visa serve` as a user would, with two firms; stop it afterwards."""
+    env = visa_env(VISA_DATA_DIR=data_dir, **limits)
+    firm_a, firm_b = (create_firm(env, name) for name in firm_names)
     port = free_port()
     server = Process("embedded", [*VISA, "serve", "--port", str(port)], env, data_dir)
     try:
@@ -110,6 +110,14 @@ def embedded(tmp_path_factory):
                              {"serve": server})
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def embedded(tmp_path_factory):
+    """The embedded default, started as a user would: `visa serve`."""
+    with served_embedded(tmp_path_factory.mktemp("embedded-data"), GENEROUS_LIMITS,
+                         ("Firm A Immigration", "Firm B Law")) as product:
+        yield product
 
 
 @pytest.fixture(scope="session")
@@ -156,17 +164,9 @@ STRICT_LIMITS = {"VISA_CHECK_LIMIT_PER_HOUR": "2", "VISA_FIRM_REQUESTS_PER_MINUT
 @pytest.fixture(scope="session")
 def strict_embedded(tmp_path_factory):
     """An embedded product with low rate limits and sign-in throttling."""
-    data_dir = tmp_path_factory.mktemp("strict-embedded")
-    env = visa_env(VISA_DATA_DIR=data_dir, **STRICT_LIMITS)
-    firm_a, firm_b = create_firm(env, "Strict Firm A"), create_firm(env, "Strict Firm B")
-    port = free_port()
-    server = Process("embedded", [*VISA, "serve", "--port", str(port)], env, data_dir)
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/healthz")
-        yield RunningProduct(env, Api(f"http://127.0.0.1:{port}"), firm_a, firm_b,
-                             {"serve": server})
-    finally:
-        server.stop()
+    with served_embedded(tmp_path_factory.mktemp("strict-embedded"), STRICT_LIMITS,
+                         ("Strict Firm A", "Strict Firm B")) as product:
+        yield product
 
 
 @pytest.fixture(scope="session")
