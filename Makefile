@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test eval install clean chaos bench fuzz
+.PHONY: run test lint eval install clean chaos bench fuzz
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,13 @@ install: $(BIN)/.installed
 run: $(BIN)/.installed
 	$(BIN)/visa serve --port $(PORT)
 
+# The import contracts first (seconds), then the suite.
 test: $(BIN)/.installed
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
+
+lint: $(BIN)/.installed
+	$(BIN)/lint-imports
 
 eval: $(BIN)/.installed
 	$(BIN)/visa eval tests/data/eval

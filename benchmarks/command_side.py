@@ -11,9 +11,9 @@ import psycopg
 import requests
 
 from benchmarks.stats import percentiles, ratio, stopwatch
-from command_service.adapters.event_store import FirmStores
+from event_store import FirmStores
 from demo.profiles import ProfileGenerator
-from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_name
+from event_store import EVENT_STORE_SCHEMA, firm_store_name
 
 
 def http_load(requests_to_send: list, concurrency: int) -> dict:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import psycopg
 
 from cli import bootstrap
-from command_service.adapters.event_store import FirmStores
-from command_service.adapters.wire import read_envelopes
+from event_store import FirmStores
+from event_store import read_envelopes
 from demo.profiles import ProfileGenerator
 from demo.seed import SeededFirm, Seeder
 from query_service.projections import Projector

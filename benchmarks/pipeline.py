@@ -13,10 +13,11 @@ import requests
 
 from benchmarks.stats import percentiles, stopwatch
 from command_service.adapters.directory import Directory
-from command_service.adapters.event_store import FirmStores
+from event_store import FirmStores
 from command_service.adapters.outbox_relay import OutboxRelay
+from command_service.bootstrap import RELAY_POSITIONS
 from demo.profiles import ProfileGenerator
-from shared.contracts import CHECK_FAILED, RECOMMENDATIONS_PRODUCED
+from contracts import CHECK_FAILED, RECOMMENDATIONS_PRODUCED
 from shared.kafka import KafkaEventPublisher
 from shared.positions import PositionTable
 from shared.sql import Database
@@ -42,7 +43,7 @@ def relay_throughput(stores: FirmStores, directory: Directory, db: Database, boo
 
 def mark_history_relayed(stores: FirmStores, db: Database, firm_ids: list[str]) -> None:
     """Record the seeded history as published: its projection was rebuilt by the replay."""
-    positions = PositionTable(db, "relay")
+    positions = PositionTable(db, "relay", RELAY_POSITIONS)
     for firm_id in firm_ids:
         positions.advance(firm_id, stores.for_firm(firm_id).recorder.max_notification_id() or 0)
 

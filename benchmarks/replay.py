@@ -7,9 +7,9 @@ import uuid
 import psycopg
 
 from benchmarks.stats import percentiles, ratio, timed_ms
-from command_service.adapters.event_store import FirmStores
+from event_store import FirmStores
 from demo.profiles import ProfileGenerator
-from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_name
+from event_store import EVENT_STORE_SCHEMA, firm_store_name
 
 
 def as_of_reconstruction(stores: FirmStores, database_url: str, firm_id: str,

@@ -11,7 +11,8 @@ from benchmarks.stats import machine
 from chaos.deployment import Deployment
 from tests.support.databases import fresh_database
 from cli import bootstrap
-from command_service.adapters.event_store import FirmStores, close_shared_pools
+from command_service.adapters.case_files import firm_case_files
+from event_store import close_shared_pools
 from shared.config import load_settings
 from shared.sql import database_for
 from tests.support.api import Api
@@ -63,7 +64,7 @@ def _measure(size_name: str, size: Size, deployment: Deployment, log) -> dict:
         raise RuntimeError("visa migrate failed")
     settings = load_settings(deployment.env)
     # With the keyring, as the services run: seeded clients get data keys, identifiers sealed.
-    stores = FirmStores(settings, keyring=bootstrap.keyring(settings))
+    stores = firm_case_files(settings, keyring=bootstrap.keyring(settings))
     directory = bootstrap.directory(settings)
     log("seeding firms through the event store")
     data, report["dataset"] = dataset.seed(settings, stores, size.big_firm_clients, size.firms,

@@ -18,18 +18,18 @@ from psycopg.rows import dict_row
 
 from chaos.workload import Outcomes
 from cli import bootstrap
-from command_service.adapters.event_store import FirmStores
-from command_service.adapters.wire import read_envelopes
+from command_service.adapters.case_files import firm_case_files
+from event_store import read_envelopes
 from query_service.adapters.read_tables import migrate_read_tables
 from query_service.projections import Projector
 from shared.config import load_settings
-from shared.contracts import (
+from contracts import (
     CHECK_FAILED,
     RECOMMENDATIONS_PRODUCED,
     EventEnvelope,
 )
 from shared.sql import Database
-from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_name
+from event_store import EVENT_STORE_SCHEMA, firm_store_name
 
 JSON_COLUMNS = ("profile", "result")
 READ_TABLES = {
@@ -81,7 +81,7 @@ class Ledger:
         self.firm_id = firm_id
         # The services' keyring: a replay opens sealed identifiers as the projector does.
         self._keyring = bootstrap.keyring(self.settings)
-        self._stores = FirmStores(self.settings, keyring=self._keyring)
+        self._stores = firm_case_files(self.settings, keyring=self._keyring)
         self._conn = None
 
     def events(self) -> list[EventEnvelope]:
@@ -155,7 +155,7 @@ class Ledger:
         """Count this firm's stored events the projector has not applied yet."""
         events = self.events()
         with psycopg.connect(self.settings.database_url) as conn:
-            row = conn.execute("SELECT position FROM consumer_positions WHERE consumer ="
+            row = conn.execute("SELECT position FROM projector_positions WHERE consumer ="
                                " 'projector' AND firm_id = %s", (self.firm_id,)).fetchone()
         applied = row[0] if row else 0
         return sum(1 for e in events if e.position > applied)

@@ -20,7 +20,7 @@ from chaos.accounting import Ledger, Tally
 from chaos.deployment import Deployment
 from chaos.workload import Accepted, Outcomes
 from demo.profiles import ProfileGenerator
-from shared.contracts import CHECK_FAILED, CHECK_REQUESTED, RECOMMENDATIONS_PRODUCED
+from contracts import CHECK_FAILED, CHECK_REQUESTED, RECOMMENDATIONS_PRODUCED
 from tests.fakes.fake_messages_api import TAG_PREFIX, FakeMessagesAPI
 
 STORM = ("rate_limited", "timeout", "server_error", "malformed_json", "server_error",

@@ -9,8 +9,9 @@ import time
 from uuid import UUID
 
 from cli import bootstrap
-from eligibility_engine.adapters.catalogue_publications import CatalogueVersionConflictError
-from eligibility_engine.domain.catalogue import catalogue_fingerprint, load_catalogue
+from command_service import bootstrap as command_root
+from catalogue.publications import CatalogueVersionConflictError
+from catalogue.loader import catalogue_fingerprint, load_catalogue
 from query_service.adapters.stale_checks import stale_clients
 from shared.config import load_settings
 
@@ -64,7 +65,7 @@ def _recheck(args) -> int:
     current = bootstrap.catalogue_publications(settings).current()
     version = current["version"] if current else load_catalogue().version
     stale = stale_clients(bootstrap.read_database(settings), firm["id"], version)
-    cases = bootstrap.FirmStores(settings).for_firm(firm["id"])
+    cases = command_root.case_files(settings).for_firm(firm["id"])
     requested = []
     pause = threading.Event()
     for n, client in enumerate(stale):

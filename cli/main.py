@@ -19,8 +19,9 @@ from werkzeug.serving import WSGIRequestHandler
 
 from cli import bootstrap, operator_commands
 from cli.engine_commands import add_engine_commands
+from command_service import bootstrap as command_root
 from command_service.adapters.directory import DirectoryError
-from eligibility_engine.domain.catalogue import load_catalogue
+from catalogue.loader import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
 from shared.config import ConfigurationError, load_settings, log_level
 from shared.logs import configure_logging
@@ -28,6 +29,7 @@ from shared.profile_schema import load_profile
 from shared.sql import database_for
 
 log = logging.getLogger("visa")
+OPERATOR = {"actor_id": "operator", "actor_kind": "operator"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,15 +158,28 @@ class PathOnlyRequestHandler(WSGIRequestHandler):
 
 
 def _create_firm(args) -> int:
-    print(json.dumps(bootstrap.directory(load_settings()).create_firm(args.name)))
+    print(json.dumps(_directory().create_firm(args.name, OPERATOR)))
     return 0
 
 
 def _create_attorney(args) -> int:
-    attorney = bootstrap.directory(load_settings()).create_attorney(
-        args.firm, args.email, args.password, args.role)
+    attorney = _directory().create_attorney(args.firm, args.email, args.password, args.role,
+                                            OPERATOR)
     print(json.dumps(attorney))
     return 0
+
+
+def _directory():
+    settings = load_settings()
+    _migrate_embedded(settings)
+    return bootstrap.directory(settings)
+
+
+def _migrate_embedded(settings) -> None:
+    # The embedded default has no deployment step: its first command creates its tables.
+    # A distributed deployment runs `visa migrate` once per rollout instead.
+    if not settings.uses_postgres:
+        bootstrap.migrate(settings)
 
 
 def _check(args) -> int:
@@ -302,7 +317,7 @@ def _ops_server(args, settings, alive, readiness):
 
 
 def _close(broker, db) -> None:
-    from command_service.adapters.event_store import close_shared_pools
+    from event_store import close_shared_pools
 
     broker.close()
     db.close()
@@ -310,13 +325,9 @@ def _close(broker, db) -> None:
 
 
 def _migrate(args) -> int:
-    from shared.migrations import apply_migrations
-
     settings = load_settings()
-    for db, migrations in bootstrap.migrations(settings):
-        for migration in apply_migrations(db, migrations):
-            print(f"applied {migration.component} v{migration.version}: {migration.description}")
-        db.close()
+    for migration in bootstrap.migrate(settings):
+        print(f"applied {migration.component} v{migration.version}: {migration.description}")
     firms = bootstrap.prepare_event_stores(settings)
     print(f"schema up to date; event stores ready for {firms} firms")
     return 0
@@ -330,9 +341,10 @@ def _demo_seed(args) -> int:
         raise DirectoryError("a password needs at least 8 characters")
     # With the keyring, like the services: a seeded client gets a data key, so later edits of
     # its identifiers can be sealed (without one, such a PATCH failed with a 500).
-    stores = bootstrap.FirmStores(settings, keyring=bootstrap.keyring(settings))
+    _migrate_embedded(settings)
+    stores = command_root.case_files(settings)
     try:
-        summary = seed_demo(stores, bootstrap.directory(settings), args.firms, args.clients,
+        summary = seed_demo(stores, bootstrap.directory(settings, stores), args.firms, args.clients,
                             args.password or demo_password(), args.seed)
     finally:
         stores.close()

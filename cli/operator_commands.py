@@ -10,11 +10,11 @@ import psycopg
 from eventsourcing.persistence import PersistenceError
 
 from cli import bootstrap
-from command_service.adapters.event_store import FirmStores, close_shared_pools
+from event_store import FirmStores, UnknownFirmError, close_shared_pools, parse_firm_id
+from eligibility_engine.bootstrap import ENGINE_POSITIONS
 from shared.config import load_settings
 from shared.positions import PositionTable
 from shared.sql import database_for
-from shared.tenancy import UnknownFirmError, parse_firm_id
 
 
 def register(commands) -> None:
@@ -47,11 +47,10 @@ def _rebuild(args) -> int:
     from query_service.rebuild import ProjectionRebuild
 
     settings = load_settings()
-    directory = bootstrap.directory(settings)
-    stores = FirmStores(settings, keyring=bootstrap.keyring(settings))
+    stores = _stores(settings)
     try:
         report = ProjectionRebuild(bootstrap.read_database(settings), stores,
-                                   directory.firm_ids).run()
+                                   stores.firm_ids).run()
     except (psycopg.Error, sqlite3.Error, PersistenceError) as exc:
         print(f"rebuild failed, the live tables are unchanged: {exc}", file=sys.stderr)
         return 1
@@ -66,10 +65,9 @@ def _status(args) -> int:
     from query_service.rebuild import projection_status
 
     settings = load_settings()
-    directory = bootstrap.directory(settings)
-    stores = FirmStores(settings, keyring=bootstrap.keyring(settings))
+    stores = _stores(settings)
     try:
-        rows = projection_status(bootstrap.read_database(settings), stores, directory.firm_ids(),
+        rows = projection_status(bootstrap.read_database(settings), stores, stores.firm_ids(),
                                  _other_consumers(settings))
     finally:
         _close(stores)
@@ -85,7 +83,8 @@ def _status(args) -> int:
 
 def _other_consumers(settings) -> dict[str, dict[str, int]]:
     """The engine's positions, and the relay's in the distributed deployment."""
-    tables = {"engine": PositionTable(database_for(settings, "engine"), "engine")}
+    tables = {"engine": PositionTable(database_for(settings, "engine"), "engine",
+                                      ENGINE_POSITIONS)}
     if settings.uses_kafka:
         tables["relay"] = bootstrap.outbox_relay_positions(settings)
     for table in tables.values():
@@ -97,9 +96,8 @@ def _verify(args) -> int:
     from query_service.verification import verify_firm
 
     settings = load_settings()
-    directory = bootstrap.directory(settings)
-    stores = FirmStores(settings, keyring=bootstrap.keyring(settings))
-    firm_ids = directory.firm_ids()
+    stores = _stores(settings)
+    firm_ids = stores.firm_ids()
     if args.firm:
         try:
             firm_id = parse_firm_id(args.firm)
@@ -126,6 +124,10 @@ def _bench_query(args) -> int:
     print(json.dumps(run_query_benchmark(load_settings(), args.clients, args.samples, args.firm),
                      indent=2))
     return 0
+
+
+def _stores(settings) -> FirmStores:
+    return FirmStores(settings, keyring=bootstrap.keyring(settings))
 
 
 def _close(stores: FirmStores) -> None:

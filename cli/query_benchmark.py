@@ -12,7 +12,8 @@ import time
 import uuid
 
 from cli import bootstrap
-from command_service.adapters.event_store import FirmStores, close_shared_pools
+from command_service.adapters.case_files import firm_case_files
+from event_store import FirmStores, close_shared_pools
 from command_service.domain.client_profile import ClientProfile
 from command_service.domain.eligibility_check import EligibilityCheck
 from query_service.adapters.client_views import FirmReadView
@@ -34,7 +35,7 @@ def run_query_benchmark(settings: Settings, clients: int, samples: int,
                         firm_id: str | None = None) -> dict:
     """Seed (unless given a firm), rebuild and time listings; return the figures."""
     directory = bootstrap.directory(settings)
-    stores = FirmStores(settings)
+    stores = firm_case_files(settings)
     seeded = 0
     try:
         if firm_id is None:

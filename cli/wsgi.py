@@ -1,19 +1,25 @@
-"""WSGI entry points for running the two web services under a plain gunicorn command."""
+"""WSGI entry points for running the two web services under a plain gunicorn command.
+
+Each imports only its own service's composition root, so an image of one service runs it.
+"""
 
 from __future__ import annotations
 
-from cli import bootstrap
 from shared.config import load_settings
 from shared.logs import configure_logging
 
 
 def command_app():
     """Build the command service from the environment."""
+    from command_service.bootstrap import command_app as build
+
     configure_logging("command-service")
-    return bootstrap.command_app(load_settings())
+    return build(load_settings())
 
 
 def query_app():
     """Build the query service from the environment."""
+    from query_service.bootstrap import query_app as build
+
     configure_logging("query-service")
-    return bootstrap.query_app(load_settings())
+    return build(load_settings())

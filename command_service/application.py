@@ -5,26 +5,23 @@ from __future__ import annotations
 import itertools
 import random
 import time
-from collections.abc import Callable
 from contextvars import ContextVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import TopicError
 
-from command_service.adapters.sealing_mapper import SealingMapper
 from command_service.domain.client_profile import ClientProfile
 from command_service.domain.eligibility_check import EligibilityCheck
 from command_service.domain.errors import (
-    CheckAlreadyConcludedError,
     CheckNotFoundError,
     ClientBusyError,
     ClientNotFoundError,
     StaleVersionError,
 )
+from event_store import FirmEventStore
 from shared.metrics import CHECKS, EVENTS_APPENDED
-from shared.privacy import ClientKeyring
-from shared.tenancy import firm_store_name
 
 WRITE_RETRY_SECONDS = 5.0
 
@@ -34,21 +31,8 @@ last_recorded_position: ContextVar[int | None] = ContextVar("last_recorded_posit
                                                              default=None)
 
 
-class FirmCaseFiles(Application):
+class FirmCaseFiles(FirmEventStore):
     """A firm's client profiles and eligibility checks, in the firm's own event store."""
-
-    def __init__(self, firm_id: str, env: dict, on_saved: Callable[[str], None] | None = None,
-                 keyring: ClientKeyring | None = None):
-        self.firm_id = firm_id
-        # The library names the events table after the application: one table per firm.
-        self.name = firm_store_name(firm_id)
-        self._on_saved = on_saved
-        self.keyring = keyring
-        super().__init__(env=env)
-
-    def construct_mapper(self):
-        mapper = super().construct_mapper()
-        return SealingMapper(mapper, self.keyring, self.firm_id) if self.keyring else mapper
 
     def create_client(self, fields: dict, meta: dict, client_id: UUID | None = None) -> ClientProfile:
         profile = ClientProfile._create(ClientProfile.Created, id=client_id, fields=fields,
@@ -95,33 +79,11 @@ class FirmCaseFiles(Application):
         self._save(check)
         return check
 
-    def start_check(self, check_id: UUID, meta: dict) -> EligibilityCheck:
-        check = self.eligibility_check(check_id)
-        check.start(meta)
-        try:
-            self._save(check)
-        except IntegrityError:
-            # Another worker started it first; the conclusion is still guarded.
-            return self.eligibility_check(check_id)
-        return check
-
-    def record_recommendations(self, check_id: UUID, result: dict, meta: dict) -> EligibilityCheck:
-        check = self.eligibility_check(check_id)
-        check.conclude(result, meta)
-        self._save_conclusion(check)
-        return check
-
-    def record_check_failure(self, check_id: UUID, message: str, retry_allowed: bool,
-                             meta: dict) -> EligibilityCheck:
-        check = self.eligibility_check(check_id)
-        check.fail(message, retry_allowed, meta)
-        self._save_conclusion(check)
-        return check
-
     def client_profile(self, client_id: UUID, version: int | None = None) -> ClientProfile:
         try:
             profile = self.repository.get(client_id, version=version)
-        except AggregateNotFoundError:
+        except (AggregateNotFoundError, TopicError):
+            # A TopicError: the id names a stream of no aggregate here (an attorney's).
             raise ClientNotFoundError(f"no client {client_id}") from None
         if not isinstance(profile, ClientProfile):
             raise ClientNotFoundError(f"no client {client_id}")
@@ -130,19 +92,11 @@ class FirmCaseFiles(Application):
     def eligibility_check(self, check_id: UUID) -> EligibilityCheck:
         try:
             check = self.repository.get(check_id)
-        except AggregateNotFoundError:
+        except (AggregateNotFoundError, TopicError):
             raise CheckNotFoundError(f"no eligibility check {check_id}") from None
         if not isinstance(check, EligibilityCheck):
             raise CheckNotFoundError(f"no eligibility check {check_id}")
         return check
-
-    def _save_conclusion(self, check: EligibilityCheck) -> None:
-        # Two engine workers can race on one check after a rebalance; the
-        # store's version check lets exactly one of them record its outcome.
-        try:
-            self._save(check)
-        except IntegrityError:
-            raise CheckAlreadyConcludedError(f"check {check.id} was concluded elsewhere") from None
 
     def _write(self, client_id: UUID, expected_version: int | None, command):
         # A concurrent write makes the store refuse ours; without If-Match the
@@ -178,5 +132,4 @@ class FirmCaseFiles(Application):
             EVENTS_APPENDED.labels(type(recording.domain_event).__qualname__.replace(".", "")).inc()
         if recordings:
             last_recorded_position.set(recordings[-1].notification.id)
-        if self._on_saved is not None:
-            self._on_saved(self.firm_id)
+        self.notify_saved()

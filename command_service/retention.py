@@ -2,20 +2,22 @@
 
 A client untouched for `inactive` is archived by the policy; one the policy
 archived and nobody touched for `grace` since is erased, as is one an attorney
-archived and nobody touched for `inactive`. Candidates come from the read model;
-each decision is re-checked on the client's own event stream.
+archived and nobody touched for `inactive`. Candidates come from one pass over each
+firm's event log (the command side reads no other service's tables); each decision is
+re-checked on the client's own event stream.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from command_service.adapters.event_store import FirmStores
+import contracts
 from command_service.domain.client_profile import ClientProfile
-from shared.sql import Database
+from event_store import FirmStores
 
 log = logging.getLogger(__name__)
 POLICY_ACTOR = "retention-policy"
@@ -31,10 +33,10 @@ class RetentionReport:
 class RetentionPolicy:
     """Apply the policy to every firm's clients as of a moment."""
 
-    def __init__(self, stores: FirmStores, read_db: Database, inactive: timedelta,
-                 grace: timedelta):
+    def __init__(self, stores: FirmStores, firm_ids: Callable[[], Iterable[str]],
+                 inactive: timedelta, grace: timedelta):
         self._stores = stores
-        self._read_db = read_db
+        self._firm_ids = firm_ids
         self._inactive = inactive
         self._grace = grace
 
@@ -47,14 +49,23 @@ class RetentionPolicy:
         return report
 
     def _candidates(self, untouched_since: datetime, firm_id: str | None) -> list[tuple[str, str]]:
-        sql = ("SELECT firm_id, client_id FROM clients WHERE status IN ('active', 'archived')"
-               " AND updated_at < ?")
-        params = [untouched_since.isoformat()]
-        if firm_id:
-            sql, params = sql + " AND firm_id = ?", params + [firm_id]
-        with self._read_db.transaction() as tx:
-            rows = tx.fetch_all(sql + " ORDER BY firm_id, client_id", params)
-        return [(r["firm_id"], r["client_id"]) for r in rows]
+        firms = [firm_id] if firm_id else sorted(self._firm_ids())
+        return [(firm, client_id) for firm in firms
+                for client_id in self._untouched_clients(firm, untouched_since)]
+
+    def _untouched_clients(self, firm_id: str, since: datetime) -> list[str]:
+        last_touched: dict[str, str] = {}
+        status: dict[str, str] = {}
+        store, position = self._stores.for_firm(firm_id), 0
+        while batch := store.read_envelopes(position, 5000):
+            for event in batch:
+                if event.event_type in _PROFILE_EVENTS:
+                    last_touched[event.aggregate_id] = event.occurred_at
+                    status[event.aggregate_id] = _STATUS_AFTER.get(
+                        event.event_type, status.get(event.aggregate_id, "active"))
+            position = batch[-1].position
+        return sorted(client for client, at in last_touched.items()
+                      if datetime.fromisoformat(at) < since and status[client] in ("active", "archived"))
 
     def _apply(self, firm_id: str, client_id: UUID, as_of: datetime,
                report: RetentionReport) -> None:
@@ -75,3 +86,11 @@ class RetentionPolicy:
             return False
         by_policy = getattr(profile, "archived_by", None) == POLICY_ACTOR
         return profile.modified_on < as_of - (self._grace if by_policy else self._inactive)
+
+
+_PROFILE_EVENTS = (contracts.CLIENT_PROFILE_CREATED, contracts.CLIENT_PROFILE_EDITED,
+                   contracts.CLIENT_PROFILE_ARCHIVED, contracts.CLIENT_PROFILE_ERASED,
+                   contracts.CASE_OUTCOME_RECORDED)
+_STATUS_AFTER = {contracts.CLIENT_PROFILE_CREATED: "active",
+                 contracts.CLIENT_PROFILE_ARCHIVED: "archived",
+                 contracts.CLIENT_PROFILE_ERASED: "erased"}

@@ -12,13 +12,13 @@ import uuid
 from dataclasses import dataclass, field
 
 from command_service.adapters.directory import Directory
-from command_service.adapters.event_store import FirmStores
+from event_store import FirmStores
 from command_service.application import FirmCaseFiles
 from command_service.domain.client_profile import ClientProfile
 from command_service.domain.eligibility_check import EligibilityCheck
 from demo.profiles import ProfileGenerator
 from eligibility_engine.check_handler import ENGINE_ACTOR
-from eligibility_engine.domain.catalogue import load_catalogue
+from catalogue.loader import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
 from shared.profile_schema import load_profile
 
@@ -63,7 +63,9 @@ class Seeder:
         firm = self._directory.create_firm(name)
         email = f"admin-{firm['id'][:8]}@demo.example"
         self._directory.create_attorney(firm["id"], email, password, "admin")
-        return SeededFirm(firm["id"], name, email)
+        # The directory recorded FirmCreated and AttorneyInvited in the firm's store.
+        directory_events = len(self._stores.for_firm(firm["id"]).read_envelopes(0))
+        return SeededFirm(firm["id"], name, email, events=directory_events)
 
     def fill(self, firm: SeededFirm, clients: int, actor_id: str = "demo-seed") -> SeededFirm:
         """Append `clients` client histories to the firm's event store, batch by batch."""

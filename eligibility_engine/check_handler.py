@@ -1,13 +1,13 @@
-"""The engine's workflow: a requested check is started, evaluated and concluded exactly once.
+"""The engine's worker: each requested check is started, evaluated and concluded exactly once.
 
+The use case (`application/evaluate_check.py`) says what a check does; this module runs it.
 Concurrency: with `workers` > 0, `handle` durably starts a check (CheckStarted in the firm's
 store and a lease in the engine's database) before returning, so a consumer position or Kafka
 offset only moves past a check once it is started; the evaluation and the LLM call then run on
 a thread pool. With `workers` = 0 a check is evaluated inline, before `handle` returns. While a
 check runs its lease is renewed; a check whose engine died keeps a lease nobody renews, and the
-stuck-check sweeper of a live engine requeues it. The firm store's
-version check lets exactly one conclusion be recorded, and a concluded check is never
-evaluated (nor sent to the LLM) again.
+stuck-check sweeper of a live engine requeues it. The store's version check lets exactly one
+conclusion be recorded, and a concluded check is never evaluated (nor sent to the LLM) again.
 """
 
 from __future__ import annotations
@@ -16,28 +16,31 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from uuid import UUID
 
-from command_service.adapters.event_store import FirmStores
-from command_service.domain.errors import CheckAlreadyConcludedError, DomainError
+from contracts import CASE_OUTCOME_RECORDED, CHECK_REQUESTED, EventEnvelope
 from eligibility_engine.adapters.check_leases import CheckLeases
+from eligibility_engine.adapters.check_store import KernelCheckStore
 from eligibility_engine.adapters.engine_memory import FirmEngineMemory, ForgetfulMemory
-from eligibility_engine.domain.catalogue import catalogue_fingerprint, load_catalogue
-from eligibility_engine.domain.evaluation import evaluate_profile
-from eligibility_engine.domain.llm_analysis import PROMPT_VERSION
-from eligibility_engine.domain.rerun_diff import changes_since, check_snapshot
+from eligibility_engine.application.evaluate_check import Concluded, EvaluateCheck
+from eligibility_engine.domain.checks import CheckAlreadyConcludedError, CheckError
 from eligibility_engine.llm_step import LLMStep
-from shared.contracts import CASE_OUTCOME_RECORDED, CHECK_REQUESTED, EventEnvelope
+from eligibility_engine.ports import CheckStore
+from event_store import FirmStores
 from shared.logs import correlated
 from shared.metrics import CHECK_SECONDS, CHECKS, CHECKS_IN_PROCESSING, seconds_since
 from shared.positions import PositionTable
-from shared.privacy import without_direct_identifiers
 from shared.sql import Database
 
 log = logging.getLogger(__name__)
 ENGINE_ACTOR = "eligibility-engine"
 UNEXPECTED_FAULT_ATTEMPTS = 3
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
 
 
 class CheckHandler:
@@ -47,13 +50,15 @@ class CheckHandler:
 
     def __init__(self, stores: FirmStores, positions: PositionTable | None = None,
                  leases: CheckLeases | None = None, memory_db: Database | None = None,
-                 llm: LLMStep | None = None, workers: int = 0, deadline_seconds: float = 8.0):
-        self._stores = stores
+                 llm: LLMStep | None = None, workers: int = 0, deadline_seconds: float = 8.0,
+                 evaluate: EvaluateCheck | None = None):
+        self._checks: CheckStore = KernelCheckStore(stores)
         self._positions = positions
         self._leases = leases
         self._memory_db = memory_db
         self._llm = llm or LLMStep(None)
-        self._deadline_seconds = deadline_seconds
+        self.evaluate = evaluate or EvaluateCheck(self._checks, self.memory, self._llm,
+                                                  SystemClock(), deadline_seconds)
         self._pool = (ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check")
                       if workers else None)
         self._slots = threading.BoundedSemaphore(max(workers, 1) * 2)
@@ -79,14 +84,14 @@ class CheckHandler:
 
     def accept_check(self, firm_id: str, check_id: UUID, request_meta: dict) -> None:
         """Durably start a check and hand it to a worker; a concluded check is skipped."""
-        cases = self._stores.for_firm(firm_id)
-        if cases.eligibility_check(check_id).is_concluded:
+        check = self._checks.requested_check(firm_id, str(check_id))
+        if check.is_concluded:
             log.info("check %s already concluded; redelivery ignored", check_id)
             return self._release(firm_id, check_id)
         if self._pool is None:
             return self.run_check(firm_id, check_id, request_meta)
         try:
-            cases.start_check(check_id, _engine_meta(request_meta))
+            self._checks.start(check, _engine_meta(request_meta))
         except CheckAlreadyConcludedError:
             return self._release(firm_id, check_id)
         self._take(firm_id, check_id, request_meta)
@@ -94,7 +99,7 @@ class CheckHandler:
 
     def run_check(self, firm_id: str, check_id: UUID, request_meta: dict) -> None:
         """Evaluate one check now (inline mode, or a requeue by the stuck-check sweeper)."""
-        if self._stores.for_firm(firm_id).eligibility_check(check_id).is_concluded:
+        if self._checks.requested_check(firm_id, str(check_id)).is_concluded:
             return self._release(firm_id, check_id)
         # The lease outlives a crash on purpose: the stuck-check sweeper finds it.
         self._take(firm_id, check_id, request_meta)
@@ -128,14 +133,14 @@ class CheckHandler:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=False)
 
-    def fail(self, cases, check_id: UUID, message: str, meta: dict) -> None:
+    def fail(self, firm_id: str, check_id: UUID, message: str, meta: dict) -> None:
         """Record a check as failed with a message the attorney can act on."""
         try:
-            concluded = cases.record_check_failure(check_id, message, retry_allowed=True,
-                                                   meta=meta)
+            check = self._checks.requested_check(firm_id, str(check_id))
+            self._checks.fail(check, message, True, meta)
         except CheckAlreadyConcludedError:
             return
-        self._observe(concluded, "failed", 0)
+        self._observe(Concluded(check, "failed"))
 
     def _submit(self, firm_id: str, check_id: str, request_meta: dict) -> None:
         with self._lock:
@@ -160,66 +165,24 @@ class CheckHandler:
             self._slots.release()
 
     def _conclude_with_retries(self, firm_id: str, check_id: UUID, request_meta: dict) -> None:
-        cases = self._stores.for_firm(firm_id)
         meta = _engine_meta(request_meta)
         for attempt in range(1, UNEXPECTED_FAULT_ATTEMPTS + 1):
             try:
                 with CHECKS_IN_PROCESSING.track_inprogress():
-                    return self._conclude(cases, check_id, meta)
+                    concluded = self.evaluate(firm_id, str(check_id), meta)
+                if concluded.outcome != "skipped":
+                    CHECKS.labels("started").inc()
+                    self._observe(concluded)
+                return
             except CheckAlreadyConcludedError:
                 return log.info("check %s was concluded by another worker", check_id)
-            except DomainError as exc:
-                return self.fail(cases, check_id, str(exc), meta)
+            except CheckError as exc:
+                return self.fail(firm_id, check_id, str(exc), meta)
             except Exception as exc:
                 log.warning("check %s attempt %s failed: %r", check_id, attempt, exc)
                 if attempt == UNEXPECTED_FAULT_ATTEMPTS:
                     raise
                 time.sleep(0.5 * attempt)
-
-    def _conclude(self, cases, check_id: UUID, meta: dict) -> None:
-        deadline = time.monotonic() + self._deadline_seconds
-        check = cases.eligibility_check(check_id)
-        if check.is_concluded:
-            return
-        cases.start_check(check_id, meta)
-        CHECKS.labels("started").inc()
-        log.info("check %s started", check_id)
-        profile = without_direct_identifiers(
-            cases.client_profile(check.client_id, version=check.profile_version).fields)
-        memory = self.memory(cases.firm_id)
-        result = self._evaluate_rules(profile, memory)
-        if result is None:
-            return self.fail(cases, check_id, "The rules engine could not evaluate this "
-                             "profile; the error is logged for the engineering team.", meta)
-        key = self._llm.analysis_key(check.client_id, check.profile_version, result)
-        result = self._llm.add_analysis(result, profile, key, memory, check.force_refresh,
-                                        deadline)
-        snapshot = check_snapshot(profile, result)
-        result["changes_since_previous_check"] = changes_since(
-            memory.previous_check(str(check.client_id), str(check_id)), snapshot)
-        result["provenance"] = self._provenance(result, check)
-        concluded = cases.record_recommendations(check_id, result, meta)
-        self._observe(concluded, "completed", len(result["recommendations"]))
-        memory.remember_check(str(check_id), str(check.client_id), check.profile_version, snapshot)
-
-    def _evaluate_rules(self, profile: dict, memory) -> dict | None:
-        # Evaluation is a pure function of the profile: if it raises, retrying the
-        # same event would fail forever, so the check fails with a clear state instead.
-        try:
-            return evaluate_profile(profile, load_catalogue(),
-                                    firm_outcomes=memory.outcome_counts())
-        except Exception:
-            log.exception("rules evaluation failed")
-            return None
-
-    def _provenance(self, result: dict, check) -> dict:
-        return {"catalogue_version": result["catalogue_version"],
-                "catalogue_fingerprint": catalogue_fingerprint(),
-                "rules_version": result["rules_version"], "prompt_version": PROMPT_VERSION,
-                "model": (result.get("llm") or {}).get("model") or self._llm.model,
-                "analysis_mode": result["analysis_mode"], "profile_version": check.profile_version,
-                "evaluated_at": datetime.now(timezone.utc).isoformat(),
-                "evidence": "each gate and criterion lists the profile facts it used in `facts`"}
 
     def _take(self, firm_id: str, check_id: UUID, request_meta: dict) -> None:
         if self._leases is not None:
@@ -229,12 +192,13 @@ class CheckHandler:
         if self._leases is not None:
             self._leases.release(firm_id, str(check_id))
 
-    def _observe(self, check, outcome: str, recommendations: int) -> None:
-        seconds = seconds_since(check.created_on)
-        CHECKS.labels(outcome).inc()
-        CHECK_SECONDS.labels(outcome).observe(seconds)
-        log.info("check %s %s in %.2f s", check.id, outcome, seconds,
-                 extra={"outcome": outcome, "recommendations": recommendations})
+    def _observe(self, concluded: Concluded) -> None:
+        seconds = seconds_since(concluded.check.requested_at)
+        CHECKS.labels(concluded.outcome).inc()
+        CHECK_SECONDS.labels(concluded.outcome).observe(seconds)
+        log.info("check %s %s in %.2f s", concluded.check.check_id, concluded.outcome, seconds,
+                 extra={"outcome": concluded.outcome,
+                        "recommendations": concluded.recommendations})
 
 
 def _engine_meta(request_meta: dict) -> dict:

@@ -10,7 +10,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from eligibility_engine.domain.catalogue import load_catalogue
+from catalogue.loader import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
 from shared.profile_schema import load_profile
 

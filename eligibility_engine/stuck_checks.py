@@ -7,7 +7,6 @@ import logging
 import threading
 from uuid import UUID
 
-from command_service.adapters.event_store import FirmStores
 from eligibility_engine.adapters.check_leases import CheckLeases
 from eligibility_engine.check_handler import ENGINE_ACTOR, CheckHandler
 from shared.logs import correlated
@@ -24,9 +23,8 @@ class StuckCheckSweeper:
     `limit_seconds` belongs to a worker that hung.
     """
 
-    def __init__(self, stores: FirmStores, leases: CheckLeases, handler: CheckHandler,
+    def __init__(self, leases: CheckLeases, handler: CheckHandler,
                  limit_seconds: float, lease_seconds: float = 30.0):
-        self._stores = stores
         self._leases = leases
         self._handler = handler
         self.limit_seconds = limit_seconds
@@ -64,7 +62,7 @@ class StuckCheckSweeper:
             return
         log.error("check %s %s after %s attempts; failed", check_id, cause, lease["attempts"])
         self._handler.fail(
-            self._stores.for_firm(lease["firm_id"]), check_id,
+            lease["firm_id"], check_id,
             f"The check did not finish: the eligibility engine stopped or stalled "
             f"{lease['attempts']} times while evaluating it. Request the check again.",
             {"actor_id": ENGINE_ACTOR, "actor_kind": "engine",

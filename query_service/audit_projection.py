@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from query_service.adapters.read_tables import ReadTables
-from shared import contracts
-from shared.contracts import EventEnvelope
+import contracts
+from contracts import EventEnvelope
 from shared.sql import Transaction
 
 _CHECK_EVENTS = {contracts.CHECK_REQUESTED, contracts.CHECK_STARTED,
@@ -22,6 +22,12 @@ _ACTIONS = {
     contracts.CHECK_FAILED: "check_failed",
     contracts.CASE_OUTCOME_RECORDED: "case_outcome_recorded",
     contracts.ATTORNEY_ASSESSMENT_RECORDED: "attorney_assessment_recorded",
+    contracts.FIRM_CREATED: "firm_created",
+    contracts.ATTORNEY_INVITED: "attorney_invited",
+    contracts.ATTORNEY_ROLE_CHANGED: "attorney_role_changed",
+    contracts.ATTORNEY_DEACTIVATED: "attorney_deactivated",
+    contracts.ATTORNEY_REACTIVATED: "attorney_reactivated",
+    contracts.ATTORNEY_SIGNED_OUT: "attorney_signed_out",
 }
 
 
@@ -34,14 +40,15 @@ class AuditLogProjection:
     def record(self, tx: Transaction, e: EventEnvelope) -> None:
         is_check = e.event_type in _CHECK_EVENTS
         previous = self._check_row(tx, e) if is_check else None
+        entity = _entity_type(e.event_type)
         client_id = (e.data.get("client_id") or (previous or {}).get("client_id")
-                     if is_check else e.aggregate_id)
+                     if is_check else e.aggregate_id if entity == "client" else None)
         tx.execute(
             f"INSERT INTO {self.t.audit_log} (firm_id, position, event_type, action, entity_type,"
             " entity_id, client_id, actor_id, actor_kind, request_id, correlation_id,"
             " occurred_at, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (e.firm_id, e.position, e.event_type, _ACTIONS.get(e.event_type, e.event_type),
-             "check" if is_check else "client", e.aggregate_id, client_id,
+             entity, e.aggregate_id, client_id,
              e.meta.get("actor_id"), e.meta.get("actor_kind"), e.meta.get("request_id"),
              e.correlation_id, e.occurred_at, json.dumps(changes_of(e, previous),
                                                                   sort_keys=True)))
@@ -49,6 +56,14 @@ class AuditLogProjection:
     def _check_row(self, tx: Transaction, e: EventEnvelope) -> dict | None:
         return tx.fetch_one(f"SELECT client_id, status FROM {self.t.checks}"
                             " WHERE firm_id = ? AND check_id = ?", (e.firm_id, e.aggregate_id))
+
+
+def _entity_type(event_type: str) -> str:
+    if event_type in _CHECK_EVENTS:
+        return "check"
+    if event_type == contracts.FIRM_CREATED:
+        return "firm"
+    return "attorney" if event_type in contracts.DIRECTORY_EVENTS else "client"
 
 
 def changes_of(e: EventEnvelope, check: dict | None = None) -> dict:
@@ -76,4 +91,10 @@ def changes_of(e: EventEnvelope, check: dict | None = None) -> dict:
         return {"case_outcome": {"old": None, "new": e.data["outcome"]}}
     if e.event_type == contracts.ATTORNEY_ASSESSMENT_RECORDED:
         return {"attorney_assessment": {"old": None, "new": e.data["assessment"]}}
+    if e.event_type in (contracts.FIRM_CREATED, contracts.ATTORNEY_INVITED,
+                        contracts.ATTORNEY_ROLE_CHANGED):
+        return {name: {"old": None, "new": value} for name, value in e.data.items()}
+    if e.event_type in (contracts.ATTORNEY_DEACTIVATED, contracts.ATTORNEY_REACTIVATED):
+        active = e.event_type == contracts.ATTORNEY_REACTIVATED
+        return {"active": {"old": not active, "new": active}}
     return {}

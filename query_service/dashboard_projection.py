@@ -7,7 +7,7 @@ position check makes sure no event is ever counted twice.
 from __future__ import annotations
 
 from query_service.adapters.read_tables import ReadTables
-from shared.contracts import EventEnvelope
+from contracts import EventEnvelope
 from shared.sql import Transaction
 
 CLIENTS_BY_STATUS = "clients_by_status"

@@ -13,10 +13,10 @@ import re
 from query_service.adapters.read_tables import LIVE, ReadTables, tag_writes_with_firm
 from query_service.audit_projection import AuditLogProjection
 from query_service.dashboard_projection import DashboardProjection
-from shared import contracts
-from shared.contracts import EventEnvelope
+import contracts
+from contracts import EventEnvelope
 from shared.positions import PositionTable
-from shared.privacy import ClientKeyring, without_direct_identifiers
+from event_store import ClientKeyring, without_direct_identifiers
 from shared.sql import Database, Transaction
 
 

@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from command_service.adapters.event_store import FirmStores
-from command_service.adapters.wire import read_envelopes
+from event_store import FirmStores
+from event_store import read_envelopes
 from query_service.adapters.read_tables import LIVE, ReadTables, create_tables, drop_tables
 from query_service.projections import Projector
 from shared.sql import Database, Transaction

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from command_service.adapters.event_chain import ChainProblem, verify_chain
-from command_service.adapters.event_store import FirmStores
-from command_service.adapters.wire import to_envelope
+from event_store import ChainProblem, verify_chain
+from event_store import FirmStores
+from event_store import to_envelope
 from query_service.adapters.read_tables import LIVE, ReadTables, create_tables
 from query_service.projections import Projector
 from shared.sql import Database, Transaction

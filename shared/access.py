@@ -1,12 +1,14 @@
 """Who may act right now: attorney status, current role and revoked tokens, read from the database.
 
-Every service process checks these on every request, so deactivating an attorney,
-changing a role or signing out takes effect at once in every worker.
+The command service checks these on every request against its own directory, so
+deactivating an attorney, changing a role or signing out takes effect at once in every
+worker. (The query service learns the same facts from the directory's events.)
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Protocol
 
 from shared.auth import Principal
 from shared.sql import Database, apply_schema
@@ -23,6 +25,13 @@ SCHEMA = [
 
 class AccessDeniedError(Exception):
     """The token was valid once but its attorney or the token itself no longer is."""
+
+
+class AccessConfirmation(Protocol):
+    """The port a gatekeeper asks whether a verified token still speaks for its attorney."""
+
+    def confirm(self, principal: Principal) -> Principal:
+        """Return the principal with the attorney's current role, or raise AccessDeniedError."""
 
 
 class AccessRegistry:

@@ -102,3 +102,9 @@ class TokenIssuer:
             raise InvalidTokenError("unknown role")
         return Principal(str(claims["sub"]), str(claims["firm"]), claims["role"],
                          str(claims["jti"]), int(claims["exp"]))
+
+
+def token_issuer(settings) -> TokenIssuer:
+    """The token issuer every service verifies with (and the command service signs with)."""
+    return TokenIssuer(settings.jwt_secret, settings.jwt_issuer, settings.jwt_audience,
+                       settings.jwt_ttl_seconds)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.access import AccessDeniedError, AccessRegistry
+from shared.access import AccessConfirmation, AccessDeniedError
 from shared.auth import InvalidTokenError, Principal, TokenIssuer
 from shared.limits import Quota, RateCounters
 
@@ -21,7 +21,7 @@ class GateRefusal(Exception):
 @dataclass
 class Gatekeeper:
     tokens: TokenIssuer
-    access: AccessRegistry
+    access: AccessConfirmation
     counters: RateCounters
     firm_quota: Quota
 

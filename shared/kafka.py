@@ -11,7 +11,7 @@ from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 from kafka.structs import OffsetAndMetadata
 
-from shared.contracts import EventEnvelope
+from contracts import EventEnvelope
 from shared.logs import correlated
 from shared.messaging import EventConsumer
 from shared.metrics import (

@@ -36,12 +36,14 @@ class Verdict:
 class RateCounters:
     """Count hits per bucket per window; the count lives in one row per window."""
 
-    def __init__(self, db: Database, clock=time.time):
+    def __init__(self, db: Database, clock=time.time, table: str = "rate_counters"):
         self._db = db
         self._clock = clock
+        self._table = table
 
     def migrate(self) -> None:
-        apply_schema(self._db, SCHEMA)
+        apply_schema(self._db, [statement.replace("rate_counters", self._table)
+                                for statement in SCHEMA])
 
     def hit(self, bucket: str, quota: Quota) -> Verdict:
         """Record one hit; say whether it is within the quota and when the window resets."""
@@ -49,10 +51,10 @@ class RateCounters:
         start = now - now % quota.window_seconds
         with self._db.transaction() as tx:
             row = tx.fetch_one(
-                "INSERT INTO rate_counters (bucket, window_start, hits) VALUES (?, ?, 1)"
+                f"INSERT INTO {self._table} (bucket, window_start, hits) VALUES (?, ?, 1)"
                 " ON CONFLICT (bucket, window_start) DO UPDATE"
-                " SET hits = rate_counters.hits + 1 RETURNING hits", (bucket, start))
-            tx.execute("DELETE FROM rate_counters WHERE bucket = ? AND window_start < ?",
+                f" SET hits = {self._table}.hits + 1 RETURNING hits", (bucket, start))
+            tx.execute(f"DELETE FROM {self._table} WHERE bucket = ? AND window_start < ?",
                        (bucket, start))
         hits = row["hits"]
         return Verdict(hits <= quota.limit, hits, start + quota.window_seconds - now)
@@ -62,11 +64,11 @@ class RateCounters:
         now = int(self._clock())
         start = now - now % quota.window_seconds
         with self._db.transaction() as tx:
-            row = tx.fetch_one("SELECT hits FROM rate_counters WHERE bucket = ?"
+            row = tx.fetch_one(f"SELECT hits FROM {self._table} WHERE bucket = ?"
                                " AND window_start = ?", (bucket, start))
         hits = row["hits"] if row else 0
         return Verdict(hits < quota.limit, hits, start + quota.window_seconds - now)
 
     def reset(self, bucket: str) -> None:
         with self._db.transaction() as tx:
-            tx.execute("DELETE FROM rate_counters WHERE bucket = ?", (bucket,))
+            tx.execute(f"DELETE FROM {self._table} WHERE bucket = ?", (bucket,))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from shared.contracts import EventEnvelope
+from contracts import EventEnvelope
 
 
 class EventConsumer(Protocol):

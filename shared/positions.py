@@ -26,6 +26,16 @@ class PositionTable:
         with self.db.transaction() as tx:
             tx.execute(SCHEMA.replace("consumer_positions", self.table, 1))
 
+    def adopt(self, legacy_table: str = "consumer_positions") -> None:
+        """Copy this consumer's positions from the table all consumers once shared."""
+        with self.db.transaction() as tx:
+            if not _table_exists(tx, legacy_table):
+                return
+            rows = tx.fetch_all(f"SELECT firm_id, position FROM {legacy_table}"
+                                " WHERE consumer = ?", (self.consumer,))
+        for row in rows:
+            self.advance(row["firm_id"], int(row["position"]))
+
     def get(self, firm_id: str, tx: Transaction | None = None) -> int:
         if tx is None:
             with self.db.transaction() as own:
@@ -52,3 +62,11 @@ class PositionTable:
             " position = excluded.position, updated_at = excluded.updated_at"
             f" WHERE {self.table}.position < excluded.position",
             (self.consumer, firm_id, position, datetime.now(timezone.utc).isoformat()))
+
+
+def _table_exists(tx: Transaction, name: str) -> bool:
+    if tx.dialect == "sqlite":
+        return tx.fetch_one("SELECT 1 AS found FROM sqlite_master WHERE name = ?",
+                            (name,)) is not None
+    row = tx.fetch_one("SELECT to_regclass(?) IS NOT NULL AS found", (name,))
+    return bool(row and row["found"])

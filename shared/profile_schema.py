@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from contracts.profile import DIRECT_IDENTIFIERS  # noqa: F401 (re-exported)
 from shared.strict_fields import StrictBoolean, StrictFloat, StrictInteger
 
 DEGREES = ("none", "high_school", "associate", "bachelors", "masters", "doctorate", "professional")
@@ -132,7 +133,6 @@ class ClientProfileSchema(Schema):
 
 
 PROFILE_FIELDS = tuple(ClientProfileSchema().fields)
-DIRECT_IDENTIFIERS = ("first_name", "last_name", "email", "phone", "date_of_birth", "notes")
 
 
 def load_profile(data, *, partial: bool = False) -> dict:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import threading
 
-from command_service.adapters.directory import Directory
-from command_service.adapters.event_store import FirmStores
-from command_service.adapters.wire import read_envelopes
+from collections.abc import Callable, Iterable
+
+from event_store import FirmStores, read_envelopes
 from shared.logs import correlated
 from shared.messaging import EventConsumer
 from shared.metrics import EVENT_LAG_SECONDS, EVENTS_CONSUMED, seconds_since
@@ -23,10 +23,10 @@ log = logging.getLogger(__name__)
 class LocalDelivery:
     """Deliver every firm's stored events to in-process consumers."""
 
-    def __init__(self, stores: FirmStores, directory: Directory, consumers: list[EventConsumer],
-                 rescan_seconds: float = 1.0):
+    def __init__(self, stores: FirmStores, firm_ids: Callable[[], Iterable[str]],
+                 consumers: list[EventConsumer], rescan_seconds: float = 1.0):
         self._stores = stores
-        self._directory = directory
+        self._firm_ids = firm_ids
         self._consumers = consumers
         self._rescan_seconds = rescan_seconds
         self._dirty: dict[str, set[str]] = {c.name: set() for c in consumers}
@@ -78,7 +78,7 @@ class LocalDelivery:
 
     def _run(self, consumer: EventConsumer, stop: threading.Event) -> None:
         signal = self._signals[consumer.name]
-        firms = self._directory.firm_ids()
+        firms = list(self._firm_ids())
         while not stop.is_set():
             try:
                 self.deliver_pending(consumer, firms)
@@ -91,4 +91,4 @@ class LocalDelivery:
                 firms = sorted(self._dirty[consumer.name])
                 self._dirty[consumer.name].clear()
             if not woken:
-                firms = self._directory.firm_ids()
+                firms = list(self._firm_ids())

@@ -16,8 +16,8 @@ import time
 import psycopg
 
 from command_service.adapters.directory import Directory
-from command_service.adapters.event_store import STORED_CHANNEL, FirmStores
-from command_service.adapters.wire import read_envelopes
+from event_store import STORED_CHANNEL, FirmStores
+from event_store import read_envelopes
 from shared.logs import correlated
 from shared.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE, seconds_since
 from shared.positions import PositionTable

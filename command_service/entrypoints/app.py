@@ -6,7 +6,7 @@ from flask import Flask, jsonify
 
 from command_service.adapters.directory import Directory, DirectoryError
 from command_service.application import last_recorded_position
-from command_service.adapters.event_store import FirmStores
+from event_store import FirmStores
 from command_service.domain.errors import (
     CheckHasNoResultError,
     CheckNotFoundError,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify
 
 from shared.api_schemas import AttorneyChangeSchema, AttorneyInviteSchema
-from shared.http import ApiError, authorized, json_body, parse_uuid
+from shared.http import ApiError, authorized, json_body, parse_uuid, request_meta
 from shared.idempotency import idempotent
 
 bp = Blueprint("attorneys", __name__)
@@ -27,7 +27,7 @@ def list_attorneys():
 def invite_attorney():
     invite = AttorneyInviteSchema().load(json_body())
     attorney = directory().create_attorney(g.principal.firm_id, invite["email"],
-                                           invite["password"], invite["role"])
+                                           invite["password"], invite["role"], request_meta())
     return jsonify(attorney), 201
 
 
@@ -41,7 +41,8 @@ def change_attorney(attorney_id: str):
     if attorney_id == g.principal.attorney_id:
         raise ApiError(409, "cannot_change_self",
                        "Admins cannot change their own role or deactivate themselves.")
-    attorney = directory().change_attorney(g.principal.firm_id, attorney_id, **change)
+    attorney = directory().change_attorney(g.principal.firm_id, attorney_id, **change,
+                                           meta=request_meta())
     if attorney is None:
         raise ApiError(404, "not_found", f"No attorney {attorney_id}.")
     return jsonify(attorney)

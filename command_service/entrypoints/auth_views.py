@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, g, jsonify
 
 from shared.api_schemas import LoginSchema
 from shared.auth import Principal, hash_password, verify_password
-from shared.http import ApiError, authorized, json_body
+from shared.http import ApiError, authorized, json_body, request_meta
 from shared.limits import Quota
 
 bp = Blueprint("auth", __name__)
@@ -41,6 +41,9 @@ def logout():
     principal = g.principal
     current_app.extensions["gatekeeper"].access.revoke(principal.token_id, principal.attorney_id,
                                                        principal.expires_at)
+    current_app.extensions["directory"].record_sign_out(
+        principal.firm_id, principal.attorney_id, principal.token_id, principal.expires_at,
+        request_meta())
     return "", 204
 
 

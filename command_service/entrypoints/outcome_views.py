@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, g, jsonify
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from command_service.application import FirmCaseFiles
-from eligibility_engine.domain.catalogue import UnknownVisaTypeError, load_catalogue
+from catalogue.loader import UnknownVisaTypeError, load_catalogue
 from shared.http import json_body, parse_uuid, request_meta, require_auth, require_writer
 
 bp = Blueprint("attorney_judgment", __name__)

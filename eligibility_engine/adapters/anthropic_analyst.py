@@ -16,6 +16,7 @@ import random
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import anthropic
 import pybreaker
@@ -25,7 +26,6 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from eligibility_engine.adapters.concurrent_breaker import ConcurrentBreaker
 from eligibility_engine.adapters.llm_settings import LLMSettings
-from eligibility_engine.domain.catalogue import DATA_DIR
 from eligibility_engine.domain.llm_analysis import (
     SYSTEM_PROMPT,
     TOOL,
@@ -189,7 +189,7 @@ def _repair_request(reply, problem) -> list | str:
 
 @lru_cache(maxsize=1)
 def _prices() -> dict:
-    with open(DATA_DIR / "llm_pricing.yaml") as handle:
+    with open(Path(__file__).with_name("llm_pricing.yaml")) as handle:
         return yaml.safe_load(handle)["models"]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eligibility_engine.domain.catalogue import Catalogue, occupation_for
+from catalogue.loader import Catalogue, occupation_for
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
 
 HIGH_SALARY_FACTOR = 1.0  # at or above the occupation's Level IV national wage

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eligibility_engine.domain.catalogue import Catalogue
+from catalogue.loader import Catalogue
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
 from eligibility_engine.domain.gates import field_category
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from eligibility_engine.domain.catalogue import Catalogue
+from catalogue.loader import Catalogue
 from eligibility_engine.domain.gates import citizenships
 
 

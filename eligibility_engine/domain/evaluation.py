@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from eligibility_engine.domain.catalogue import Catalogue
+from catalogue.loader import Catalogue
 from eligibility_engine.domain.criteria import CRITERIA
 from eligibility_engine.domain.disqualifiers import applicable_flags
 from eligibility_engine.domain.findings import Finding

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from eligibility_engine.domain.catalogue import Catalogue
+from catalogue.loader import Catalogue
 from eligibility_engine.domain.findings import Finding, met, not_met
 
 

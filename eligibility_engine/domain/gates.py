@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eligibility_engine.domain.catalogue import Catalogue
+from catalogue.loader import Catalogue
 from eligibility_engine.domain.employment_gates import (
     cap_subject_employer,
     executive_or_manager_abroad,

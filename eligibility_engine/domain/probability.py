@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from eligibility_engine.domain.catalogue import Catalogue
+from catalogue.loader import Catalogue
 
 STRENGTH_SHIFT = {"strong": 0.4, "viable": -0.2, "weak": -1.2}
 PRIOR_WEIGHT = 20

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from eligibility_engine.domain.catalogue import Catalogue
+from catalogue.loader import Catalogue
 
 BUSINESS_DAYS_PER_MONTH = 21
 

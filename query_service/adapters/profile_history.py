@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from command_service.adapters.event_store import FirmStores
-from command_service.domain.client_profile import ClientProfile
+from contracts.profile import fold_profile
+from event_store import FirmStores
 
 
 class ProfileHistory:
@@ -17,19 +17,12 @@ class ProfileHistory:
 
     def profile_as_of(self, firm_id: str, client_id: UUID, as_of: datetime) -> dict | None:
         """Return the profile as it stood at as_of, or None if it did not exist then."""
-        app = self._stores.for_firm(firm_id)
-        version = None
-        for stored in app.recorder.select_events(client_id):
-            event = app.mapper.to_domain_event(stored)
-            if event.timestamp > as_of:
-                break
-            version = event.originator_version
-        if version is None:
+        events = [e for e in self._stores.for_firm(firm_id).stream(client_id, reveal=True)
+                  if datetime.fromisoformat(e.occurred_at) <= as_of]
+        state = fold_profile(events)
+        if state is None:
             return None
-        profile = app.repository.get(client_id, version=version)
-        if not isinstance(profile, ClientProfile):
-            return None
-        return {"id": str(profile.id), "version": profile.version, "status": profile.status,
-                **profile.fields, "created_by": profile.created_by,
-                "created_at": profile.created_on.isoformat(),
-                "updated_at": profile.modified_on.isoformat(), "as_of": as_of.isoformat()}
+        return {"id": str(client_id), "version": events[-1].aggregate_version,
+                "status": state["status"], **state["fields"], "created_by": state["created_by"],
+                "created_at": events[0].occurred_at, "updated_at": events[-1].occurred_at,
+                "as_of": as_of.isoformat()}

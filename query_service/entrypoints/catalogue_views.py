@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from eligibility_engine.domain.catalogue import UnknownVisaTypeError, load_catalogue
+from catalogue.loader import UnknownVisaTypeError, load_catalogue
 from query_service.adapters.stale_checks import stale_clients
 from shared.http import ApiError, require_auth
 

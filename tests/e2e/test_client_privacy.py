@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_name
+from event_store import EVENT_STORE_SCHEMA, firm_store_name
 from tests.conftest import create_firm
 from tests.support.processes import run_visa
 from tests.support.profiles import researcher_profile

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from command_service.adapters.event_store import FirmStores, close_shared_pools
-from command_service.adapters.wire import read_envelopes
+from command_service.adapters.case_files import firm_case_files
+from event_store import close_shared_pools
+from event_store import read_envelopes
 from shared.config import load_settings
-from shared.contracts import CHECK_REQUESTED, RECOMMENDATIONS_PRODUCED
+from contracts import CHECK_REQUESTED, RECOMMENDATIONS_PRODUCED
 from shared.kafka import KafkaEventPublisher
 from tests.support.processes import wait_until
 from tests.support.profiles import researcher_profile
@@ -19,7 +20,7 @@ def test_duplicate_check_requested_on_kafka_yields_one_result(distributed):
     check = api.post(f"/v1/clients/{client['id']}/eligibility-checks").json()
     first = api.wait_for_check(check["status_url"], timeout=60)
     settings = load_settings(distributed.env)
-    stores = FirmStores(settings)
+    stores = firm_case_files(settings)
     cases = stores.for_firm(distributed.firm_a.id)
     requested = next(e for e in read_envelopes(cases, 0, limit=10_000)
                      if e.event_type == CHECK_REQUESTED and e.aggregate_id == check["check_id"])

@@ -11,9 +11,10 @@ import psycopg
 import pytest
 
 from cli import bootstrap
-from command_service.adapters.event_store import FirmStores, close_shared_pools
+from command_service.adapters.case_files import firm_case_files
+from event_store import close_shared_pools
 from shared.config import load_settings
-from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_file, firm_store_name
+from event_store import EVENT_STORE_SCHEMA, firm_store_file, firm_store_name
 from tests.support.case_files import write_case_history
 from tests.support.processes import run_visa, visa_env
 
@@ -29,8 +30,9 @@ def operator_env(request, tmp_path):
 
 def _seed_firm(env: dict) -> str:
     settings = load_settings(env)
+    bootstrap.migrate(settings)
     firm_id = bootstrap.directory(settings).create_firm("Audited Firm")["id"]
-    stores = FirmStores(settings)
+    stores = firm_case_files(settings)
     write_case_history(stores.for_firm(firm_id))
     stores.close()
     close_shared_pools()

@@ -45,7 +45,7 @@ def faulty_product(tmp_path_factory):
     from werkzeug.serving import make_server
 
     from cli.bootstrap import EmbeddedProduct
-    from eligibility_engine import check_handler
+    from eligibility_engine.application import evaluate_check
     from shared.config import load_settings
 
     product = EmbeddedProduct(load_settings({"VISA_DATA_DIR": str(tmp_path_factory.mktemp("web")),
@@ -53,9 +53,9 @@ def faulty_product(tmp_path_factory):
     firm = product.directory.create_firm("Faulty Firm LLP")
     for email in ("lee@faulty.test", "rita@faulty.test"):
         product.directory.create_attorney(firm["id"], email, "correct-horse-42", "attorney")
-    faults = EvaluationFaults(check_handler.evaluate_profile)
+    faults = EvaluationFaults(evaluate_check.evaluate_profile)
     patch = pytest.MonkeyPatch()
-    patch.setattr(check_handler, "evaluate_profile", faults)
+    patch.setattr(evaluate_check, "evaluate_profile", faults)
     server = make_server("127.0.0.1", 0, product.wsgi, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     product.start()

@@ -10,8 +10,9 @@ import pytest
 
 from cli import bootstrap
 from command_service.adapters.directory import Directory
-from command_service.adapters.event_store import FirmStores, close_shared_pools
-from command_service.adapters.wire import read_envelopes
+from command_service.adapters.case_files import firm_case_files
+from event_store import FirmStores, close_shared_pools
+from event_store import read_envelopes
 from query_service.projections import Projector
 from shared.config import Settings, load_settings
 from shared.sql import Database
@@ -50,7 +51,8 @@ def deployment(request, tmp_path):
                    VISA_JWT_SECRET=secrets.token_urlsafe(32),
                    VISA_MASTER_KEY=base64.b64encode(secrets.token_bytes(32)).decode())
     settings = load_settings(env)
-    stores = FirmStores(settings)
+    bootstrap.migrate(settings)
+    stores = firm_case_files(settings)
     read_db = bootstrap.read_database(settings)
     yield Deployment(settings, bootstrap.directory(settings), stores, read_db)
     stores.close()

@@ -7,7 +7,7 @@ import pytest
 
 from eligibility_engine.adapters.anthropic_analyst import AnalysisUnavailable, AnthropicAnalyst
 from eligibility_engine.adapters.llm_settings import LLMSettings
-from eligibility_engine.domain.catalogue import load_catalogue
+from catalogue.loader import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
 from eligibility_engine.domain.llm_analysis import prompt_payload
 from tests.engine_support.profiles import RESEARCHER

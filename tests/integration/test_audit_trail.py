@@ -10,7 +10,8 @@ import sqlite3
 
 from query_service.adapters.profile_history import ProfileHistory
 from query_service.verification import verify_firm
-from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_file, firm_store_name
+from contracts import CLIENT_PROFILE_CREATED
+from event_store import EVENT_STORE_SCHEMA, firm_store_file, firm_store_name, read_envelopes
 from tests.support.case_files import attorney_meta, write_case_history
 from tests.support.profiles import researcher_profile
 
@@ -43,16 +44,20 @@ def test_verify_reports_an_event_altered_in_the_database(deployment):
     write_case_history(app)
     deployment.project_all(firm)
     conn, table, id_column, mark = _raw_event_store(deployment, firm)
+    # The firm's own FirmCreated comes first; the first client event follows it.
+    first = next(e.position for e in read_envelopes(app, 0)
+                 if e.event_type == CLIENT_PROFILE_CREATED)
 
-    state = bytes(conn.execute(f"SELECT state FROM {table} WHERE {id_column} = 1").fetchone()[0])
-    conn.execute(f"UPDATE {table} SET state = {mark} WHERE {id_column} = 1",
+    state = bytes(conn.execute(f"SELECT state FROM {table} WHERE {id_column} = {first}")
+                  .fetchone()[0])
+    conn.execute(f"UPDATE {table} SET state = {mark} WHERE {id_column} = {first}",
                  (state.replace(b"Case0", b"Forged"),))
     conn.close()
     report = verify_firm(deployment.read_db, deployment.stores, firm)
 
     assert b"Case0" in state
     assert not report.ok
-    assert [(p.kind, p.notification_id) for p in report.chain_problems] == [("altered", 1)]
+    assert [(p.kind, p.notification_id) for p in report.chain_problems] == [("altered", first)]
     assert any(d["table"] == "clients" and d["problem"] == "differs" for d in report.drift)
 
 
@@ -102,8 +107,10 @@ def test_concurrent_saves_extend_one_unbroken_chain(deployment):
     deployment.project_all(firm)
     report = verify_firm(deployment.read_db, deployment.stores, firm)
 
+    created = [e for e in read_envelopes(app, 0) if e.event_type == CLIENT_PROFILE_CREATED]
     assert report.ok, report.as_dict()
-    assert report.events == 60 == len(app.recorder.chain_links())
+    assert len(created) == 60
+    assert report.events == len(read_envelopes(app, 0)) == len(app.recorder.chain_links())
 
 
 def test_profile_as_of_a_past_time_is_rebuilt_from_the_events(deployment):

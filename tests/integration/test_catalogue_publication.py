@@ -6,7 +6,7 @@ import pytest
 
 from cli import bootstrap
 from cli.main import main
-from eligibility_engine.domain.catalogue import load_catalogue
+from catalogue.loader import load_catalogue
 from tests.engine_support.product import sign_in, start_product
 from tests.engine_support.profiles import RESEARCHER
 

@@ -4,8 +4,8 @@ from uuid import UUID
 
 import pytest
 
-from command_service.adapters.wire import read_envelopes
-from shared.contracts import CHECK_REQUESTED, RECOMMENDATIONS_PRODUCED
+from event_store import read_envelopes
+from contracts import CHECK_REQUESTED, RECOMMENDATIONS_PRODUCED
 from tests.engine_support.product import sign_in, start_product
 from tests.engine_support.profiles import RESEARCHER
 from tests.fakes.fake_messages_api import FakeMessagesAPI

@@ -13,7 +13,8 @@ from eventsourcing.persistence import IntegrityError
 
 from cli import bootstrap
 from command_service import application
-from command_service.adapters.event_store import FirmStores, close_shared_pools
+from command_service.adapters.case_files import firm_case_files
+from event_store import close_shared_pools
 from command_service.domain.errors import ClientBusyError
 from shared.config import load_settings
 from tests.support.profiles import researcher_profile
@@ -31,8 +32,9 @@ def case_files(request, tmp_path):
                 "VISA_JWT_SECRET": secrets.token_urlsafe(32),
                 "VISA_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
     settings = load_settings(env)
+    bootstrap.migrate(settings)
     firm_id = bootstrap.directory(settings).create_firm("Racing & Co")["id"]
-    stores = FirmStores(settings)
+    stores = firm_case_files(settings)
     yield stores.for_firm(firm_id)
     stores.close()
     close_shared_pools()

@@ -9,12 +9,13 @@ import uuid
 import pytest
 
 from cli import bootstrap
-from command_service.adapters.event_store import FirmStores, close_shared_pools
-from command_service.adapters.wire import read_envelopes
+from command_service.adapters.case_files import firm_case_files
+from event_store import close_shared_pools
+from event_store import read_envelopes
 from query_service.adapters.read_tables import migrate_read_tables
 from query_service.projections import Projector
 from shared.config import load_settings
-from shared.privacy import is_sealed
+from event_store import is_sealed
 from shared.sql import Database
 
 META = {"actor_id": "attorney-1", "actor_kind": "attorney"}
@@ -27,13 +28,15 @@ def settings(request, tmp_path):
     if request.param == "postgresql":
         env |= {"VISA_DATABASE_URL": request.getfixturevalue("pg_url"),
                 "VISA_JWT_SECRET": "j" * 48}
-    yield load_settings(env)
+    settings = load_settings(env)
+    bootstrap.migrate(settings)
+    yield settings
     close_shared_pools()
 
 
 @pytest.fixture
 def case_files(settings):
-    stores = FirmStores(settings, keyring=bootstrap.keyring(settings))
+    stores = firm_case_files(settings, keyring=bootstrap.keyring(settings))
     yield stores.for_firm(str(uuid.uuid4()))
     stores.close()
 

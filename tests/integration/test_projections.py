@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from command_service.adapters.wire import read_envelopes
+from event_store import read_envelopes
 from query_service.adapters.client_views import AuditFilters, ClientFilters, FirmReadView
 from query_service.projections import Projector
 from query_service.rebuild import ProjectionRebuild, projection_status

@@ -8,15 +8,21 @@ import uuid
 
 import pytest
 
-from command_service.adapters.event_store import FirmStores
-from command_service.adapters.wire import read_envelopes
+from contracts import CHECK_STARTED
+
+from cli import bootstrap
+
+from command_service.adapters.case_files import firm_case_files
+from event_store import FirmStores
+from event_store import read_envelopes
 from eligibility_engine.check_handler import CheckHandler
 from query_service.adapters.read_tables import migrate_read_tables
 from query_service.adapters.client_views import FirmReadView
 from query_service.projections import Projector
 from shared.config import load_settings
-from shared.contracts import CHECK_REQUESTED, RECOMMENDATIONS_PRODUCED
+from contracts import CHECK_REQUESTED, RECOMMENDATIONS_PRODUCED
 from shared.sql import Database
+from tests.support.case_files import record_as_engine
 from tests.support.profiles import researcher_profile
 
 META = {"actor_id": "attorney-1", "correlation_id": "corr-1"}
@@ -28,12 +34,14 @@ def settings(request, tmp_path):
     if request.param == "postgres":
         env.update(VISA_DATABASE_URL=request.getfixturevalue("pg_url"), VISA_JWT_SECRET="test",
                    VISA_MASTER_KEY=base64.b64encode(os.urandom(32)).decode())
-    return load_settings(env)
+    settings = load_settings(env)
+    bootstrap.migrate(settings)
+    return settings
 
 
 @pytest.fixture
 def stores(settings):
-    stores = FirmStores(settings)
+    stores = firm_case_files(settings)
     yield stores
     stores.close()
 
@@ -61,7 +69,7 @@ def test_the_same_check_requested_twice_yields_one_result(stores):
 
 def test_a_check_left_processing_by_a_dead_worker_completes_on_redelivery(stores):
     cases, check, envelope = requested_check(stores)
-    cases.start_check(check.id, META)
+    record_as_engine(cases, check.id, CHECK_STARTED, {}, META)
 
     CheckHandler(stores).handle(envelope)
 
@@ -92,7 +100,7 @@ def test_projector_applies_each_event_once_under_redelivery(stores, tmp_path):
 
 def test_a_profile_the_rules_cannot_evaluate_fails_the_check_instead_of_looping(stores, monkeypatch):
     cases, check, envelope = requested_check(stores)
-    monkeypatch.setattr("eligibility_engine.check_handler.evaluate_profile",
+    monkeypatch.setattr("eligibility_engine.application.evaluate_check.evaluate_profile",
                         lambda *a: 1 / 0)
 
     CheckHandler(stores).handle(envelope)

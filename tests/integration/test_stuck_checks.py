@@ -7,11 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from contracts import CHECK_STARTED
+
 from cli import bootstrap
 from eligibility_engine.adapters.check_leases import CheckLeases
-from command_service.adapters.event_store import FirmStores
+from command_service.adapters.case_files import firm_case_files
+from event_store import FirmStores
 from shared.config import load_settings
 from shared.sql import Database
+from tests.support.case_files import record_as_engine
 from tests.support.profiles import researcher_profile
 
 META = {"actor_id": "a-1", "actor_kind": "attorney", "correlation_id": "corr-stuck"}
@@ -28,7 +32,7 @@ class Scene:
         cases = self.stores.for_firm(self.firm_id)
         client = cases.create_client(researcher_profile(), META)
         check = cases.request_check(client.id, META)
-        cases.start_check(check.id, META)
+        record_as_engine(cases, check.id, CHECK_STARTED, {}, META)
         self.engine.leases.take(self.firm_id, str(check.id), "corr-stuck")
         return check.id
 
@@ -51,8 +55,9 @@ class Scene:
 def scene(tmp_path):
     settings = load_settings({"VISA_DATA_DIR": str(tmp_path), "VISA_STUCK_CHECK_SECONDS": "600",
                               "VISA_CHECK_LEASE_SECONDS": "30"})
+    bootstrap.migrate(settings)
     firm_id = bootstrap.directory(settings).create_firm("Stuck & Co")["id"]
-    stores = FirmStores(settings)
+    stores = firm_case_files(settings)
     yield Scene(stores, bootstrap.engine(settings, stores), firm_id)
     stores.close()
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 
+import contracts
 from command_service.application import FirmCaseFiles
+from event_store import FirmEventStore
 from tests.support.profiles import researcher_profile
 
 
@@ -28,10 +30,18 @@ def write_case_history(app: FirmCaseFiles, clients: int = 3) -> list[str]:
            for i in range(clients)]
     app.edit_client(ids[0], {"annual_salary_usd": 250000, "email": "new@example.org"}, meta)
     completed = app.request_check(ids[0], meta)
-    app.start_check(completed.id, meta)
-    app.record_recommendations(completed.id, completed_check_result(), meta)
+    record_as_engine(app, completed.id, contracts.CHECK_STARTED, {}, meta)
+    record_as_engine(app, completed.id, contracts.RECOMMENDATIONS_PRODUCED,
+                     {"result": completed_check_result()}, meta)
     failed = app.request_check(ids[1], meta)
-    app.record_check_failure(failed.id, "engine unavailable", True, meta)
+    record_as_engine(app, failed.id, contracts.CHECK_FAILED,
+                     {"error_message": "engine unavailable", "retry_allowed": True}, meta)
     app.request_check(ids[1], meta)
     app.archive_client(ids[-1], meta)
     return [str(i) for i in ids]
+
+
+def record_as_engine(store: FirmEventStore, check_id, event_type: str, payload: dict,
+                     meta: dict) -> None:
+    """Append a check's next event as the engine does (it owns a check's lifecycle)."""
+    store.append(check_id, len(store.stream(check_id)) + 1, event_type, payload, meta)

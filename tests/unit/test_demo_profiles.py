@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from demo.profiles import ProfileGenerator
-from eligibility_engine.domain.catalogue import load_catalogue
+from catalogue.loader import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
 from shared.profile_schema import load_profile
 

@@ -17,7 +17,8 @@ from shared import metrics
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
-PRODUCT_PACKAGES = ("shared", "cli", "command_service", "query_service", "eligibility_engine")
+PRODUCT_PACKAGES = ("contracts", "event_store", "catalogue", "shared", "cli", "command_service",
+                    "query_service", "eligibility_engine")
 IMAGE = "visa-eligibility:latest"
 # Set by FirmStores in each firm's application environment, never by an operator.
 INTERNAL_VARIABLES = {"VISA_POOL_KEY"}

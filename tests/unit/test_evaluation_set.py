@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
-from eligibility_engine.domain.catalogue import load_catalogue
+from catalogue.loader import load_catalogue
 from eligibility_engine.evaluation_report import evaluate_directory, load_cases
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "data" / "eval"

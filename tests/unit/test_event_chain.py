@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from eventsourcing.persistence import Notification
 
-from command_service.adapters.event_chain import GENESIS, ChainLink, link_hash, verify_chain
+from event_store.chain import GENESIS, ChainLink, link_hash, verify_chain
 
 AGGREGATE = uuid.uuid4()
 

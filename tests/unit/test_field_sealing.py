@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from shared.privacy import FieldSealer, is_sealed, without_direct_identifiers
+from event_store import FieldSealer, is_sealed, without_direct_identifiers
 
 KEY = os.urandom(32)
 

@@ -4,7 +4,7 @@ import pytest
 from marshmallow import ValidationError
 
 from eligibility_engine.adapters.anthropic_analyst import _wait_within
-from eligibility_engine.domain.catalogue import load_catalogue
+from catalogue.loader import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
 from eligibility_engine.domain.guardrails import apply_analysis
 from eligibility_engine.domain.llm_analysis import MAX_SCORE_MOVE, validate_analysis

@@ -5,8 +5,8 @@ from __future__ import annotations
 from query_service.audit_projection import changes_of
 from query_service.dashboard_projection import dashboard_from_counters
 from query_service.projections import search_terms, search_text
-from shared import contracts
-from shared.contracts import EventEnvelope
+import contracts
+from contracts import EventEnvelope
 
 
 def _envelope(event_type: str, data: dict) -> EventEnvelope:

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from eligibility_engine.domain.catalogue import load_catalogue
+from catalogue.loader import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
 from tests.engine_support.profiles import BASE, RESEARCHER, profile
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eligibility_engine.domain.catalogue import load_catalogue
+from catalogue.loader import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
 from tests.support.profiles import researcher_profile
 

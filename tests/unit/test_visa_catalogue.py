@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from eligibility_engine.domain.catalogue import UnknownVisaTypeError, load_catalogue
+from catalogue.loader import UnknownVisaTypeError, load_catalogue
 from eligibility_engine.domain.criteria import CRITERIA
 from eligibility_engine.domain.disqualifiers import CHECKS
 from eligibility_engine.domain.gates import GATES

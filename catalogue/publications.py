@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from shared.sql import Database
+from shared.migrations import Migration
+from shared.sql import Database, database_for
 
 CATALOGUE_VERSION_PUBLISHED = "CatalogueVersionPublished"
 SCHEMA = """CREATE TABLE IF NOT EXISTS catalogue_publications (
@@ -48,3 +49,15 @@ class CataloguePublications:
         with self._db.transaction() as tx:
             return tx.fetch_one("SELECT * FROM catalogue_publications"
                                 " ORDER BY published_at DESC LIMIT 1")
+
+
+def catalogue_publications(settings) -> CataloguePublications:
+    """The publication record, in the catalogue's own database (reference data, not a service's)."""
+    return CataloguePublications(database_for(settings, "catalogue"))
+
+
+def catalogue_migrations(settings) -> list:
+    return [(database_for(settings, "catalogue"), [
+        Migration("catalogue", 1, "catalogue publications",
+                  lambda db: CataloguePublications(db).migrate()),
+    ])]

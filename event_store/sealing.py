@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from eventsourcing.persistence import Mapper, StoredEvent
 
-from command_service.domain.client_profile import ClientProfile
-from shared.privacy import ClientKeyring
+from event_store.keyring import ClientKeyring
 from shared.profile_schema import DIRECT_IDENTIFIERS
 
 
@@ -40,8 +39,7 @@ class SealingMapper(Mapper):
 
 
 def _has_identifiers(domain_event) -> bool:
-    if not isinstance(domain_event, ClientProfile.Event):
-        return False
+    # Only client profile events carry `fields` (created) or `changes` (edited).
     state = vars(domain_event)
     named = set(state.get("fields") or {}) | set(state.get("changes") or {})
     return bool(named & set(DIRECT_IDENTIFIERS))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
-CATALOGUE_DIR = PACKAGE_DIR / "catalogue"
+PACKAGE_DIR = Path(__file__).resolve().parent
+CATALOGUE_DIR = PACKAGE_DIR / "visa_types"
 DATA_DIR = PACKAGE_DIR / "data"
 
 
@@ -43,7 +43,7 @@ class Catalogue:
 
 @lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
-    """Read the catalogue files shipped with the engine."""
+    """Read the catalogue files shipped with the product."""
     index = _read_yaml(CATALOGUE_DIR / "catalogue.yaml")
     return Catalogue(
         version=str(index["version"]),

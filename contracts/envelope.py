@@ -1,6 +1,7 @@
-"""Wire contract of the events published to Kafka and delivered in process.
+"""The envelope every event travels in, on Kafka and in process.
 
-Consumers depend on this envelope only, never on the command side's Python classes.
+Consumers depend on this envelope and on `contracts.events` only, never on the command
+side's Python classes. A payload written at an older schema version is upcast when read.
 """
 
 from __future__ import annotations
@@ -8,18 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-EVENT_SCHEMA_VERSION = 1
-
-CLIENT_PROFILE_CREATED = "ClientProfileCreated"
-CLIENT_PROFILE_EDITED = "ClientProfileEdited"
-CLIENT_PROFILE_ARCHIVED = "ClientProfileArchived"
-CLIENT_PROFILE_ERASED = "ClientProfileErased"
-CHECK_REQUESTED = "CheckRequested"
-CHECK_STARTED = "CheckStarted"
-RECOMMENDATIONS_PRODUCED = "RecommendationsProduced"
-CHECK_FAILED = "CheckFailed"
-CASE_OUTCOME_RECORDED = "CaseOutcomeRecorded"
-ATTORNEY_ASSESSMENT_RECORDED = "AttorneyAssessmentRecorded"
+from contracts.events import CONTRACTS
+from contracts.upcasting import upcast
 
 
 @dataclass(frozen=True)
@@ -34,7 +25,12 @@ class EventEnvelope:
     occurred_at: str
     data: dict
     meta: dict = field(default_factory=dict)
-    schema_version: int = EVENT_SCHEMA_VERSION
+    schema_version: int = 0
+
+    def __post_init__(self):
+        if not self.schema_version:
+            contract = CONTRACTS.get(self.event_type)
+            object.__setattr__(self, "schema_version", contract.schema_version if contract else 1)
 
     @property
     def correlation_id(self) -> str | None:
@@ -45,7 +41,11 @@ class EventEnvelope:
 
     @classmethod
     def from_json(cls, raw: bytes) -> "EventEnvelope":
-        return cls(**json.loads(raw))
+        """Read an envelope, upcasting a payload written at an older schema version."""
+        fields = json.loads(raw)
+        version, data = upcast(fields["event_type"], fields.get("schema_version", 1),
+                               fields["data"])
+        return cls(**{**fields, "schema_version": version, "data": data})
 
     def kafka_headers(self) -> list[tuple[str, bytes]]:
         headers = [("event_type", self.event_type.encode()),

@@ -9,18 +9,19 @@ per schema, and one connection pool serves them all.
 from __future__ import annotations
 
 import threading
+import uuid
 from typing import Callable
 
 import psycopg
 from eventsourcing.postgres import PostgresFactory
 from psycopg_pool import ConnectionPool
 
-from command_service.application import FirmCaseFiles
+from event_store.firm_store import FirmEventStore
+from event_store.keyring import ClientKeyring
+from event_store.tenancy import EVENT_STORE_SCHEMA, firm_store_file, parse_firm_id
 from shared.config import Settings
-from shared.privacy import ClientKeyring
-from shared.tenancy import EVENT_STORE_SCHEMA, firm_store_file, parse_firm_id
 
-CHAIN = "command_service.adapters.event_chain"
+CHAIN = "event_store.chain"
 _pools_lock = threading.Lock()
 
 
@@ -66,17 +67,23 @@ class SharedPoolPostgresFactory(PostgresFactory):
 
 
 class FirmStores:
-    """Hand out each firm's FirmCaseFiles, created on first use."""
+    """Hand out each firm's store, created on first use.
+
+    `application` is the class each firm's store is built as: the kernel's FirmEventStore
+    for readers and the engine, the command service's subclass with its use cases there.
+    """
 
     def __init__(self, settings: Settings, on_saved: Callable[[str], None] | None = None,
-                 keyring: ClientKeyring | None = None):
+                 keyring: ClientKeyring | None = None,
+                 application: type[FirmEventStore] = FirmEventStore):
         self._settings = settings
         self._on_saved = on_saved
         self.keyring = keyring
-        self._apps: dict[str, FirmCaseFiles] = {}
+        self._application = application
+        self._apps: dict[str, FirmEventStore] = {}
         self._lock = threading.Lock()
 
-    def for_firm(self, firm_id: str) -> FirmCaseFiles:
+    def for_firm(self, firm_id: str) -> FirmEventStore:
         firm_id = parse_firm_id(firm_id)
         with self._lock:
             app = self._apps.get(firm_id)
@@ -85,16 +92,31 @@ class FirmStores:
                 self._apps[firm_id] = app
             return app
 
-    def _open(self, firm_id: str) -> FirmCaseFiles:
+    def firm_ids(self) -> list[str]:
+        """Every firm that has an event store, in id order (the kernel's own list of firms)."""
         if not self._settings.uses_postgres:
-            return FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved, self.keyring)
+            folder = self._settings.data_dir / "event_store"
+            names = [p.name.removesuffix(".sqlite") for p in folder.glob("*.sqlite")]
+        else:
+            with psycopg.connect(self._settings.database_url, autocommit=True) as conn:
+                rows = conn.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = %s"
+                    " AND table_name LIKE 'firm\\_%%\\_events'", (EVENT_STORE_SCHEMA,)).fetchall()
+            names = [r[0].removeprefix("firm_").removesuffix("_events") for r in rows]
+        return sorted(str(uuid.UUID(name)) for name in names if _is_hex_id(name))
+
+    def _open(self, firm_id: str) -> FirmEventStore:
+        if not self._settings.uses_postgres:
+            return self._application(firm_id, self._env_for(firm_id), self._on_saved,
+                                     self.keyring)
         # Every process opens a firm's store on first use and the library creates its
         # table then; a lock serialises that DDL across processes (concurrent CREATE ...
         # IF NOT EXISTS and CREATE OR REPLACE can fail on each other).
         with psycopg.connect(self._settings.database_url, autocommit=True) as conn:
             conn.execute("SELECT pg_advisory_lock(%s)", (DDL_LOCK_KEY,))
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{EVENT_STORE_SCHEMA}"')
-            app = FirmCaseFiles(firm_id, self._env_for(firm_id), self._on_saved, self.keyring)
+            app = self._application(firm_id, self._env_for(firm_id), self._on_saved,
+                                     self.keyring)
             _announce_appends(conn, app.name + "_events", firm_id)
         return app
 
@@ -125,6 +147,13 @@ class FirmStores:
             for app in self._apps.values():
                 app.close()
             self._apps.clear()
+
+
+def _is_hex_id(name: str) -> bool:
+    try:
+        return uuid.UUID(name).hex == name
+    except ValueError:
+        return False
 
 
 STORED_CHANNEL = "visa_events_stored"

@@ -1,0 +1,102 @@
+"""The command service's composition root: its API, the outbox relay and the retention policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from command_service.adapters.case_files import firm_case_files
+from command_service.adapters.directory import Directory
+from command_service.adapters.directory_events import DirectoryEvents
+from command_service.adapters.outbox_relay import OutboxRelay
+from command_service.entrypoints.app import create_app
+from command_service.retention import RetentionPolicy
+from event_store import ClientKeyring, FirmStores, open_keyring
+from shared.access import AccessRegistry
+from shared.auth import token_issuer
+from shared.config import Settings
+from shared.gatekeeper import Gatekeeper
+from shared.idempotency import IdempotencyStore
+from shared.limits import Quota, RateCounters
+from shared.migrations import Migration
+from shared.positions import PositionTable
+from shared.readiness import Readiness, database_probe
+from shared.sql import Database, database_for
+from shared.web_ops import install_operations
+from webapp.cors import allow_web_origins
+
+RELAY_POSITIONS = "relay_positions"
+
+
+def case_files(settings: Settings, on_saved: Callable[[str], None] | None = None,
+               keyring: ClientKeyring | None = None) -> FirmStores:
+    return firm_case_files(settings, on_saved, keyring or open_keyring(settings))
+
+
+def directory(settings: Settings, stores: FirmStores | None = None) -> Directory:
+    """Firms and attorneys; every change is also recorded as an event in the firm's store."""
+    return Directory(database_for(settings, "directory"),
+                     DirectoryEvents(stores or FirmStores(settings)))
+
+
+def gatekeeper(settings: Settings) -> Gatekeeper:
+    db = database_for(settings, "directory")
+    return Gatekeeper(token_issuer(settings), AccessRegistry(db), RateCounters(db),
+                      Quota(settings.firm_requests_per_minute, 60))
+
+
+def command_app(settings: Settings, stores: FirmStores | None = None):
+    """The command API, with its operations endpoints."""
+    stores = stores or case_files(settings)
+    app = create_app(stores, directory(settings, stores), gatekeeper(settings),
+                     IdempotencyStore(database_for(settings, "directory"), settings.master_key),
+                     Quota(settings.check_limit_per_hour, 3600),
+                     Quota(settings.login_max_failures, settings.login_lockout_seconds))
+    # The command side needs only its database: the outbox keeps accepting
+    # requests while Kafka is down, so the broker is not part of its readiness.
+    probe_db = database_for(settings, "directory", pool_size=1)
+    install_operations(app, "command-service", Readiness({"database": database_probe(probe_db)}))
+    if settings.web_origins:
+        allow_web_origins(app, settings.web_origins)
+    return app
+
+
+def outbox_relay_positions(settings: Settings) -> PositionTable:
+    return PositionTable(database_for(settings, "directory"), "relay", RELAY_POSITIONS)
+
+
+def outbox_relay(settings: Settings, publisher) -> OutboxRelay:
+    return OutboxRelay(FirmStores(settings), directory(settings), publisher,
+                       outbox_relay_positions(settings))
+
+
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    return RetentionPolicy(case_files(settings), directory(settings).firm_ids,
+                           timedelta(days=settings.retention_inactive_days),
+                           timedelta(days=settings.retention_grace_days))
+
+
+def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
+    """The command service's tables, all in its own database."""
+    return [(database_for(settings, "directory"), [
+        Migration("directory", 1, "firms and attorneys", lambda db: Directory(db).migrate()),
+        Migration("directory", 2, "directory events for firms and attorneys recorded before them",
+                  lambda db: directory(settings).record_history()),
+        Migration("outbox", 1, "relay positions",
+                  lambda db: PositionTable(db, "relay").migrate()),
+        Migration("outbox", 2, "relay positions in the command service's own table",
+                  lambda db: _own_positions(PositionTable(db, "relay", RELAY_POSITIONS))),
+        Migration("access", 1, "revoked tokens, rate counters, idempotency records",
+                  lambda db: _migrate_access(db, settings)),
+    ])]
+
+
+def _own_positions(positions: PositionTable) -> None:
+    positions.migrate()
+    positions.adopt()
+
+
+def _migrate_access(db: Database, settings: Settings) -> None:
+    AccessRegistry(db).migrate()
+    RateCounters(db).migrate()
+    IdempotencyStore(db, settings.master_key).migrate()

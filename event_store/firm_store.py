@@ -1,0 +1,118 @@
+"""One firm's event store, as every service sees it: read envelopes, read a stream, append.
+
+The command service extends this application with its aggregates and use cases; the
+engine, the query side and the relay use it as it is, through contract events only, so
+none of them imports the command service's classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
+
+from contracts import EventEnvelope
+from event_store.keyring import ClientKeyring
+from event_store.sealing import SealingMapper
+from event_store.stored_events import CLIENT_PROFILE_TOPICS, DecodedEvent, decode, encode_state
+from event_store.tenancy import firm_store_name
+
+
+class AppendConflictError(Exception):
+    """Another writer appended to the stream first: re-read it and decide again."""
+
+
+class FirmEventStore(Application):
+    """A firm's event store: its own file or table, sealing client identifiers on the way in."""
+
+    def __init__(self, firm_id: str, env: dict, on_saved: Callable[[str], None] | None = None,
+                 keyring: ClientKeyring | None = None):
+        self.firm_id = firm_id
+        # The library names the events table after the application: one table per firm.
+        self.name = firm_store_name(firm_id)
+        self._on_saved = on_saved
+        self.keyring = keyring
+        super().__init__(env=env)
+
+    def construct_mapper(self):
+        mapper = super().construct_mapper()
+        return SealingMapper(mapper, self.keyring, self.firm_id) if self.keyring else mapper
+
+    def read_envelopes(self, after: int, limit: int = 500) -> list[EventEnvelope]:
+        """Read the firm's events stored after a position, in order, identifiers sealed."""
+        notifications = self.recorder.select_notifications(
+            start=after, limit=limit, inclusive_of_start=False)
+        return [self.envelope(n) for n in notifications]
+
+    def envelope(self, notification: Notification) -> EventEnvelope:
+        """Decode one notification into its wire envelope; identifiers stay sealed.
+
+        Kafka's log then holds only ciphertext, which erasing the client's key makes
+        unreadable too.
+        """
+        event = self._decode(notification)
+        return _envelope(self.firm_id, notification.id, event)
+
+    def stream(self, aggregate_id: UUID | str, to_version: int | None = None,
+               reveal: bool = False) -> list[EventEnvelope]:
+        """Read one aggregate's events in order (position 0: not read from the log)."""
+        stored = self.recorder.select_events(UUID(str(aggregate_id)), lte=to_version)
+        return [_envelope(self.firm_id, 0, self._decode(s, reveal)) for s in stored]
+
+    def append(self, aggregate_id: UUID | str, version: int, event_type: str, payload: dict,
+               meta: dict) -> int:
+        """Append one contract event as `version` of the stream; return its position.
+
+        Raises AppendConflictError when that version exists: the optimistic check lets
+        exactly one of two racing writers record its event.
+        """
+        topic, state = encode_state(event_type, payload, meta)
+        stored = StoredEvent(originator_id=UUID(str(aggregate_id)), originator_version=version,
+                             topic=topic, state=self._encode(state))
+        try:
+            positions = self.recorder.insert_events([stored])
+        except IntegrityError:
+            raise AppendConflictError(f"{aggregate_id} v{version} exists") from None
+        self.notify_saved()
+        return positions[-1] if positions else 0
+
+    def chain_links(self):
+        return self.recorder.chain_links()
+
+    def notify_saved(self) -> None:
+        if self._on_saved is not None:
+            self._on_saved(self.firm_id)
+
+    def _decode(self, stored: StoredEvent, reveal: bool = False) -> DecodedEvent:
+        state = self._transcoded(stored.state)
+        if reveal and self.keyring is not None and stored.topic in CLIENT_PROFILE_TOPICS:
+            state = self.keyring.sealer(self.firm_id, str(stored.originator_id)) \
+                .open_profile_data(state)
+        return decode(stored.topic, stored.originator_id, stored.originator_version, state)
+
+    def _transcoded(self, raw: bytes) -> dict:
+        mapper = self.mapper
+        if mapper.cipher:
+            raw = mapper.cipher.decrypt(raw)
+        if mapper.compressor:
+            raw = mapper.compressor.decompress(raw)
+        return mapper.transcoder.decode(raw)
+
+    def _encode(self, state: dict) -> bytes:
+        mapper = self.mapper
+        raw = mapper.transcoder.encode(state)
+        if mapper.compressor:
+            raw = mapper.compressor.compress(raw)
+        if mapper.cipher:
+            raw = mapper.cipher.encrypt(raw)
+        return raw
+
+
+def _envelope(firm_id: str, position: int, event: DecodedEvent) -> EventEnvelope:
+    return EventEnvelope(event_type=event.event_type, firm_id=firm_id, position=position,
+                         aggregate_id=event.originator_id,
+                         aggregate_version=event.originator_version,
+                         occurred_at=event.occurred_at.isoformat(), data=event.payload,
+                         meta=event.meta)
