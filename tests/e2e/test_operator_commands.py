@@ -60,11 +60,12 @@ def test_rebuild_reports_its_rate_and_status_shows_no_lag_afterwards(operator_en
     after = json.loads(run_visa(operator_env, "projections", "status", "--json").stdout)
 
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert "events/s" in rebuilt.stdout and "from 11 events" in rebuilt.stdout
+    # The firm's FirmCreated, then the 11 events of its case history.
+    assert "events/s" in rebuilt.stdout and "from 12 events" in rebuilt.stdout
     [firm_before] = [s for s in before if s["firm_id"] == firm_id
                      and s["consumer"] == "projector"]
     [firm_after] = [s for s in after if s["firm_id"] == firm_id and s["consumer"] == "projector"]
-    assert (firm_before["position"], firm_before["lag"]) == (0, 11)
+    assert (firm_before["position"], firm_before["lag"]) == (0, 12)
     assert (firm_after["position"], firm_after["lag"]) == (firm_after["head"], 0)
 
 
