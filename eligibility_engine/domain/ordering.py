@@ -23,6 +23,13 @@ NOTE_CODES = {"o1a": "O-1A", "o1b": "O-1B", "eb1a": "EB-1A", "eb1b": "EB-1B", "e
 REACHABLE = ("strong", "viable")
 
 
+def chance_now(rec: dict) -> float:
+    """The chance of getting the status: the petition's, times the lottery's where one applies."""
+    lottery = rec.get("lottery") or {}
+    odds = lottery.get("odds", 1.0) if lottery.get("applies") else 1.0
+    return rec["success_probability"] * odds
+
+
 def group_of(visa_type: dict) -> str:
     return "permanent_residence" if visa_type["kind"] == "immigrant" else "work_authorization"
 
@@ -52,7 +59,7 @@ def order_recommendations(recommendations: list[dict], profile: dict) -> list[di
     recommendations.sort(key=lambda r: (
         r["verdict"] == "not_eligible", group_rank[r["group"]],
         0 if r["visa_type"].upper() in preferred and r["verdict"] != "not_eligible" else 1,
-        VERDICT_ORDER[r["verdict"]], -r["success_probability"], -r["eligibility_score"],
+        VERDICT_ORDER[r["verdict"]], -chance_now(r), -r["eligibility_score"],
         preferred.get(r["visa_type"].upper(), 99), r["visa_type"]))
     order = sorted(GROUPS, key=group_rank.get)
     # Not-eligible types close the list; within each group the order above still holds.
