@@ -16,6 +16,7 @@ from catalogue.loader import Catalogue
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
 from eligibility_engine.domain.salary import salary_comparison
 
+NATIONAL_TEAM = re.compile(r"\bnational\b.*\b(team|squad)\b|\bolympic team\b")
 LEVEL_STRENGTH = {"major_international": 0.9, "international": 0.7, "national": 0.55}
 NOT_ONE_TIME = ("best paper", "best poster", "outstanding paper", "paper award", "best demo",
                 "best presentation", "fellowship", "grant", "scholarship", "travel award")
@@ -61,22 +62,30 @@ def awards(profile: dict, catalogue: Catalogue) -> Finding:
     items = profile.get("awards")
     if items is None:
         return unknown("No awards recorded", "awards")
-    counted, declined = [], []
+    counted, declined, team = [], [], []
     for award in items:
         reason = award_exclusion(award, catalogue)
         if reason:
             declined.append(f"{award['name']}: {reason}")
+        elif award.get("awarded_to") == "client_team" and not recognised_one_time(award,
+                                                                                  catalogue):
+            team.append(award["name"])
         elif recognised_one_time(award, catalogue):
             counted.append((award["name"], 1.0))
         elif award.get("level") in LEVEL_STRENGTH:
             counted.append((award["name"], LEVEL_STRENGTH[award["level"]]))
         else:
             declined.append(f"{award['name']}: {award.get('level', 'local')} recognition only")
-    facts = {"counted": [n for n, _ in counted], "declined": declined}
+    facts = {"counted": [n for n, _ in counted], "declined": declined, "team_awards": team}
     if counted:
         best = max(s for _, s in counted)
         return met(f"{len(counted)} nationally or internationally recognized award(s)",
                    min(1.0, best + 0.05 * (len(counted) - 1)), **facts)
+    if team:
+        return unknown("A team award counts only if the awarding body named the client among the "
+                       "recipients (Policy Manual Vol. 6 Part F Ch. 2)", "awards",
+                       question=f"Did the awarding body name the client as a recipient of "
+                                f"{team[0]} (certificate, medal, listing)?", **facts)
     if items:
         return not_met("No award recognised at national or international level for excellence "
                        "in the field: " + "; ".join(declined), **facts)
@@ -107,7 +116,8 @@ def memberships(profile: dict, catalogue: Catalogue) -> Finding:
     for item in items:
         name = item["organization"]
         admission = item.get("admission")
-        if _known(name, table["selective"]) or admission == "outstanding_achievement":
+        if _known(name, table["selective"]) or admission == "outstanding_achievement" or \
+                NATIONAL_TEAM.search(name.lower()):
             counted.append(name)
         elif _known(name, table["not_selective"]):
             declined.append(f"{name}: {_known(name, table['not_selective'])}")
@@ -122,10 +132,11 @@ def memberships(profile: dict, catalogue: Catalogue) -> Finding:
         return met("Membership requiring outstanding achievement, judged by recognised experts",
                    0.8, **facts)
     if open_claims:
-        return Finding(True, "Recorded as selective; the bylaws must show admission by "
-                             "outstanding achievement judged by experts", facts,
-                       strength=0.35, question="How does " + open_claims[0] + " admit members "
-                       "(who judges, and on what achievement)?")
+        return unknown("Recorded as selective, but nothing shows admission by outstanding "
+                       "achievement judged by recognised experts", "memberships",
+                       question="How does " + open_claims[0] + " admit members (who judges, and "
+                                "on what achievement)? Bylaws or admission rules are needed",
+                       **facts)
     if items:
         return not_met("Memberships open to anyone who pays, applies or has the credentials do "
                        "not qualify: " + "; ".join(declined), **facts)
@@ -137,23 +148,25 @@ def published_material(profile: dict, catalogue: Catalogue) -> Finding:
     if items is None:
         return unknown("No media coverage recorded", "media_coverage")
     table = catalogue.reference["media_outlets"]
-    counted, declined = [], []
+    counted, declined, open_items = [], [], []
     for item in items:
         verdict = _outlet(item, table)
-        (counted if isinstance(verdict, float) else declined).append(
-            (item["outlet"], verdict) if isinstance(verdict, float)
-            else f"{item['outlet']}: {verdict}")
-    facts = {"counted": [o for o, _ in counted], "declined": declined}
+        if verdict is None:
+            open_items.append(item["outlet"])
+        elif isinstance(verdict, float):
+            counted.append((item["outlet"], verdict))
+        else:
+            declined.append(f"{item['outlet']}: {verdict}")
+    facts = {"counted": [o for o, _ in counted], "declined": declined, "to_confirm": open_items}
     if counted:
         best = max(s for _, s in counted)
-        finding = met(f"{len(counted)} published item(s) about the client in professional, trade "
-                      "or major media", min(1.0, best + 0.05 * (len(counted) - 1)), **facts)
-        if best < 0.6:
-            return Finding(True, finding.explanation + " (show each outlet's circulation)",
-                           facts, strength=finding.strength,
-                           question="What are the circulation or audience figures of "
-                                    + counted[0][0] + "?")
-        return finding
+        return met(f"{len(counted)} published item(s) about the client in professional, trade "
+                   "or major media", min(1.0, best + 0.05 * (len(counted) - 1)), **facts)
+    if open_items:
+        return unknown("Material about the client in outlets not shown to be professional, major "
+                       "trade or major media", "media_coverage",
+                       question="What are the circulation, readership or intended audience of "
+                                + ", ".join(open_items[:3]) + "?", **facts)
     if items:
         return not_met("No published material about the client in qualifying media: "
                        + "; ".join(declined), **facts)
@@ -294,7 +307,7 @@ def _basis(citations: int, norms: dict, evidence: set, claims: list) -> str:
     return "; ".join(parts)
 
 
-def _outlet(item: dict, table: dict) -> float | str:
+def _outlet(item: dict, table: dict) -> float | str | None:
     if item.get("about_client") is False:
         return "about the employer or the work, not the client"
     if item.get("passing_mention"):
@@ -313,7 +326,7 @@ def _outlet(item: dict, table: dict) -> float | str:
         return 0.6
     if kind == "general_or_local":
         return "local or general media without national reach"
-    return 0.45
+    return None
 
 
 def _known(name: str, entries: list[dict]) -> str | None:

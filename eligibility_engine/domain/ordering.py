@@ -3,7 +3,8 @@
 Results fall in two groups: work authorisation now (nonimmigrant types) and permanent
 residence (immigrant types). The client's goals (`goals.objective`: work_visa_now, green_card
 or both; `goals.preferred_visa_types`; or visa types named in the notes) put a group and the
-preferred types first; within a group the order is verdict, then probability, then score.
+preferred types first; within a group the order is verdict, then the chance of getting the
+status (the probability, times the H-1B lottery's odds where one applies), then score.
 """
 
 from __future__ import annotations
