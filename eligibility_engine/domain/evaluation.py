@@ -139,7 +139,8 @@ def evaluate_type(visa_type: dict, profile: dict, catalogue: Catalogue, today: d
         "fees": visa_type.get("fees", []),
     }
     rec["verify"] = verify_flags(visa_type, rec, catalogue, today)
-    rec["summary"] = _summary(visa_type, rec, criteria, spec, failed, bars, unknown_gates, gates)
+    rec["summary"] = _summary(visa_type, rec, criteria, spec, failed, bars, unknown_gates, gates,
+                              one_time)
     return rec
 
 
@@ -189,14 +190,17 @@ def _row(spec: dict, finding: Finding) -> dict:
     return row
 
 
-def _summary(visa_type, rec, criteria, spec, failed, bars, unknown_gates, gates) -> str:
+def _summary(visa_type, rec, criteria, spec, failed, bars, unknown_gates, gates,
+             one_time) -> str:
     code = visa_type["code"]
     if failed or bars:
-        reasons = [g["description"] for g in failed] + [b["message"] for b in bars]
+        reasons = [gates[g["id"]].explanation for g in failed] + [b["message"] for b in bars]
         return f"{code} is not available: " + "; ".join(reasons) + "."
     threshold = spec.get("threshold", 0)
     text = f"{rec['verdict'].capitalize()} {code} case"
-    if threshold:
+    if one_time is not None and one_time.met:
+        text += f": {one_time.explanation}"
+    elif threshold:
         met_count = sum(1 for f in criteria.values() if f.met)
         text += f": meets {met_count} criteria ({threshold} required)"
         if met_count >= threshold and rec["verdict"] == "weak" and not unknown_gates:
