@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from eligibility_engine.domain.evaluation import rank, verdict_for
+from eligibility_engine.domain.evaluation import rank
 from eligibility_engine.domain.llm_analysis import MAX_SCORE_MOVE
+from eligibility_engine.domain.scoring import rescore
 
 
 def apply_analysis(result: dict, analysis: dict) -> dict:
@@ -34,19 +35,11 @@ def _merge(rec: dict, item: dict) -> list[str]:
     if rec["verdict"] == "not_eligible":
         move = 0
     rec["rules_score"] = rec["eligibility_score"]
-    rec["eligibility_score"] = max(0, min(100, rec["eligibility_score"] + move))
-    rec["verdict"] = _verdict_after_move(rec)
+    rescore(rec, rec["eligibility_score"] + move)
+    if rec["eligibility_score"] != rec["rules_score"] + move and move:
+        notes.append(f"{rec['visa_type']}: score kept inside the {rec['verdict']} band")
+    move = rec["eligibility_score"] - rec["rules_score"]
     rec["llm_assessment"] = {**{k: item[k] for k in ("narrative", "strengths", "weaknesses",
                                                      "rfe_risks", "suggested_evidence")},
                              "recommend": recommend, "score_adjustment_applied": move}
     return notes
-
-
-def _verdict_after_move(rec: dict) -> str:
-    if rec["verdict"] == "not_eligible":
-        return "not_eligible"
-    verdict = verdict_for(rec["eligibility_score"], [],
-                          [g for g in rec["gates"] if g["met"] is None])
-    if verdict != "weak" and any(f["severity"] == "caution" for f in rec["flags"]):
-        return "weak"
-    return verdict
