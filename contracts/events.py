@@ -80,9 +80,10 @@ ATTORNEY_REACTIVATED = "AttorneyReactivated"
 ATTORNEY_SIGNED_OUT = "AttorneySignedOut"
 
 CONTRACTS: dict[str, EventContract] = {c.name: c for c in (
-    _contract(CLIENT_PROFILE_CREATED, 1, "An attorney opened a client's profile.",
+    # v2: countries (citizenships, country_of_birth) are ISO 3166-1 alpha-2 codes.
+    _contract(CLIENT_PROFILE_CREATED, 2, "An attorney opened a client's profile.",
               Field("fields", "object")),
-    _contract(CLIENT_PROFILE_EDITED, 1, "Profile fields changed, each as {old, new}.",
+    _contract(CLIENT_PROFILE_EDITED, 2, "Profile fields changed, each as {old, new}.",
               Field("changes", "object")),
     _contract(CLIENT_PROFILE_ARCHIVED, 1, "The profile left the active list."),
     _contract(CLIENT_PROFILE_ERASED, 1, "The client's identifiers were destroyed."),

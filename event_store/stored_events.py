@@ -20,6 +20,7 @@ from uuid import UUID
 
 import contracts
 from contracts.events import contract_for
+from contracts.upcasting import upcast
 
 _PROFILE = "command_service.domain.client_profile:ClientProfile"
 _CHECK = "command_service.domain.eligibility_check:EligibilityCheck"
@@ -33,8 +34,8 @@ class StoredForm:
 
 
 STORED_FORMS: tuple[StoredForm, ...] = (
-    StoredForm(contracts.CLIENT_PROFILE_CREATED, f"{_PROFILE}.Created"),
-    StoredForm(contracts.CLIENT_PROFILE_EDITED, f"{_PROFILE}.Edited"),
+    StoredForm(contracts.CLIENT_PROFILE_CREATED, f"{_PROFILE}.Created", class_version=2),
+    StoredForm(contracts.CLIENT_PROFILE_EDITED, f"{_PROFILE}.Edited", class_version=2),
     StoredForm(contracts.CLIENT_PROFILE_ARCHIVED, f"{_PROFILE}.Archived"),
     StoredForm(contracts.CLIENT_PROFILE_ERASED, f"{_PROFILE}.Erased"),
     StoredForm(contracts.CASE_OUTCOME_RECORDED, f"{_PROFILE}.CaseOutcomeRecorded"),
@@ -76,6 +77,9 @@ def decode(topic: str, originator_id, originator_version: int, state: dict) -> D
     form = form_of(topic)
     contract = contract_for(form.event_type)
     payload = {name: _plain(state[name]) for name in contract.field_names if name in state}
+    # The stored class version is the payload's schema version (1 when absent): older
+    # payloads are read as the current contract.
+    _, payload = upcast(form.event_type, state.get("class_version", 1), payload)
     return DecodedEvent(form.event_type, str(originator_id), originator_version,
                         state["timestamp"], payload, dict(state.get("meta") or {}))
 

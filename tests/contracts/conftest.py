@@ -13,6 +13,7 @@ from command_service import bootstrap as command_root
 from eligibility_engine.adapters.check_store import KernelCheckStore
 from event_store import close_shared_pools, read_envelopes
 from shared.config import load_settings
+from shared.profile_schema import load_profile
 from tests.support.case_files import attorney_meta
 from tests.support.profiles import researcher_profile
 
@@ -34,7 +35,7 @@ def produced_events(tmp_path_factory) -> dict:
     directory.record_sign_out(firm["id"], attorney["id"], str(uuid.uuid4()), 1_900_000_000,
                               attorney_meta())
     cases, meta = stores.for_firm(firm["id"]), attorney_meta()
-    client = cases.create_client(researcher_profile(), meta)
+    client = cases.create_client(load_profile(researcher_profile()), meta)
     cases.edit_client(client.id, {"annual_salary_usd": 200000}, meta)
     cases.record_case_outcome(client.id, {"visa_type": "O-1A", "outcome": "approved",
                                           "filed_date": "2026-01-05",
