@@ -38,6 +38,9 @@ def add_engine_commands(commands) -> None:
                                      "over a directory of labelled profiles")
     evaluation.add_argument("directory")
     evaluation.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluation.add_argument("--llm", action="store_true",
+                            help="also ask the configured LLM (ANTHROPIC_API_KEY) to analyse "
+                            "every case, and count the verdicts its analysis would change")
     evaluation.set_defaults(run=_eval)
 
 
@@ -83,12 +86,29 @@ def _recheck(args) -> int:
 
 
 def _eval(args) -> int:
-    from eligibility_engine.evaluation_report import evaluate_directory, format_report
+    from eligibility_engine import evaluation_report as evaluation
 
     try:
-        report = evaluate_directory(args.directory)
+        if args.llm:
+            return _eval_with_llm(args, evaluation)
+        report = evaluation.evaluate_directory(args.directory)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    print(json.dumps(report, indent=2) if args.json else evaluation.format_report(report))
     return 0
+
+
+def _eval_with_llm(args, evaluation) -> int:
+    from eligibility_engine.adapters.anthropic_analyst import AnthropicAnalyst
+    from eligibility_engine.adapters.llm_settings import llm_settings
+
+    settings = llm_settings()
+    if not settings.enabled:
+        print("error: --llm needs ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a local "
+              "endpoint)", file=sys.stderr)
+        return 2
+    analyst = AnthropicAnalyst(settings, load_catalogue())
+    report = evaluation.evaluate_with_analysis(args.directory, analyst, settings.deadline_seconds)
+    print(json.dumps(report, indent=2) if args.json else evaluation.format_analysis_report(report))
+    return 1 if report["verdict_changes"] else 0

@@ -257,7 +257,7 @@ def _engine(args) -> int:
     loop = KafkaConsumerLoop(settings.kafka_bootstrap_servers, settings.kafka_topic,
                              engine.handler, max_poll_interval_ms=settings.kafka_max_poll_interval_ms)
     stop = _stop_on_signal()
-    sweeper = threading.Thread(target=engine.sweeper.run, name="stuck-checks", args=(stop,))
+    sweeper = threading.Thread(target=engine.run_sweepers, name="stuck-checks", args=(stop,))
     sweeper.start()
     try:
         _run_consumer(args, settings, loop, engine.db, stop)
