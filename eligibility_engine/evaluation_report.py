@@ -16,7 +16,7 @@ from catalogue.loader import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
 from eligibility_engine.domain.guardrails import bounded_analysis, verdict_at
 from eligibility_engine.domain.llm_analysis import case_message
-from eligibility_engine.domain.redaction import redacted_profile
+from eligibility_engine.domain.redaction import redacted_findings, redacted_profile
 from eligibility_engine.ports import AnalysisUnavailable
 from shared.profile_schema import load_profile
 
@@ -73,7 +73,8 @@ def evaluate_with_analysis(directory: str | Path, analyst, deadline_seconds: flo
         result = evaluate_profile(profile, catalogue, today=EVAL_DATE)
         shown = redacted_profile(profile, profile)
         try:
-            answer = analyst.analyse(case_message(shown, result),
+            answer = analyst.analyse(case_message(shown, redacted_findings(result, profile,
+                                                                           profile)),
                                      time.monotonic() + deadline_seconds)
         except AnalysisUnavailable as exc:
             failures[exc.reason] = failures.get(exc.reason, 0) + 1

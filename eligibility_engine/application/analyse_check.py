@@ -18,7 +18,7 @@ from catalogue.loader import Catalogue, load_catalogue
 from eligibility_engine.domain.guardrails import bounded_analysis
 from eligibility_engine.domain.llm_analysis import PROMPT_VERSION, case_message
 from eligibility_engine.domain.probability import success_probability
-from eligibility_engine.domain.redaction import redacted_profile
+from eligibility_engine.domain.redaction import redacted_findings, redacted_profile
 from eligibility_engine.ports import AnalysisUnavailable, CheckStore, Clock, EngineMemory
 
 log = logging.getLogger(__name__)
@@ -64,19 +64,17 @@ class AnalyseCheck:
         if result is None:
             self._analyses.failed(firm_id, check_id, "no_result", NO_RESULT, {}, False, meta)
             return "no_result"
-        shown = self.shown_profile(firm_id, check.client_id, check.profile_version)
+        profile = self._checks.profile(firm_id, check.client_id, check.profile_version)
+        identifiers = self._checks.identifiers(firm_id, check.client_id, check.profile_version)
+        shown = redacted_profile(profile, identifiers)
+        findings = redacted_findings(result, profile, identifiers)
         memory = self._memory_for(firm_id)
         key = self.analysis_key(check.client_id, check.profile_version, result)
         stored = None if check.force_refresh else memory.stored_analysis(key)
         if stored is not None:
             self._analyses.produced(firm_id, check_id, reused(stored), meta)
             return "reused"
-        return self._ask(firm_id, check_id, result, shown, memory, key, meta)
-
-    def shown_profile(self, firm_id: str, client_id: str, version: int) -> dict:
-        """The profile as the model may see it: no identifier in any field or string."""
-        return redacted_profile(self._checks.profile(firm_id, client_id, version),
-                                self._checks.identifiers(firm_id, client_id, version))
+        return self._ask(firm_id, check_id, result, findings, shown, memory, key, meta)
 
     def analysis_key(self, client_id: str, profile_version: int, result: dict) -> str:
         return ":".join(str(part) for part in (client_id, profile_version,
@@ -84,10 +82,10 @@ class AnalyseCheck:
                                                result["rules_version"], PROMPT_VERSION,
                                                self._analyst.model))
 
-    def _ask(self, firm_id, check_id, result, shown, memory, key, meta) -> str:
+    def _ask(self, firm_id, check_id, result, findings, shown, memory, key, meta) -> str:
         deadline = time.monotonic() + self._deadline_seconds
         try:
-            answer = self._analyst.analyse(case_message(shown, result), deadline)
+            answer = self._analyst.analyse(case_message(shown, findings), deadline)
         except AnalysisUnavailable as exc:
             log.warning("check %s: no LLM analysis (%s): %s", check_id, exc.reason, exc)
             self._analyses.failed(firm_id, check_id, exc.reason, str(exc), exc.usage,

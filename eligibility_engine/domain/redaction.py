@@ -43,11 +43,35 @@ def redacted_profile(profile: dict, identifiers: dict) -> dict:
         _replace(kept, path, placeholder)
     if isinstance(kept.get("current_location"), str):
         kept["current_location"] = kept["current_location"].split(",")[-1].strip()
-    scrub = scrubber(identifiers)
+    scrub = scrubber(identifiers, _named_organisations(profile))
     return _walk(kept, scrub)
 
 
-def scrubber(identifiers: dict):
+def redacted_findings(result: dict, profile: dict, identifiers: dict) -> dict:
+    """Return the rules' result with every explanation and flag scrubbed the same way: the
+    rules quote the employer ("U.S. petitioner: Acme AI") and other facts in their text."""
+    scrub = scrubber(identifiers, _named_organisations(profile))
+    copied = copy.deepcopy(result)
+    for rec in copied["recommendations"]:
+        for row in [*rec["gates"], *rec["criteria"]]:
+            row["explanation"] = scrub(row["explanation"] or "")
+        for flag in rec.get("flags", []):
+            flag["message"] = scrub(flag["message"])
+    return copied
+
+
+def _named_organisations(profile: dict) -> dict[str, str]:
+    names = {}
+    for path, placeholder in _PLACEHOLDERS.items():
+        holder = profile
+        for key in path:
+            holder = holder.get(key) if isinstance(holder, dict) else None
+        if isinstance(holder, str) and holder.strip():
+            names[holder.strip()] = placeholder
+    return names
+
+
+def scrubber(identifiers: dict, organisations: dict[str, str] | None = None):
     """Return a function that removes these identifiers (and identifier-like text) from a string."""
     names = _name_patterns(identifiers)
     exact = [str(identifiers[k]) for k in ("email", "phone", "date_of_birth")
@@ -56,6 +80,8 @@ def scrubber(identifiers: dict):
     def scrub(text: str) -> str:
         for value in exact:
             text = text.replace(value, "[redacted]")
+        for name, placeholder in sorted((organisations or {}).items(), key=lambda kv: -len(kv[0])):
+            text = re.sub(re.escape(name), placeholder, text, flags=re.IGNORECASE)
         text = _EMAIL.sub("[email]", text)
         text = _DATE.sub("[date]", text)
         text = _STREET.sub("[address]", text)

@@ -77,6 +77,7 @@ def test_no_identifier_typed_into_free_text_reaches_the_vendor(attorney, api):
 
     assert "Zanele" not in body and "Mokoena" not in body
     assert "zanele.mokoena@example.test" not in body and "example.test" not in body
+    assert "Acme" not in body  # the employer, also quoted by the rules' explanations
     assert "Wired" in body
 
 

@@ -2,7 +2,10 @@
 
 import json
 
-from eligibility_engine.domain.redaction import redacted_profile
+from catalogue.loader import load_catalogue
+from eligibility_engine.domain.evaluation import evaluate_profile
+from eligibility_engine.domain.llm_analysis import case_message
+from eligibility_engine.domain.redaction import redacted_findings, redacted_profile
 
 CLIENT = {"first_name": "Amara", "last_name": "Okafor-Ndu", "email": "amara.okafor@mail.test",
           "phone": "+1 415 555 0199", "date_of_birth": "1990-02-03", "notes": "call after 5",
@@ -59,3 +62,12 @@ def test_the_profile_it_was_given_is_not_changed():
     sent()
 
     assert json.dumps(CLIENT, sort_keys=True) == original
+
+
+def test_the_rules_explanations_are_scrubbed_too():
+    result = evaluate_profile({**CLIENT, "field_category": "sciences"}, load_catalogue())
+
+    text = case_message({}, redacted_findings(result, CLIENT, CLIENT))
+
+    assert "Acme" not in text and "Okafor" not in text
+    assert "[offering employer]" in text
