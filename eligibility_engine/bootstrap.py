@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from catalogue.loader import load_catalogue
 from eligibility_engine.adapters.analysis_store import KernelAnalysisStore
-from eligibility_engine.adapters.anthropic_analyst import AnthropicAnalyst
 from eligibility_engine.adapters.check_leases import CheckLeases
 from eligibility_engine.adapters.check_store import KernelCheckStore
 from eligibility_engine.adapters.engine_memory import FirmEngineMemory, migrate_engine_memory
@@ -73,6 +72,10 @@ def engine(settings: Settings, stores: FirmStores | None = None,
 
 def analysis_worker(llm: LLMSettings, stores: FirmStores, db: Database) -> AnalysisWorker:
     """The LLM analysis of concluded checks, on a pool of its own."""
+    # Imported here: the anthropic client costs seconds to import, and only an engine with
+    # a key needs it (every other `visa` command and process starts without it).
+    from eligibility_engine.adapters.anthropic_analyst import AnthropicAnalyst
+
     analyses = KernelAnalysisStore(stores)
     analyse = AnalyseCheck(analyses, KernelCheckStore(stores),
                            AnthropicAnalyst(llm, load_catalogue()),
