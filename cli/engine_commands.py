@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 import time
@@ -32,6 +33,11 @@ def add_engine_commands(commands) -> None:
     recheck.add_argument("--firm", required=True)
     recheck.add_argument("--per-minute", type=int, default=30,
                          help="at most this many check requests per minute (default 30)")
+    recheck.add_argument("--batch", action="store_true",
+                         help="send the re-run checks' LLM analyses through the Message "
+                         "Batches API (half price) and record them when the batch ends")
+    recheck.add_argument("--batch-poll-seconds", type=float, default=30.0,
+                         help="how often to ask whether the batch ended (default 30)")
     recheck.set_defaults(run=_recheck)
 
     evaluation = commands.add_parser("eval", help="measure precision and recall per visa type "
@@ -61,6 +67,9 @@ def _recheck(args) -> int:
         print("error: --per-minute must be positive", file=sys.stderr)
         return 2
     settings = load_settings()
+    if args.batch and not os.environ.get("ANTHROPIC_API_KEY"):
+        print("error: --batch needs ANTHROPIC_API_KEY: there is no LLM to batch", file=sys.stderr)
+        return 2
     firm = bootstrap.directory(settings).firm(args.firm)
     if firm is None:
         print(f"error: no firm {args.firm}", file=sys.stderr)
@@ -76,13 +85,27 @@ def _recheck(args) -> int:
             # Paced so a re-check of a whole firm stays within the engine's and LLM's limits.
             pause.wait(60 / args.per_minute)
         meta = {**RECHECK_ACTOR, "correlation_id": f"recheck-{time.time_ns()}"}
+        if args.batch:
+            meta["analysis_delivery"] = "batch"
         check = cases.request_check(UUID(client["id"]), meta)
         previous = client["latest_check"]["catalogue_version"]
         requested.append({"client_id": client["id"], "check_id": str(check.id),
                           "previous_catalogue_version": previous})
-    print(json.dumps({"firm_id": firm["id"], "catalogue_version": version,
-                      "requested": len(requested), "checks": requested}))
+    summary = {"firm_id": firm["id"], "catalogue_version": version,
+               "requested": len(requested), "checks": requested}
+    if args.batch and requested:
+        summary["analysis_batch"] = _batch(settings, firm["id"], requested, args)
+    print(json.dumps(summary))
     return 0
+
+
+def _batch(settings, firm_id: str, requested: list[dict], args) -> dict:
+    from eligibility_engine import bootstrap as engine_root
+
+    batches = engine_root.batch_analyses(settings)
+    meta = {**RECHECK_ACTOR, "correlation_id": f"recheck-batch-{time.time_ns()}"}
+    return batches.run(firm_id, [r["check_id"] for r in requested], meta,
+                       poll_seconds=args.batch_poll_seconds)
 
 
 def _eval(args) -> int:

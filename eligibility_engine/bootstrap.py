@@ -13,10 +13,11 @@ from eligibility_engine.adapters.engine_memory import FirmEngineMemory, migrate_
 from eligibility_engine.adapters.llm_settings import LLMSettings, llm_settings
 from eligibility_engine.analysis_worker import AnalysisWorker
 from eligibility_engine.application.analyse_check import AnalyseCheck
+from eligibility_engine.batch_analyses import BatchAnalyses
 from eligibility_engine.check_handler import CheckHandler, SystemClock
 from eligibility_engine.stuck_checks import StuckCheckSweeper
 from event_store import FirmStores
-from shared.config import Settings
+from shared.config import ConfigurationError, Settings
 from shared.migrations import Migration
 from shared.positions import PositionTable
 from shared.sql import Database, database_for
@@ -83,6 +84,23 @@ def analysis_worker(llm: LLMSettings, stores: FirmStores, db: Database) -> Analy
                            llm.deadline_seconds)
     return AnalysisWorker(analyse, analyses, CheckLeases(db, ANALYSIS_LEASES),
                           workers=llm.concurrency)
+
+
+def batch_analyses(settings: Settings, stores: FirmStores | None = None,
+                   llm_env: dict | None = None) -> BatchAnalyses:
+    """The Message Batches path for re-run checks (`visa recheck --batch`)."""
+    from eligibility_engine.adapters.anthropic_analyst import AnthropicAnalyst
+
+    llm = llm_settings(llm_env)
+    if not llm.enabled:
+        raise ConfigurationError("ANTHROPIC_API_KEY is not set: there is no LLM to batch")
+    stores = stores or FirmStores(settings)
+    db = database_for(settings, "engine")
+    analyst, checks = AnthropicAnalyst(llm, load_catalogue()), KernelCheckStore(stores)
+    analyse = AnalyseCheck(KernelAnalysisStore(stores), checks, analyst,
+                           lambda firm_id: FirmEngineMemory(db, firm_id), SystemClock(),
+                           llm.deadline_seconds)
+    return BatchAnalyses(analyse, checks, analyst)
 
 
 def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:

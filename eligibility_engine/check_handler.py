@@ -80,7 +80,9 @@ class CheckHandler:
         if envelope.event_type == CHECK_REQUESTED:
             self.accept_check(envelope.firm_id, UUID(envelope.aggregate_id), envelope.meta)
         elif envelope.event_type == RECOMMENDATIONS_PRODUCED and self.analyses is not None:
-            if (envelope.data["result"].get("analysis") or {}).get("status") == "pending":
+            analysis = envelope.data["result"].get("analysis") or {}
+            # A re-check sent by batch gets its analysis from `visa recheck --batch`.
+            if analysis.get("status") == "pending" and analysis.get("delivery") != "batch":
                 self.analyses.accept(envelope.firm_id, envelope.aggregate_id, envelope.meta)
         elif envelope.event_type == CASE_OUTCOME_RECORDED:
             self.memory(envelope.firm_id).record_outcome(
@@ -215,5 +217,8 @@ class CheckHandler:
 
 
 def _engine_meta(request_meta: dict) -> dict:
-    return {"actor_id": ENGINE_ACTOR, "actor_kind": "engine",
+    meta = {"actor_id": ENGINE_ACTOR, "actor_kind": "engine",
             "correlation_id": request_meta.get("correlation_id")}
+    if request_meta.get("analysis_delivery"):
+        meta["analysis_delivery"] = request_meta["analysis_delivery"]
+    return meta

@@ -113,6 +113,33 @@ class AnthropicAnalyst:
             raise self._unavailable("malformed", f"malformed answer after one repair: {again}",
                                     ledger) from None
 
+    def submit_batch(self, requests: dict[str, dict]) -> str:
+        """Send {custom_id: request} through the Message Batches API; return the batch id."""
+        batch = self._client.messages.batches.create(
+            requests=[{"custom_id": cid, "params": params} for cid, params in requests.items()])
+        return batch.id
+
+    def batch_ended(self, batch_id: str) -> bool:
+        return self._client.messages.batches.retrieve(batch_id).processing_status == "ended"
+
+    def batch_results(self, batch_id: str):
+        """Yield (custom_id, Answer or AnalysisUnavailable) for every request of an ended batch;
+        each answer is priced at the batch rate."""
+        for item in self._client.messages.batches.results(batch_id):
+            ledger = UsageLedger(self.settings.model)
+            if item.result.type != "succeeded":
+                ledger.record(f"batch_{item.result.type}", None, None, 0.0, batch=True)
+                yield item.custom_id, self._unavailable(
+                    f"batch_{item.result.type}", f"the batch request {item.result.type}", ledger)
+                continue
+            message = item.result.message
+            ledger.record(message.stop_reason or "end_turn", message.usage,
+                          getattr(message, "id", None), 0.0, batch=True)
+            try:
+                yield item.custom_id, Answer(self.parse(message), ledger.summary(), False)
+            except AnalysisUnavailable as exc:
+                yield item.custom_id, self._unavailable(exc.reason, str(exc), ledger)
+
     def parse(self, message) -> dict:
         """Validate a finished message (streamed or from a batch); raises AnalysisUnavailable."""
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
@@ -23,6 +24,23 @@ from eligibility_engine.ports import AnalysisUnavailable, CheckStore, Clock, Eng
 
 log = logging.getLogger(__name__)
 NO_RESULT = "the check has no recommendations to analyse"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One check's analysis, ready to ask: what the model is shown and where it is stored."""
+
+    firm_id: str
+    check_id: str
+    result: dict
+    shown: dict
+    findings: dict
+    key: str
+    memory: EngineMemory
+
+    @property
+    def message(self) -> str:
+        return case_message(self.shown, self.findings)
 
 
 class Analyst(Protocol):
@@ -57,6 +75,17 @@ class AnalyseCheck:
 
     def __call__(self, firm_id: str, check_id: str, meta: dict) -> str:
         """Return the outcome: produced, reused, skipped, or the reason it failed."""
+        case = self.prepare(firm_id, check_id, meta)
+        if isinstance(case, str):
+            return case
+        try:
+            answer = self._analyst.analyse(case.message, time.monotonic() + self._deadline_seconds)
+        except AnalysisUnavailable as exc:
+            return self.record_failure(case.firm_id, case.check_id, exc, meta)
+        return self.record(case, answer.content, answer.usage, answer.repaired, meta)
+
+    def prepare(self, firm_id: str, check_id: str, meta: dict) -> "Case | str":
+        """Gather what the model is shown; or return why no call is needed (an outcome)."""
         if self._analyses.is_recorded(firm_id, check_id):
             return "skipped"
         check = self._checks.requested_check(firm_id, check_id)
@@ -66,36 +95,36 @@ class AnalyseCheck:
             return "no_result"
         profile = self._checks.profile(firm_id, check.client_id, check.profile_version)
         identifiers = self._checks.identifiers(firm_id, check.client_id, check.profile_version)
-        shown = redacted_profile(profile, identifiers)
-        findings = redacted_findings(result, profile, identifiers)
         memory = self._memory_for(firm_id)
         key = self.analysis_key(check.client_id, check.profile_version, result)
         stored = None if check.force_refresh else memory.stored_analysis(key)
         if stored is not None:
             self._analyses.produced(firm_id, check_id, reused(stored), meta)
             return "reused"
-        return self._ask(firm_id, check_id, result, findings, shown, memory, key, meta)
+        return Case(firm_id, check_id, result, redacted_profile(profile, identifiers),
+                    redacted_findings(result, profile, identifiers), key, memory)
+
+    def record(self, case: "Case", content: dict, usage: dict, repaired: bool,
+               meta: dict) -> str:
+        """Keep the grounded part of an answer within the law, store it, record it."""
+        analysis = self.analysis_of(case.result, content, case.shown, case.memory, usage,
+                                    repaired)
+        case.memory.store_analysis(case.key, analysis)
+        self._analyses.produced(case.firm_id, case.check_id, analysis, meta)
+        return "produced"
+
+    def record_failure(self, firm_id: str, check_id: str, exc: AnalysisUnavailable,
+                       meta: dict) -> str:
+        log.warning("check %s: no LLM analysis (%s): %s", check_id, exc.reason, exc)
+        self._analyses.failed(firm_id, check_id, exc.reason, str(exc), exc.usage,
+                              exc.retry_allowed, meta)
+        return exc.reason
 
     def analysis_key(self, client_id: str, profile_version: int, result: dict) -> str:
         return ":".join(str(part) for part in (client_id, profile_version,
                                                result["catalogue_version"],
                                                result["rules_version"], PROMPT_VERSION,
                                                self._analyst.model))
-
-    def _ask(self, firm_id, check_id, result, findings, shown, memory, key, meta) -> str:
-        deadline = time.monotonic() + self._deadline_seconds
-        try:
-            answer = self._analyst.analyse(case_message(shown, findings), deadline)
-        except AnalysisUnavailable as exc:
-            log.warning("check %s: no LLM analysis (%s): %s", check_id, exc.reason, exc)
-            self._analyses.failed(firm_id, check_id, exc.reason, str(exc), exc.usage,
-                                  exc.retry_allowed, meta)
-            return exc.reason
-        analysis = self.analysis_of(result, answer.content, shown, memory,
-                                    answer.usage, answer.repaired)
-        memory.store_analysis(key, analysis)
-        self._analyses.produced(firm_id, check_id, analysis, meta)
-        return "produced"
 
     def analysis_of(self, result: dict, content: dict, shown: dict, memory: EngineMemory,
                     usage: dict, repaired: bool = False) -> dict:

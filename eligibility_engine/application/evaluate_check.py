@@ -56,6 +56,8 @@ class EvaluateCheck:
             self._checks.fail(check, RULES_FAILED, True, meta)
             return Concluded(check, "failed")
         result["analysis"] = {"status": self._analysis}
+        if self._analysis == "pending" and meta.get("analysis_delivery") == "batch":
+            result["analysis"]["delivery"] = "batch"
         snapshot = check_snapshot(profile, result)
         result["changes_since_previous_check"] = changes_since(
             memory.previous_check(check.client_id, check.check_id), snapshot)

@@ -95,10 +95,13 @@ def test_one_engine_process_keeps_32_llm_calls_in_flight_and_concludes_each_chec
     clients = [api.post("/v1/clients", json=researcher_profile(judging_count=n)).json()["id"]
                for n in range(40)]
 
+    fake_llm.gate.clear()  # every answer waits until 32 calls are in flight
     with ThreadPoolExecutor(max_workers=8) as pool:
         checks = list(pool.map(
             lambda c: api.post(f"/v1/clients/{c}/eligibility-checks").json(), clients))
     results = [api.wait_for_check(c["status_url"], timeout=90) for c in checks]
+    wait_until(lambda: fake_llm.in_flight >= 32, 90, what="32 analyses in flight")
+    fake_llm.gate.set()
     analysed = [analysis_of(api, c["status_url"]) for c in checks]
 
     assert {r["status"] for r in results} == {"completed"}

@@ -56,6 +56,10 @@ class FakeMessagesAPI:
         self.in_flight = 0
         self.max_in_flight = 0
         self.batches: dict[str, dict] = {}
+        # Cleared, every answer keeps "thinking" (pings) until it is set again: a test can
+        # hold calls in flight and count them without relying on timing.
+        self.gate = threading.Event()
+        self.gate.set()
         self._cache: dict[str, float] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -212,9 +216,9 @@ def _handler_for(api: FakeMessagesAPI):
             self._event("content_block_start", {"type": "content_block_start", "index": 0,
                         "content_block": {"type": "thinking", "thinking": "", "signature": ""}})
             until = time.monotonic() + thinking_seconds
-            while time.monotonic() < until:
+            while time.monotonic() < until or not api.gate.is_set():
                 self._event("ping", {"type": "ping"})
-                time.sleep(min(api.ping_seconds, max(0.0, until - time.monotonic())))
+                api.gate.wait(min(api.ping_seconds, max(0.01, until - time.monotonic())))
             self._event("content_block_delta", {"type": "content_block_delta", "index": 0,
                         "delta": {"type": "signature_delta", "signature": "sig-fake"}})
             self._event("content_block_stop", {"type": "content_block_stop", "index": 0})

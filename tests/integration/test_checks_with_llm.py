@@ -132,14 +132,17 @@ def test_an_open_breaker_leaves_checks_rules_only_with_a_clear_reason(tmp_path, 
 
 
 def test_forty_checks_conclude_at_once_and_32_analyses_run_in_parallel(attorney, api):
-    api.default, api.slow_seconds = "slow", 4.0
     client_ids = [attorney.create_client({**RESEARCHER, "judging_count": n}) for n in range(40)]
+    api.gate.clear()  # every answer waits until 32 calls are in flight
 
     check_ids = [attorney.request_check(client_id) for client_id in client_ids]
     checks = [attorney.wait_for_check(check_id, timeout=60) for check_id in check_ids]
+    wait_until(lambda: api.in_flight >= 32, 60, what="32 analyses in flight")
+    api.gate.set()
     analyses = [analysed(attorney, check_id, timeout=90) for check_id in check_ids]
 
     assert {c["status"] for c in checks} == {"completed"}
+    assert {c["analysis"]["status"] for c in checks} == {"pending"}
     assert {a["analysis"]["status"] for a in analyses} == {"ready"}
     assert api.max_in_flight >= 32
     produced = [e.data["check_id"] for e in events_of(attorney, ANALYSIS_PRODUCED)]
