@@ -19,38 +19,7 @@ from shared.config import load_settings
 RECHECK_ACTOR = {"actor_id": "operator:recheck", "actor_kind": "operator"}
 
 
-def add_engine_commands(commands) -> None:
-    """Register `visa catalogue publish`, `visa recheck` and `visa eval`."""
-    catalogue = commands.add_parser("catalogue", help="the visa catalogue").add_subparsers(
-        dest="action", required=True)
-    publish = catalogue.add_parser("publish", help="record the shipped catalogue version as "
-                                   "in force (CatalogueVersionPublished)")
-    publish.add_argument("--by", default="operator", help="who publishes it")
-    publish.set_defaults(run=_publish)
-
-    recheck = commands.add_parser("recheck", help="re-run checks of clients whose latest check "
-                                  "used an older catalogue version")
-    recheck.add_argument("--firm", required=True)
-    recheck.add_argument("--per-minute", type=int, default=30,
-                         help="at most this many check requests per minute (default 30)")
-    recheck.add_argument("--batch", action="store_true",
-                         help="send the re-run checks' LLM analyses through the Message "
-                         "Batches API (half price) and record them when the batch ends")
-    recheck.add_argument("--batch-poll-seconds", type=float, default=30.0,
-                         help="how often to ask whether the batch ended (default 30)")
-    recheck.set_defaults(run=_recheck)
-
-    evaluation = commands.add_parser("eval", help="measure precision and recall per visa type "
-                                     "over a directory of labelled profiles")
-    evaluation.add_argument("directory")
-    evaluation.add_argument("--json", action="store_true", help="print the report as JSON")
-    evaluation.add_argument("--llm", action="store_true",
-                            help="also ask the configured LLM (ANTHROPIC_API_KEY) to analyse "
-                            "every case, and count the verdicts its analysis would change")
-    evaluation.set_defaults(run=_eval)
-
-
-def _publish(args) -> int:
+def publish(args) -> int:
     catalogue = load_catalogue()
     try:
         event = bootstrap.catalogue_publications(load_settings()).publish(
@@ -62,7 +31,7 @@ def _publish(args) -> int:
     return 0
 
 
-def _recheck(args) -> int:
+def recheck(args) -> int:
     if args.per_minute <= 0:
         print("error: --per-minute must be positive", file=sys.stderr)
         return 2
@@ -108,12 +77,12 @@ def _batch(settings, firm_id: str, requested: list[dict], args) -> dict:
                        poll_seconds=args.batch_poll_seconds)
 
 
-def _eval(args) -> int:
+def evaluate(args) -> int:
     from eligibility_engine import evaluation_report as evaluation
 
     try:
         if args.llm:
-            return _eval_with_llm(args, evaluation)
+            return _evaluate_with_llm(args, evaluation)
         report = evaluation.evaluate_directory(args.directory)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -122,7 +91,7 @@ def _eval(args) -> int:
     return 0
 
 
-def _eval_with_llm(args, evaluation) -> int:
+def _evaluate_with_llm(args, evaluation) -> int:
     from eligibility_engine.adapters.anthropic_analyst import AnthropicAnalyst
     from eligibility_engine.adapters.llm_settings import llm_settings
 
