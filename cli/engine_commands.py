@@ -31,6 +31,32 @@ def publish(args) -> int:
     return 0
 
 
+def import_bulletin(args) -> int:
+    from catalogue.imports import import_bulletin as run
+
+    return _import(run, args)
+
+
+def import_processing(args) -> int:
+    from catalogue.imports import import_processing as run
+
+    return _import(run, args)
+
+
+def _import(run, args) -> int:
+    from catalogue.imports import CatalogueImportError
+
+    try:
+        imported = run(args.file)
+    except CatalogueImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(imported))
+    load_catalogue.cache_clear()
+    catalogue_fingerprint.cache_clear()
+    return publish(args)
+
+
 def recheck(args) -> int:
     if args.per_minute <= 0:
         print("error: --per-minute must be positive", file=sys.stderr)

@@ -35,6 +35,8 @@ RUNNERS = {
     "audit verify": "cli.operator_commands:verify",
     "bench query": "cli.operator_commands:bench_query",
     "catalogue publish": "cli.engine_commands:publish",
+    "catalogue import-bulletin": "cli.engine_commands:import_bulletin",
+    "catalogue import-processing": "cli.engine_commands:import_processing",
     "recheck": "cli.engine_commands:recheck",
     "eval": "cli.engine_commands:evaluate",
 }
@@ -176,10 +178,17 @@ def _operator_commands(commands) -> None:
 
 
 def _engine_commands(commands) -> None:
-    publish = _command(_group(commands, "catalogue", "the visa catalogue"), "publish",
-                       "record the shipped catalogue version as in force "
+    catalogue = _group(commands, "catalogue", "the visa catalogue")
+    publish = _command(catalogue, "publish", "record the shipped catalogue version as in force "
                        "(CatalogueVersionPublished)", "catalogue publish")
     publish.add_argument("--by", default="operator", help="who publishes it")
+    for name, help_text in (("import-bulletin", "load a month's visa bulletin from a CSV, bump "
+                             "the catalogue version and publish it"),
+                            ("import-processing", "load processing times per visa type from a "
+                             "CSV, bump the catalogue version and publish it")):
+        importer = _command(catalogue, name, help_text, f"catalogue {name}")
+        importer.add_argument("file", help="the CSV (format: catalogue/data/README.md)")
+        importer.add_argument("--by", default="operator", help="who publishes it")
 
     recheck = _command(commands, "recheck", "re-run checks of clients whose latest check used "
                        "an older catalogue version")

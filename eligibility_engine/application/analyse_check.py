@@ -12,13 +12,11 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Protocol
 
 from catalogue.loader import Catalogue, load_catalogue
 from eligibility_engine.domain.guardrails import bounded_analysis
 from eligibility_engine.domain.llm_analysis import PROMPT_VERSION, case_message
-from eligibility_engine.domain.probability import success_probability
 from eligibility_engine.domain.redaction import redacted_findings, redacted_profile
 from eligibility_engine.ports import AnalysisUnavailable, CheckStore, Clock, EngineMemory
 
@@ -107,8 +105,7 @@ class AnalyseCheck:
     def record(self, case: "Case", content: dict, usage: dict, repaired: bool,
                meta: dict) -> str:
         """Keep the grounded part of an answer within the law, store it, record it."""
-        analysis = self.analysis_of(case.result, content, case.shown, case.memory, usage,
-                                    repaired)
+        analysis = self.analysis_of(case.result, content, case.shown, usage, repaired)
         case.memory.store_analysis(case.key, analysis)
         self._analyses.produced(case.firm_id, case.check_id, analysis, meta)
         return "produced"
@@ -126,25 +123,13 @@ class AnalyseCheck:
                                                result["rules_version"], PROMPT_VERSION,
                                                self._analyst.model))
 
-    def analysis_of(self, result: dict, content: dict, shown: dict, memory: EngineMemory,
-                    usage: dict, repaired: bool = False) -> dict:
+    def analysis_of(self, result: dict, content: dict, shown: dict, usage: dict,
+                    repaired: bool = False) -> dict:
         """The analysis to record: grounded, bounded, with what it cost and what produced it."""
-        outcomes = memory.outcome_counts()
-        bounded = bounded_analysis(result, content, shown,
-                                   lambda rec, score: self._reprice(rec, score, result, outcomes))
+        bounded = bounded_analysis(result, content, shown)
         return {**bounded, "model": self._analyst.model, "prompt_version": PROMPT_VERSION,
                 "usage": usage, "repaired": repaired, "reused_stored_analysis": False,
                 "produced_at": self._clock.now().isoformat()}
-
-    def _reprice(self, rec: dict, score: int, result: dict, outcomes: dict) -> float:
-        # The engine's own probability function, at the moved score. Today it reads the
-        # verdict (unchanged by the analysis); issue 12's score-aware model plugs in here.
-        catalogue = self._catalogue()
-        visa_type = catalogue.visa_type(rec["visa_type"])
-        basis = (rec.get("success_probability_range") or {}).get("basis") or {}
-        return success_probability(visa_type, rec["verdict"], catalogue,
-                                   date.fromisoformat(result["evaluated_on"]),
-                                   outcomes.get(rec["visa_type"]), basis.get("lottery"))["point"]
 
 
 def reused(stored: dict) -> dict:

@@ -6,24 +6,22 @@
 - Verdicts, gates and criteria never change: the analysis is an opinion beside them.
 - A score move stays within MAX_SCORE_MOVE and within the band of the rules' verdict (a weak
   type cannot become viable, 2 of 3 criteria never read as 3), is 0 for a type that is not
-  eligible or whose analysis kept no grounded claim, and the probability is recomputed at the
-  moved score by the engine's own function (`reprice`).
+  eligible or whose analysis kept no grounded claim; `scoring.rescore` recomputes the
+  probability at the moved score.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Callable
 
-from eligibility_engine.domain.evaluation import verdict_for
 from eligibility_engine.domain.llm_analysis import MAX_SCORE_MOVE
+from eligibility_engine.domain.scoring import rescore
 
-Reprice = Callable[[dict, int], float]
 _CLAIM_LISTS = ("strengths", "weaknesses", "rfe_risks")
 
 
-def bounded_analysis(result: dict, answer: dict, shown_profile: dict,
-                     reprice: Reprice) -> dict:
+def bounded_analysis(result: dict, answer: dict, shown_profile: dict) -> dict:
     """Return the analysis to record: grounded claims per type, bounded score moves."""
     facts = fact_index(shown_profile)
     by_type = {r["visa_type"]: r for r in result["recommendations"]}
@@ -36,8 +34,7 @@ def bounded_analysis(result: dict, answer: dict, shown_profile: dict,
             continue
         kept[rec["visa_type"]], lost = _grounded(rec, item, facts)
         dropped += lost
-        notes.extend(_bound_score(rec, kept[rec["visa_type"]], item["score_adjustment"],
-                                  reprice))
+        notes.extend(_bound_score(rec, kept[rec["visa_type"]], item["score_adjustment"]))
     return {"types": list(kept.values()), "guardrail_notes": notes, "dropped_claims": dropped}
 
 
@@ -78,34 +75,24 @@ def _opinion(opinion: dict, ids: set[str], facts: list[str]) -> dict | None:
             "reasoning": opinion["reasoning"], "profile_quotes": quotes}
 
 
-def _bound_score(rec: dict, out: dict, requested: int, reprice: Reprice) -> list[str]:
+def _bound_score(rec: dict, out: dict, requested: int) -> list[str]:
     rules = rec["eligibility_score"]
     move = max(-MAX_SCORE_MOVE, min(MAX_SCORE_MOVE, requested))
-    notes = []
     if rec["verdict"] == "not_eligible" or not out["grounded_claims"]:
         move = 0
-    elif verdict_at(rec, rules) != rec["verdict"]:
-        move = 0  # the verdict rests on more than the score: no band to move within
-    while move and verdict_at(rec, max(0, min(100, rules + move))) != rec["verdict"]:
-        move -= 1 if move > 0 else -1
-    if move != requested:
-        notes.append(f"{rec['visa_type']}: score move {requested:+d} applied as {move:+d} "
+    # The engine's own scoring keeps the verdict, clamps the score to its band and moves the
+    # probability with it (docs/SCORING.md); the rules' recommendation itself is not touched.
+    moved = rescore(copy.deepcopy(rec), rules + move) if move else rec
+    applied = moved["eligibility_score"] - rules
+    notes = []
+    if applied != requested:
+        notes.append(f"{rec['visa_type']}: score move {requested:+d} applied as {applied:+d} "
                      f"(the {rec['verdict']} verdict and its criteria stay as the rules found)")
-    score = max(0, min(100, rules + move))
-    out["score"] = {"rules": rules, "requested_move": requested, "applied_move": move,
-                    "with_analysis": score}
+    out["score"] = {"rules": rules, "requested_move": requested, "applied_move": applied,
+                    "with_analysis": moved["eligibility_score"]}
     out["success_probability"] = {"rules": rec["success_probability"],
-                                  "with_analysis": reprice(rec, score) if move else
-                                  rec["success_probability"]}
+                                  "with_analysis": moved["success_probability"]}
     return notes
-
-
-def verdict_at(rec: dict, score: int) -> str:
-    unknown_gates = [g for g in rec["gates"] if g["met"] is None]
-    verdict = verdict_for(score, [], unknown_gates)
-    if verdict != "weak" and any(f["severity"] == "caution" for f in rec.get("flags", [])):
-        return "weak"
-    return verdict
 
 
 def fact_index(profile: dict) -> list[str]:

@@ -15,7 +15,7 @@ def test_lists_every_visa_type_with_its_catalogue_version(attorney):
 
     assert response.status_code == 200
     codes = [t["code"] for t in response.json["data"]]
-    assert len(codes) == 17 and "EB-2 NIW" in codes
+    assert len(codes) == 18 and "EB-2 NIW" in codes and "EB-3 other workers" in codes
     assert response.json["catalogue_version"]
 
 
