@@ -195,11 +195,19 @@ def _engine_commands(commands) -> None:
     recheck.add_argument("--firm", required=True)
     recheck.add_argument("--per-minute", type=int, default=30,
                          help="at most this many check requests per minute (default 30)")
+    recheck.add_argument("--batch", action="store_true",
+                         help="send the re-run checks' LLM analyses through the Message "
+                         "Batches API (half price) and record them when the batch ends")
+    recheck.add_argument("--batch-poll-seconds", type=float, default=30.0,
+                         help="how often to ask whether the batch ended (default 30)")
 
     evaluation = _command(commands, "eval", "measure precision and recall per visa type over a "
                           "directory of labelled profiles")
     evaluation.add_argument("directory")
     evaluation.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluation.add_argument("--llm", action="store_true",
+                            help="also ask the configured LLM (ANTHROPIC_API_KEY) to analyse "
+                            "every case, and count the verdicts its analysis would change")
 
 
 def _positive(raw: str) -> int:

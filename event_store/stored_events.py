@@ -4,8 +4,8 @@ The topic is part of the stored format: years of stored events carry it. Client 
 check events were first recorded by the command service's aggregates, so their topics
 name those classes; a rename there must `register_topic` the old topic, and
 `tests/contracts` fails when a class's topic or `class_version` drifts from this table.
-Events appended through the kernel without an aggregate (directory events) use a
-`visa:` topic that no code resolves.
+Events appended through the kernel without an aggregate (directory events, the engine's
+analyses) use a `visa:` topic that no code resolves.
 
 Reading goes from stored bytes to a contract payload without importing any service's
 classes: the state is decoded with the store's transcoder and the payload is picked
@@ -45,6 +45,7 @@ STORED_FORMS: tuple[StoredForm, ...] = (
     StoredForm(contracts.CHECK_FAILED, f"{_CHECK}.Failed"),
     StoredForm(contracts.ATTORNEY_ASSESSMENT_RECORDED, f"{_CHECK}.AttorneyAssessmentRecorded"),
     *(StoredForm(name, f"visa:{name}") for name in contracts.DIRECTORY_EVENTS),
+    *(StoredForm(name, f"visa:{name}") for name in contracts.ANALYSIS_EVENTS),
 )
 BY_TOPIC = {form.topic: form for form in STORED_FORMS}
 BY_TYPE = {form.event_type: form for form in STORED_FORMS}
