@@ -1,9 +1,11 @@
-"""The LLM circuit breaker: opens after failures, then admits exactly one trial call."""
+"""The LLM circuit breaker (pybreaker's state): opens after failures, then admits one trial call."""
 
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
 
+import pybreaker
 import pytest
 
 from eligibility_engine.adapters.circuit_breaker import (
@@ -16,15 +18,17 @@ from eligibility_engine.adapters.circuit_breaker import (
 
 
 class Clock:
-    def __init__(self):
-        self.now = 0.0
+    """Moves the breaker's clock by moving when its circuit opened (pybreaker's own storage)."""
 
-    def __call__(self) -> float:
-        return self.now
+    def __init__(self):
+        self.storage = pybreaker.CircuitMemoryStorage(CLOSED)
+
+    def advance(self, seconds: float) -> None:
+        self.storage.opened_at = self.storage.opened_at - timedelta(seconds=seconds)
 
 
 def opened(clock: Clock, changes: list | None = None) -> CircuitBreaker:
-    breaker = CircuitBreaker("llm", fail_max=2, reset_seconds=30, clock=clock,
+    breaker = CircuitBreaker("llm", fail_max=2, reset_seconds=30, storage=clock.storage,
                              on_change=lambda *change: (changes if changes is not None else []).append(change))
     for _ in range(2):
         breaker.failed(trial=breaker.admit())
@@ -53,7 +57,7 @@ def test_a_success_resets_the_failure_count_while_closed():
 def test_after_the_reset_time_exactly_one_of_many_concurrent_callers_is_the_trial():
     clock = Clock()
     breaker = opened(clock)
-    clock.now = 31
+    clock.advance(31)
     admitted, refused = [], []
     start = threading.Barrier(32)
 
@@ -77,7 +81,7 @@ def test_after_the_reset_time_exactly_one_of_many_concurrent_callers_is_the_tria
 def test_a_successful_trial_closes_the_circuit_and_lets_everyone_in():
     clock = Clock()
     breaker = opened(clock)
-    clock.now = 31
+    clock.advance(31)
 
     breaker.succeeded(trial=breaker.admit())
 
@@ -89,12 +93,29 @@ def test_a_failed_trial_opens_the_circuit_for_another_reset_time():
     clock = Clock()
     changes: list = []
     breaker = opened(clock, changes)
-    clock.now = 31
+    clock.advance(31)
 
     breaker.failed(trial=breaker.admit())
-    clock.now = 60
+    clock.advance(29)
 
     with pytest.raises(CircuitOpenError):
         breaker.admit()
     assert breaker.state == OPEN
     assert changes == [("llm", CLOSED, OPEN), ("llm", OPEN, HALF_OPEN), ("llm", HALF_OPEN, OPEN)]
+
+
+def test_a_call_admitted_while_closed_that_ends_after_the_trial_began_does_not_close_it():
+    clock = Clock()
+    breaker = CircuitBreaker("llm", fail_max=1, reset_seconds=30, storage=clock.storage)
+    slow = breaker.admit()
+    breaker.failed(trial=breaker.admit())
+    clock.advance(31)
+    trial = breaker.admit()
+
+    breaker.succeeded(trial=slow)
+
+    assert breaker.state == HALF_OPEN
+    with pytest.raises(CircuitOpenError):
+        breaker.admit()
+    breaker.succeeded(trial=trial)
+    assert breaker.state == CLOSED
