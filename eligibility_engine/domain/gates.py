@@ -6,6 +6,7 @@ from catalogue.loader import Catalogue
 from eligibility_engine.domain.employment_gates import (
     cap_exempt_employer,
     cap_subject_employer,
+    eb1c_permanent_offer,
     executive_or_manager_abroad,
     one_year_abroad,
     permanent_job_offer,
@@ -186,6 +187,6 @@ GATES = {fn.__name__: fn for fn in (
     three_years_research, us_entity_one_year, eb3_worker_qualification, other_worker_position,
     cap_subject_employer, cap_exempt_employer, e2_substantial_investment, e2_develop_and_direct,
     eb5_minimum_investment, eb5_job_creation, lawful_source_of_funds, us_managerial_role,
-    listed_profession, tn_credentials, exceptional_ability_shown,
+    listed_profession, tn_credentials, exceptional_ability_shown, eb1c_permanent_offer,
 )}
 GATES["prevailing_wage"] = prevailing_wage_gate
