@@ -53,7 +53,7 @@ def us_petitioner(profile: dict, catalogue: Catalogue) -> Finding:
                    "employers or as the employer's representative) or the client's own U.S. "
                    "company can file (8 CFR 214.2(o)(2)(i), (o)(2)(iv)(E))", "job_offer.employer",
                    question="Who will petition: a U.S. employer, a U.S. agent, or the client's "
-                            "own U.S. company?", presumable=True)
+                            "own U.S. company?", presumable=True, cost=0.35)
 
 
 def us_job_offer(profile: dict, catalogue: Catalogue) -> Finding:
