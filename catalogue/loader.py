@@ -52,20 +52,26 @@ class Catalogue:
 @lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
     """Read the catalogue files shipped with the product."""
-    index = _read_yaml(CATALOGUE_DIR / "catalogue.yaml")
-    processing = _read_yaml(DATA_DIR / "processing_times.yaml") or {}
+    return load_catalogue_from(PACKAGE_DIR)
+
+
+def load_catalogue_from(root: Path) -> Catalogue:
+    """Read a catalogue tree (`visa_types/` and `data/` under `root`), uncached."""
+    types_dir, data_dir = Path(root) / "visa_types", Path(root) / "data"
+    index = _read_yaml(types_dir / "catalogue.yaml")
+    processing = _read_yaml(data_dir / "processing_times.yaml") or {}
     return Catalogue(
         version=str(index["version"]),
         published=str(index["published"]),
-        types=tuple(_with_processing(_read_yaml(CATALOGUE_DIR / f"{name}.yaml"), processing)
+        types=tuple(_with_processing(_read_yaml(types_dir / f"{name}.yaml"), processing)
                     for name in index["types"]),
-        visa_bulletin=_read_yaml(DATA_DIR / "visa_bulletin.yaml"),
+        visa_bulletin=_read_yaml(data_dir / "visa_bulletin.yaml"),
         nationality_lists=index["nationality_lists"],
-        sources=_read_yaml(CATALOGUE_DIR / "sources.yaml"),
-        disqualifiers=tuple(_read_yaml(CATALOGUE_DIR / f"{index['disqualifiers']}.yaml")),
-        base_rates=_read_yaml(DATA_DIR / "base_rates.yaml"),
+        sources=_read_yaml(types_dir / "sources.yaml"),
+        disqualifiers=tuple(_read_yaml(types_dir / f"{index['disqualifiers']}.yaml")),
+        base_rates=_read_yaml(data_dir / "base_rates.yaml"),
         refresh_cadence=index.get("refresh_cadence", {}),
-        reference={name: _read_yaml(DATA_DIR / f"{name}.yaml") for name in REFERENCE_TABLES},
+        reference={name: _read_yaml(data_dir / f"{name}.yaml") for name in REFERENCE_TABLES},
     )
 
 

@@ -17,12 +17,17 @@ or probability.
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from pathlib import Path
 
 from catalogue.loader import load_catalogue
 from eligibility_engine.domain.evaluation import evaluate_profile
-from eligibility_engine.domain.scoring import SCORE_BANDS, VERDICTS
+from eligibility_engine.domain.guardrails import bounded_analysis
+from eligibility_engine.domain.llm_analysis import case_message
+from eligibility_engine.domain.redaction import redacted_findings, redacted_profile
+from eligibility_engine.ports import AnalysisUnavailable
+from eligibility_engine.domain.scoring import SCORE_BANDS, VERDICTS, verdict_for_score
 from shared.profile_schema import load_profile
 
 RECOMMENDED = ("strong", "viable")
@@ -79,6 +84,61 @@ def evaluate_directory(directory: str | Path) -> dict:
             "disagreements": disagreements}
 
 
+def evaluate_with_analysis(directory: str | Path, analyst, deadline_seconds: float = 600) -> dict:
+    """Run every case through the rules and the LLM analysis; count what the analysis moved.
+
+    The analysis must never change a verdict (nor the set of recommended types): a score it
+    moves is read back through the verdict function and compared with the rules' verdict.
+    """
+    catalogue = load_catalogue()
+    moves = {"requested": 0, "applied": 0}
+    changes, failures, dropped, cost = [], {}, 0, 0.0
+    cases = load_cases(directory)
+    for case in cases:
+        profile = load_profile(case["profile"])
+        result = evaluate_profile(profile, catalogue, today=EVAL_DATE)
+        shown = redacted_profile(profile, profile)
+        try:
+            answer = analyst.analyse(case_message(shown, redacted_findings(result, profile,
+                                                                           profile)),
+                                     time.monotonic() + deadline_seconds)
+        except AnalysisUnavailable as exc:
+            failures[exc.reason] = failures.get(exc.reason, 0) + 1
+            continue
+        cost += answer.usage.get("cost_usd", 0.0)
+        analysis = bounded_analysis(result, answer.content, shown)
+        dropped += analysis["dropped_claims"]
+        changes += _verdict_changes(case["id"], result, analysis, moves)
+    return {"cases": len(cases), "analysed": len(cases) - sum(failures.values()),
+            "failures": failures, "score_moves": moves, "dropped_claims": dropped,
+            "verdict_changes": len(changes), "changes": changes, "cost_usd": round(cost, 4)}
+
+
+def _verdict_changes(case_id: str, result: dict, analysis: dict, moves: dict) -> list[dict]:
+    by_type = {r["visa_type"]: r for r in result["recommendations"]}
+    changes = []
+    for item in analysis["types"]:
+        rec, score = by_type[item["visa_type"]], item["score"]
+        moves["requested"] += score["requested_move"] != 0
+        moves["applied"] += score["applied_move"] != 0
+        after = verdict_for_score(score["with_analysis"])
+        if after != rec["verdict"] or item["verdict"] != rec["verdict"]:
+            changes.append({"id": case_id, "visa_type": rec["visa_type"],
+                            "rules": rec["verdict"], "with_analysis": after})
+    return changes
+
+
+def format_analysis_report(report: dict) -> str:
+    lines = [f"{report['cases']} labelled profiles, {report['analysed']} analysed by the LLM",
+             f"score moves requested: {report['score_moves']['requested']}, applied within "
+             f"the verdict's band: {report['score_moves']['applied']}",
+             f"claims dropped as ungrounded: {report['dropped_claims']}",
+             f"verdict changes: {report['verdict_changes']}",
+             f"cost: {report['cost_usd']} USD"]
+    lines += [f"  failed: {reason} x{n}" for reason, n in sorted(report["failures"].items())]
+    lines += [f"  {c['id']} {c['visa_type']}: {c['rules']} -> {c['with_analysis']}"
+              for c in report["changes"]]
+    return "\n".join(lines)
 def coherence_violations(results: list[dict]) -> list[dict]:
     """Every place where verdict, score and probability contradict each other."""
     problems, by_type = [], {}

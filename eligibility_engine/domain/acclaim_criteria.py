@@ -35,12 +35,25 @@ def has(text: str, patterns, whole: bool = True) -> str | None:
     return None
 
 
-def award_exclusion(award: dict, catalogue: Catalogue) -> str | None:
+NOMINATED = re.compile(r"\bnominat(ed|ion|ions|ee)\b")
+COACHED = re.compile(r"\b(coached|my athletes?|athletes? i coached|won by (my|the) (athlete|student|team)|"
+                     r"students? i (supervised|coached)|(athlete|student)'s)\b")
+MEDAL = re.compile(r"\b(medals?|gold|silver|bronze|champion(ship)?|title)\b")
+
+
+def award_exclusion(award: dict, catalogue: Catalogue, profile: dict | None = None,
+                    nominations: bool = False) -> str | None:
     """Why an award cannot count as a prize for excellence in the field, if it cannot."""
-    if award.get("awarded_to") == "someone_coached_or_supervised":
-        return "won by an athlete or student the client coached or supervised, not by the client"
-    if award.get("outcome") == "nominated":
+    name = award["name"].lower()
+    if award.get("awarded_to") == "someone_coached_or_supervised" or COACHED.search(name) or (
+            _is_coach(profile) and MEDAL.search(name) and "coach" not in name):
+        return ("won by an athlete or student the client coached or supervised: their medal, "
+                "not the client's award")
+    if not nominations and (award.get("outcome") == "nominated" or NOMINATED.search(name)):
         return "a nomination, not an award received"
+    employer = ((profile or {}).get("current_employer") or "").strip().lower()
+    if len(employer) > 2 and employer in name:
+        return "employer internal award (named after the client's own employer)"
     kinds = catalogue.reference["recognised_awards"]["not_field_excellence"]
     kind = award.get("kind")
     if kind in kinds:
@@ -49,6 +62,11 @@ def award_exclusion(award: dict, catalogue: Catalogue) -> str | None:
         if has(award["name"], patterns):
             return f"{kind.replace('_', ' ')} award"
     return None
+
+
+def _is_coach(profile: dict | None) -> bool:
+    title = ((profile or {}).get("current_job_title") or "").lower()
+    return bool(re.search(r"\bcoach", title))
 
 
 def recognised_one_time(award: dict, catalogue: Catalogue, table: str = "one_time") -> str | None:
@@ -64,7 +82,7 @@ def awards(profile: dict, catalogue: Catalogue) -> Finding:
         return unknown("No awards recorded", "awards")
     counted, declined, team = [], [], []
     for award in items:
-        reason = award_exclusion(award, catalogue)
+        reason = award_exclusion(award, catalogue, profile)
         if reason:
             declined.append(f"{award['name']}: {reason}")
         elif award.get("awarded_to") == "client_team" and not recognised_one_time(award,
@@ -95,7 +113,7 @@ def awards(profile: dict, catalogue: Catalogue) -> Finding:
 def one_time_award(profile: dict, catalogue: Catalogue) -> Finding:
     """A major, internationally recognised award, known by its name whatever level was picked."""
     for award in profile.get("awards") or []:
-        if award_exclusion(award, catalogue):
+        if award_exclusion(award, catalogue, profile):
             continue
         known = recognised_one_time(award, catalogue)
         if known:
@@ -316,7 +334,7 @@ def _outlet(item: dict, table: dict) -> float | str | None:
     name = f"{item['outlet']} {item.get('title') or ''}"
     if kind == "press_release_or_own_channel" or has(name, table["not_media"]):
         return "a press release or the employer's own channel"
-    if kind == "academic_citation":
+    if kind == "academic_citation" or has(name, table["academic"]):
         return "a paper citing the client's work is not published material about the client"
     circulation = item.get("circulation")
     if kind == "major_media" or has(item["outlet"], table["major"]) or (

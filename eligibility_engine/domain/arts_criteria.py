@@ -9,7 +9,11 @@ international award such as an Academy Award, Emmy, Grammy or Directors Guild Aw
 from __future__ import annotations
 
 from catalogue.loader import Catalogue
-from eligibility_engine.domain.acclaim_criteria import award_exclusion, recognised_one_time
+from eligibility_engine.domain.acclaim_criteria import (
+    NOMINATED,
+    award_exclusion,
+    recognised_one_time,
+)
 from eligibility_engine.domain.field_gates import field_category
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
 
@@ -63,12 +67,12 @@ def significant_recognition(profile: dict, catalogue: Catalogue) -> Finding:
 def o1b_award(profile: dict, catalogue: Catalogue) -> Finding:
     """Nominee or recipient of a significant national or international award in the field."""
     for award in profile.get("awards") or []:
-        reason = award_exclusion({**award, "outcome": "won"}, catalogue)
-        if reason:
+        if award_exclusion(award, catalogue, profile, nominations=True):
             continue
         known = (recognised_one_time(award, catalogue, "o1b_significant")
                  or recognised_one_time(award, catalogue))
-        outcome = "nominated for" if award.get("outcome") == "nominated" else "received"
+        nominated = award.get("outcome") == "nominated" or NOMINATED.search(award["name"].lower())
+        outcome = "nominated for" if nominated else "received"
         if known:
             return met(f"{outcome.capitalize()} {award['name']} ({known}): meets the O-1B "
                        "criteria on its own", 1.0 if outcome == "received" else 0.85,

@@ -105,8 +105,10 @@ def evaluate_type(visa_type: dict, profile: dict, catalogue: Catalogue, today: d
     verdict, position, conditional = _verdict(judged, gates, unknown_gates, failed, bars, flags)
     probability = success_probability(visa_type, verdict, position, catalogue, today,
                                       firm_outcomes, judged.factors)
+    category = field_category(profile)
+    film = category == "motion_picture_tv"
     questions = type_questions(visa_type, gates, criteria, verdict,
-                               field_category(profile) in ("arts", "motion_picture_tv"))
+                               category in ("arts", "motion_picture_tv"))
     rec = {
         "visa_type": visa_type["code"],
         "name": visa_type["name"],
@@ -126,9 +128,10 @@ def evaluate_type(visa_type: dict, profile: dict, catalogue: Catalogue, today: d
         "lottery": lottery_odds(visa_type, gates, criteria, profile, catalogue),
         "estimated_timeline_months": estimated_timeline(visa_type, profile, catalogue),
         "required_documents": tailored_documents(visa_type, criteria, flags),
-        "gates": [_row(g, gates[g["id"]]) for g in visa_type["gates"]],
-        "criteria": [_row(c, criteria[c["id"]]) for c in spec["items"]],
-        "one_time_achievement": _row(spec["one_time_achievement"], one_time) if one_time else None,
+        "gates": [_row(g, gates[g["id"]], film) for g in visa_type["gates"]],
+        "criteria": [_row(c, criteria[c["id"]], film) for c in spec["items"]],
+        "one_time_achievement": (_row(spec["one_time_achievement"], one_time, film)
+                                 if one_time else None),
         "criteria_met": sum(1 for f in criteria.values() if f.met),
         "criteria_required": spec.get("threshold", 0),
         "flags": flags,
@@ -181,10 +184,13 @@ def _one_time(spec: dict, profile: dict, catalogue: Catalogue) -> Finding | None
     return RULES[achievement["id"]](profile, catalogue) if achievement else None
 
 
-def _row(spec: dict, finding: Finding) -> dict:
+def _row(spec: dict, finding: Finding, film_tv: bool = False) -> dict:
+    """A finding as the result shows it; film/TV criteria cite 8 CFR 214.2(o)(3)(v)."""
+    citation = spec.get("citation_film_tv") if film_tv and spec.get("citation_film_tv") \
+        else spec["citation"]
     row = {"criterion": spec.get("name") or spec.get("description"), "id": spec["id"],
            "met": finding.met, "explanation": finding.explanation,
-           "citation": spec["citation"], "facts": finding.facts}
+           "citation": citation, "facts": finding.facts}
     if finding.met is None and finding.question:
         row["question"] = finding.question
     return row

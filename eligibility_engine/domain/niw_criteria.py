@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 
 from catalogue.loader import Catalogue
-from eligibility_engine.domain.acclaim_criteria import ADOPTION_WORDS, award_exclusion, field_norms
+from eligibility_engine.domain.acclaim_criteria import (
+    ADOPTION_WORDS,
+    award_exclusion,
+    field_norms,
+    published_material,
+)
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
 
 PRIORITY_FIELDS = re.compile(
@@ -27,6 +32,38 @@ LOCAL_ENDEAVORS = re.compile(r"\b(restaurant|cafe|coffee shop|bakery|food truck|
                              r"retail store|convenience store|franchise|real estate agent|"
                              r"realtor|car wash|cleaning service|daycare|nail|boutique)\b")
 STEM_DEGREES = ("masters", "doctorate")
+RAISED = re.compile(r"(?:raised|raising|secured|closed|funding of|funded with|grants? of|"
+                    r"investment of|series [a-e] of)\s+(?:over |more than |about |approximately )?"
+                    r"(?:us)?\$\s?(\d+(?:[.,]\d+)?)\s*(k|thousand|m|mm|million|b|bn|billion)?\b",
+                    re.I)
+FOUNDER = re.compile(r"\b(co-?founder|founder|founded|founding ceo)\b", re.I)
+SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9,
+         "billion": 1e9}
+
+
+def venture_texts(profile: dict) -> list[str]:
+    roles = [f"{r.get('role', '')} at {r.get('organization', '')}"
+             for r in profile.get("critical_roles") or []]
+    return [t for t in (*(profile.get("original_contributions") or []), *roles,
+                        profile.get("current_job_title"), profile.get("proposed_endeavor"),
+                        profile.get("notes")) if t]
+
+
+def funding_raised(profile: dict) -> float:
+    """Funding raised or granted for the endeavor: the field, or amounts stated in the record."""
+    if profile.get("endeavor_funding_usd"):
+        return float(profile["endeavor_funding_usd"])
+    amounts = []
+    for text in venture_texts(profile):
+        for number, unit in RAISED.findall(text):
+            amounts.append(float(number.replace(",", "")) * SCALE.get((unit or "").lower(), 1))
+    return max(amounts, default=0.0)
+
+
+def is_founder(profile: dict) -> bool:
+    if profile.get("founder") is not None:
+        return bool(profile["founder"])
+    return any(FOUNDER.search(t) for t in venture_texts(profile) if t != profile.get("notes"))
 
 
 def endeavor_text(profile: dict) -> str:
@@ -43,7 +80,7 @@ def niw_merit_importance(profile: dict, catalogue: Catalogue) -> Finding:
         return unknown("No proposed endeavor or field recorded", "proposed_endeavor",
                        question="What specific endeavor will the client pursue in the U.S., and "
                                 "why does it matter beyond one employer or locality?")
-    broad = _broad_impact(profile)
+    broad = _broad_impact(profile, catalogue)
     priority = PRIORITY_FIELDS.search(text)
     facts = {"endeavor": described or "inferred from the field and work: " + text[:120],
              "priority_field": priority.group(0) if priority else None, "broader_impact": broad}
@@ -52,7 +89,7 @@ def niw_merit_importance(profile: dict, catalogue: Catalogue) -> Finding:
                        "national importance needs broader implications (Dhanasar at 889-90)",
                        **facts)
     if priority or broad:
-        strength = 0.5 + (0.15 if priority else 0) + (0.2 if broad else 0) + (
+        strength = 0.45 + (0.15 if priority else 0) + (0.15 if broad else 0) + (
             0.1 if described else 0)
         return met("The endeavor has substantial merit and national importance"
                    + (f" ({priority.group(0)}" + ", a national priority area)" if priority else "")
@@ -70,9 +107,9 @@ def niw_well_positioned(profile: dict, catalogue: Catalogue) -> Finding:
     facts = {"record": round(core, 2), "points": round(points, 2), "reasons": reasons}
     if core >= 0.5 and points >= 1.0:
         return met("Well positioned to advance the endeavor: " + "; ".join(reasons),
-                   min(1.0, 0.35 + points / 5), **facts)
+                   min(1.0, 0.3 + points / 5), **facts)
     if not reasons and profile.get("publications_count") is None and \
-            profile.get("endeavor_funding_usd") is None:
+            not funding_raised(profile):
         return unknown("No record of progress recorded (publications, citations, funding, "
                        "ventures)", "publications_count", "endeavor_funding_usd",
                        question="What record of success and progress toward the endeavor does "
@@ -90,15 +127,16 @@ def niw_on_balance(profile: dict, catalogue: Catalogue) -> Finding:
         return not_met("Without a record that positions the client to advance the endeavor, the "
                        "waiver is hard to justify")
     factors = []
-    if profile.get("founder") or (profile.get("endeavor_funding_usd") or 0) > 0:
+    if is_founder(profile) or funding_raised(profile) > 0:
         factors.append("self-employed or founder: labor certification is impractical")
     if profile.get("highest_degree") in STEM_DEGREES and PRIORITY_FIELDS.search(
             endeavor_text(profile)):
         factors.append("advanced STEM degree in a priority field (a strong positive factor)")
     if prong_two.met and prong_two.strength >= 0.6:
         factors.append("a record whose contributions matter beyond one employer")
-    if prong_one.met and prong_one.strength >= 0.8:
-        factors.append("national importance with broader impact")
+    if prong_one.met and prong_one.facts.get("broader_impact"):
+        factors.append("benefits beyond one employer already shown: "
+                       + ", ".join(prong_one.facts["broader_impact"]))
     if factors:
         return met("On balance the national interest favours the waiver: " + "; ".join(factors),
                    min(1.0, 0.4 + 0.15 * len(factors)), factors=factors)
@@ -112,19 +150,19 @@ def adoption_claims(profile: dict) -> list[str]:
     return [c for c in profile.get("original_contributions") or [] if ADOPTION_WORDS.search(c.lower())]
 
 
-def _broad_impact(profile: dict) -> list[str]:
+def _broad_impact(profile: dict, catalogue: Catalogue) -> list[str]:
     impact = []
     evidence = set(profile.get("contribution_evidence") or [])
     if evidence & {"adopted_by_industry", "licensed_or_commercialised"} or \
             adoption_claims(profile):
         impact.append("work adopted or licensed")
-    if (profile.get("endeavor_funding_usd") or 0) >= 250_000:
-        impact.append(f"${profile['endeavor_funding_usd']:,.0f} raised")
+    if funding_raised(profile) >= 250_000:
+        impact.append(f"${funding_raised(profile):,.0f} raised")
     if "funded_by_others" in evidence:
         impact.append("funded by others")
     if (profile.get("jobs_to_create") or 0) >= 10:
         impact.append(f"{profile['jobs_to_create']} jobs")
-    if any(m.get("about_client") for m in profile.get("media_coverage") or []):
+    if published_material(profile, catalogue).met:
         impact.append("media attention")
     if (profile.get("citations_count") or 0) >= 200:
         impact.append(f"{profile['citations_count']} citations")
@@ -155,12 +193,12 @@ def _positioning(profile: dict, catalogue: Catalogue) -> tuple[float, float, lis
         add(0.5, f"{publications} publications")
     elif publications >= 3:
         add(0.3, f"{publications} publications")
-    funding = profile.get("endeavor_funding_usd") or 0
+    funding = funding_raised(profile)
     if funding >= 1_000_000:
         add(1.5, f"${funding:,.0f} raised or granted for the endeavor")
     elif funding >= 100_000:
         add(0.8, f"${funding:,.0f} raised or granted")
-    if profile.get("founder"):
+    if is_founder(profile):
         add(0.3, "founder of the venture", record=False)
     evidence = set(profile.get("contribution_evidence") or [])
     if evidence & {"adopted_by_industry", "licensed_or_commercialised"}:
@@ -176,7 +214,7 @@ def _positioning(profile: dict, catalogue: Catalogue) -> tuple[float, float, lis
     if any(a.get("level") in ("national", "international", "major_international") and
            not award_exclusion(a, catalogue) for a in profile.get("awards") or []):
         add(0.3, "national or international awards", record=False)
-    if any(m.get("about_client") for m in profile.get("media_coverage") or []):
+    if published_material(profile, catalogue).met:
         add(0.3, "media coverage", record=False)
     if profile.get("highest_degree") in ("doctorate", "professional"):
         add(0.3, f"{profile['highest_degree']} degree", record=False)

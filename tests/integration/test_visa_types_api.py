@@ -43,6 +43,15 @@ def test_unknown_visa_type_is_a_404_in_the_error_format(attorney):
     assert "EB-1A" in response.json["details"]["known"]
 
 
+def test_countries_for_pickers_are_iso_codes_with_names(attorney):
+    response = attorney.get("/v1/countries")
+
+    countries = {c["code"]: c["name"] for c in response.json["data"]}
+    assert response.status_code == 200
+    assert countries["CA"] == "Canada" and countries["XK"] == "Kosovo"
+    assert len(countries) >= 249
+
+
 def test_the_catalogue_needs_a_token(attorney):
     response = attorney.client.get("/v1/visa-types")
 
