@@ -9,7 +9,7 @@ import sys
 import psycopg
 from eventsourcing.persistence import PersistenceError
 
-from cli import bootstrap
+from cli import bootstrap, quarantine_commands
 from event_store import FirmStores, UnknownFirmError, close_shared_pools, parse_firm_id
 from eligibility_engine.bootstrap import ENGINE_POSITIONS
 from shared.config import load_settings
@@ -26,6 +26,7 @@ def register(commands) -> None:
     status = projections.add_parser("status", help="show the projector's position and lag per firm")
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
     status.set_defaults(run=_status)
+    quarantine_commands.register(projections)
 
     audit = commands.add_parser("audit", help="compliance checks").add_subparsers(
         dest="action", required=True)
@@ -58,6 +59,12 @@ def _rebuild(args) -> int:
         _close(stores)
     print(f"rebuilt the read tables from {report.events} events in {report.seconds:.1f}s "
           f"({report.events_per_second:,.0f} events/s) and swapped them in")
+    for event in report.quarantined:
+        print(f"quarantined: firm {event.firm_id} position {event.position} "
+              f"{event.event_type}: {event.error}", file=sys.stderr)
+    if report.quarantined:
+        print(f"{len(report.quarantined)} event(s) could not be applied and were set aside; "
+              "see `visa projections quarantine list`", file=sys.stderr)
     return 0
 
 
@@ -74,10 +81,11 @@ def _status(args) -> int:
     if args.json:
         print(json.dumps([row.__dict__ for row in rows]))
         return 0
-    print(f"{'consumer':<10} {'firm':<36} {'position':>10} {'head':>10} {'lag':>8}")
+    print(f"{'consumer':<10} {'firm':<36} {'position':>10} {'head':>10} {'lag':>8}"
+          f" {'quarantined':>11}")
     for row in rows:
         print(f"{row.consumer:<10} {row.firm_id:<36} {row.position:>10} {row.head:>10}"
-              f" {row.lag:>8}")
+              f" {row.lag:>8} {row.quarantined:>11}")
     return 0
 
 

@@ -15,9 +15,15 @@ from event_store import FirmStores
 from shared.config import Settings
 from shared.migrations import Migration
 from shared.positions import PositionTable
+from shared.quarantine import Quarantine
 from shared.sql import Database, database_for
 
 ENGINE_POSITIONS = "engine_positions"
+ENGINE_QUARANTINE = "engine_quarantine"
+
+
+def engine_quarantine(db: Database) -> Quarantine:
+    return Quarantine(db, "engine", ENGINE_QUARANTINE)
 
 
 @dataclass
@@ -40,7 +46,8 @@ def engine(settings: Settings, stores: FirmStores | None = None,
     positions = PositionTable(db, "engine", ENGINE_POSITIONS) if track_positions else None
     analyst = AnthropicAnalyst(llm) if llm.enabled else None
     handler = CheckHandler(stores, positions, leases, memory_db=db, llm=LLMStep(analyst),
-                           workers=llm.concurrency, deadline_seconds=llm.deadline_seconds)
+                           workers=llm.concurrency, deadline_seconds=llm.deadline_seconds,
+                           quarantine=engine_quarantine(db))
     sweeper = StuckCheckSweeper(leases, handler, settings.stuck_check_seconds,
                                 settings.check_lease_seconds)
     return Engine(handler, sweeper, leases, db)
@@ -56,6 +63,8 @@ def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
                   migrate_engine_memory),
         Migration("engine", 4, "engine positions in the engine's own table",
                   lambda db: _own_positions(PositionTable(db, "engine", ENGINE_POSITIONS))),
+        Migration("engine", 5, "dead letters: events the engine could not act on",
+                  lambda db: engine_quarantine(db).migrate()),
     ])]
 
 

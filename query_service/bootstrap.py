@@ -6,7 +6,7 @@ from catalogue.publications import catalogue_publications
 from event_store import ClientKeyring, FirmStores, open_keyring
 from query_service.adapters.attorney_access import AttorneyStreams
 from query_service.adapters.profile_history import ProfileHistory
-from query_service.adapters.read_tables import migrate_read_tables
+from query_service.adapters.read_tables import migrate_quarantine, migrate_read_tables
 from query_service.entrypoints.app import create_app
 from query_service.projections import Projector
 from shared.auth import token_issuer
@@ -59,4 +59,6 @@ def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
                   "projector positions, row-level security", migrate_read_tables),
         Migration("read_model", 3, "the query side's own rate counters",
                   lambda db: RateCounters(db, table=RATE_COUNTERS).migrate()),
+        Migration("read_model", 4, "dead letters: events the projector could not apply",
+                  migrate_quarantine),
     ])]

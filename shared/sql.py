@@ -5,6 +5,7 @@ Statements are written once with `?` placeholders and run on either engine.
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -14,6 +15,9 @@ from typing import Any, Iterator, Sequence
 import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
+
+
+_savepoint_ids = itertools.count(1)
 
 
 class Transaction:
@@ -44,6 +48,23 @@ class Transaction:
             return
         with self._conn.pipeline():
             yield
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Undo only this block's statements if it raises; the transaction carries on."""
+        if self.dialect == "postgresql":
+            with self._conn.transaction():  # nested: a savepoint
+                yield
+            return
+        name = f"sp_{next(_savepoint_ids)}"
+        self._conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute(f"ROLLBACK TO {name}")
+            self._conn.execute(f"RELEASE {name}")
+            raise
+        self._conn.execute(f"RELEASE {name}")
 
     def _adapt(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
