@@ -15,17 +15,16 @@ from dataclasses import dataclass, field
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from catalogue.publications import catalogue_migrations, catalogue_publications
-from command_service import bootstrap as command_root
+from command_service import api_bootstrap as command_api, bootstrap as command_root
 from command_service.adapters.local_delivery import LocalDelivery
 from command_service.entrypoints import contract as command_contract
 from eligibility_engine import bootstrap as engine_root
 from event_store import FirmStores, close_shared_pools, kernel_migrations, open_keyring
-from query_service import bootstrap as query_root
+from query_service import api_bootstrap as query_api, bootstrap as query_root
 from query_service.entrypoints import contract as query_contract
 from shared.config import Settings
 from shared.migrations import Migration, apply_migrations
 from shared.openapi import merge_documents
-from shared.readiness import BrokerProbe, Readiness, database_probe
 from shared.sql import Database
 
 DEMO_CLIENTS = 40
@@ -33,12 +32,12 @@ DEMO_CLIENTS = 40
 # The names the `visa` command and the tests use for each service's parts.
 keyring = open_keyring
 directory = command_root.directory
-command_app = command_root.command_app
+command_app = command_api.command_app
 outbox_relay = command_root.outbox_relay
 outbox_relay_positions = command_root.outbox_relay_positions
 retention_policy = command_root.retention_policy
 read_database = query_root.read_database
-query_app = query_root.query_app
+query_app = query_api.query_app
 projector = query_root.projector
 engine = engine_root.engine
 Engine = engine_root.Engine
@@ -69,16 +68,6 @@ def prepare_event_stores(settings: Settings) -> int:
     stores.close()
     close_shared_pools()
     return len(firm_ids)
-
-
-def worker_readiness(settings: Settings, db: Database, group_id: str | None = None
-                     ) -> tuple[Readiness, BrokerProbe]:
-    """Probe a worker's database, the broker and, for consumers, their consumer group."""
-    broker = BrokerProbe(settings.kafka_bootstrap_servers, group_id)
-    probes = {"database": database_probe(db), "broker": broker.broker}
-    if group_id:
-        probes["consumer_group"] = broker.consumer_group
-    return Readiness(probes), broker
 
 
 @dataclass
@@ -163,4 +152,4 @@ class EmbeddedProduct:
 
 
 __all__ = ["EmbeddedProduct", "catalogue_publications", "migrate", "migrations",
-           "prepare_event_stores", "worker_readiness"]
+           "prepare_event_stores"]

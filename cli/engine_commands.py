@@ -18,30 +18,7 @@ from shared.config import load_settings
 RECHECK_ACTOR = {"actor_id": "operator:recheck", "actor_kind": "operator"}
 
 
-def add_engine_commands(commands) -> None:
-    """Register `visa catalogue publish`, `visa recheck` and `visa eval`."""
-    catalogue = commands.add_parser("catalogue", help="the visa catalogue").add_subparsers(
-        dest="action", required=True)
-    publish = catalogue.add_parser("publish", help="record the shipped catalogue version as "
-                                   "in force (CatalogueVersionPublished)")
-    publish.add_argument("--by", default="operator", help="who publishes it")
-    publish.set_defaults(run=_publish)
-
-    recheck = commands.add_parser("recheck", help="re-run checks of clients whose latest check "
-                                  "used an older catalogue version")
-    recheck.add_argument("--firm", required=True)
-    recheck.add_argument("--per-minute", type=int, default=30,
-                         help="at most this many check requests per minute (default 30)")
-    recheck.set_defaults(run=_recheck)
-
-    evaluation = commands.add_parser("eval", help="measure precision and recall per visa type "
-                                     "over a directory of labelled profiles")
-    evaluation.add_argument("directory")
-    evaluation.add_argument("--json", action="store_true", help="print the report as JSON")
-    evaluation.set_defaults(run=_eval)
-
-
-def _publish(args) -> int:
+def publish(args) -> int:
     catalogue = load_catalogue()
     try:
         event = bootstrap.catalogue_publications(load_settings()).publish(
@@ -53,7 +30,7 @@ def _publish(args) -> int:
     return 0
 
 
-def _recheck(args) -> int:
+def recheck(args) -> int:
     if args.per_minute <= 0:
         print("error: --per-minute must be positive", file=sys.stderr)
         return 2
@@ -82,7 +59,7 @@ def _recheck(args) -> int:
     return 0
 
 
-def _eval(args) -> int:
+def evaluate(args) -> int:
     from eligibility_engine.evaluation_report import evaluate_directory, format_report
 
     try:

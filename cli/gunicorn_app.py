@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
+
 from gunicorn.app.base import BaseApplication
 
 from cli import gunicorn_conf
+from shared.config import load_settings
 
 
 class _Service(BaseApplication):
@@ -35,3 +40,21 @@ def run_gunicorn(factory, service: str, host: str, port: int, workers: int) -> i
                        "proc_name": f"visa-{service}",
                        "logconfig_dict": gunicorn_conf.log_config(service)}).run()
     return 0
+
+
+def serve_web_service(args, service: str, build) -> int:
+    """Serve the app that build(settings) makes, validating the settings first."""
+    settings = load_settings()
+    return run_gunicorn(lambda: build(settings), service, args.host, args.port, args.workers)
+
+
+def ensure_multiprocess_metrics(service: str, argv: list[str]) -> None:
+    """Give gunicorn's workers a shared metrics directory; call before importing the service.
+
+    prometheus-client picks its storage when first imported, so a process started without
+    PROMETHEUS_MULTIPROC_DIR restarts itself with one before anything imports it.
+    """
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix=f"visa-{service}-metrics-")
+    os.execv(sys.executable, [sys.executable, "-m", "cli.main", *argv])

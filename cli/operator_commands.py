@@ -9,7 +9,7 @@ import sys
 import psycopg
 from eventsourcing.persistence import PersistenceError
 
-from cli import bootstrap, quarantine_commands
+from cli import bootstrap
 from event_store import FirmStores, UnknownFirmError, close_shared_pools, parse_firm_id
 from eligibility_engine.bootstrap import ENGINE_POSITIONS
 from shared.config import load_settings
@@ -17,34 +17,7 @@ from shared.positions import PositionTable
 from shared.sql import database_for
 
 
-def register(commands) -> None:
-    """Add the operator subcommands to the `visa` parser."""
-    projections = commands.add_parser("projections", help="rebuild or inspect the read tables"
-                                      ).add_subparsers(dest="action", required=True)
-    projections.add_parser("rebuild", help="rebuild every read table from the event stores, "
-                           "then swap them in without downtime").set_defaults(run=_rebuild)
-    status = projections.add_parser("status", help="show the projector's position and lag per firm")
-    status.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    status.set_defaults(run=_status)
-    quarantine_commands.register(projections)
-
-    audit = commands.add_parser("audit", help="compliance checks").add_subparsers(
-        dest="action", required=True)
-    verify = audit.add_parser("verify", help="check each firm's hash chain and compare the read "
-                              "tables with a fresh projection; exit 1 on any problem")
-    verify.add_argument("--firm", help="verify one firm (default: every firm)")
-    verify.set_defaults(run=_verify)
-
-    bench = commands.add_parser("bench", help="benchmarks").add_subparsers(dest="action",
-                                                                          required=True)
-    query = bench.add_parser("query", help="measure rebuild rate and listing latency")
-    query.add_argument("--clients", type=int, default=50_000)
-    query.add_argument("--samples", type=int, default=50)
-    query.add_argument("--firm", help="time an existing firm instead of seeding a new one")
-    query.set_defaults(run=_bench_query)
-
-
-def _rebuild(args) -> int:
+def rebuild(args) -> int:
     from query_service.rebuild import ProjectionRebuild
 
     settings = load_settings()
@@ -68,7 +41,7 @@ def _rebuild(args) -> int:
     return 0
 
 
-def _status(args) -> int:
+def status(args) -> int:
     from query_service.rebuild import projection_status
 
     settings = load_settings()
@@ -100,7 +73,7 @@ def _other_consumers(settings) -> dict[str, dict[str, int]]:
     return {name: table.all() for name, table in tables.items()}
 
 
-def _verify(args) -> int:
+def verify(args) -> int:
     from query_service.verification import verify_firm
 
     settings = load_settings()
@@ -126,7 +99,7 @@ def _verify(args) -> int:
     return 0 if all(r.ok for r in reports) else 1
 
 
-def _bench_query(args) -> int:
+def bench_query(args) -> int:
     from cli.query_benchmark import run_query_benchmark
 
     print(json.dumps(run_query_benchmark(load_settings(), args.clients, args.samples, args.firm),

@@ -15,29 +15,7 @@ from shared.config import load_settings
 from shared.quarantine import Quarantine, describe
 from shared.sql import database_for
 
-CONSUMERS = ("projector", "engine")
-
-
-def register(projections) -> None:
-    """Add `quarantine list|retry|skip` under `visa projections`."""
-    quarantine = projections.add_parser(
-        "quarantine", help="events the projector or the engine could not apply (dead letters)"
-    ).add_subparsers(dest="quarantine_action", required=True)
-    listing = quarantine.add_parser("list", help="list the events set aside, with their errors")
-    listing.add_argument("--json", action="store_true", help="one JSON object per line")
-    listing.add_argument("--all", action="store_true", help="include skipped events")
-    retry = quarantine.add_parser("retry", help="apply set-aside events again, in order; "
-                                  "those that now apply leave the quarantine")
-    retry.add_argument("--position", type=int, help="only this position (needs --firm)")
-    skip = quarantine.add_parser("skip", help="give up on one event for good (kept as skipped)")
-    skip.add_argument("--position", type=int, required=True)
-    for command, runner in ((listing, _list), (retry, _retry), (skip, _skip)):
-        command.add_argument("--firm", required=command is skip, help="one firm's events")
-        command.add_argument("--consumer", choices=CONSUMERS, default="projector")
-        command.set_defaults(run=runner)
-
-
-def _list(args) -> int:
+def list_quarantined(args) -> int:
     with _quarantine(args) as (quarantine, _retry_one, _stores):
         events = quarantine.events(_firm(args), status=None if args.all else "quarantined")
     if args.json:
@@ -52,7 +30,7 @@ def _list(args) -> int:
     return 0
 
 
-def _retry(args) -> int:
+def retry(args) -> int:
     if args.position is not None and not args.firm:
         print("error: --position needs --firm", file=sys.stderr)
         return 2
@@ -91,7 +69,7 @@ def _retry_event(stores: FirmStores, quarantine: Quarantine, event, retry_one) -
     return retry_one(envelope)
 
 
-def _skip(args) -> int:
+def skip(args) -> int:
     with _quarantine(args) as (quarantine, _retry_one, _stores):
         skipped = quarantine.skip(_firm(args), args.position)
     if not skipped:

@@ -7,9 +7,11 @@ VISA_DATA_DIR (or VISA_DATABASE_URL) at a scratch store before running it.
 from __future__ import annotations
 
 import random
+import secrets
 import statistics
 import time
 import uuid
+from urllib.parse import quote
 
 from cli import bootstrap
 from command_service.adapters.case_files import firm_case_files
@@ -17,10 +19,8 @@ from event_store import FirmStores, close_shared_pools
 from command_service.domain.client_profile import ClientProfile
 from command_service.domain.eligibility_check import EligibilityCheck
 from query_service.adapters.client_views import FirmReadView
-from query_service.adapters.profile_history import ProfileHistory
-from query_service.entrypoints.app import create_app
 from query_service.rebuild import ProjectionRebuild
-from shared.auth import Principal
+from shared.auth import Principal, token_issuer
 from shared.config import Settings
 
 FIRST = ("Amara", "Li", "Sofia", "Ravi", "Chen", "Olga", "Mateo", "Aisha", "Kenji", "Noor")
@@ -34,8 +34,10 @@ SAVE_BATCH = 500
 def run_query_benchmark(settings: Settings, clients: int, samples: int,
                         firm_id: str | None = None) -> dict:
     """Seed (unless given a firm), rebuild and time listings; return the figures."""
-    directory = bootstrap.directory(settings)
-    stores = firm_case_files(settings)
+    bootstrap.migrate(settings)  # a scratch store may be brand new; safe to run twice
+    keyring = bootstrap.keyring(settings)
+    stores = firm_case_files(settings, keyring=keyring)
+    directory = bootstrap.directory(settings, stores)
     seeded = 0
     try:
         if firm_id is None:
@@ -43,10 +45,9 @@ def run_query_benchmark(settings: Settings, clients: int, samples: int,
             seeded = _seed(stores, firm_id, clients)
         read_db = bootstrap.read_database(settings)
         rebuild = ProjectionRebuild(read_db, stores, directory.firm_ids).run()
-        app = create_app(read_db, bootstrap.token_issuer(settings), ProfileHistory(stores))
-        token = bootstrap.token_issuer(settings).issue(
-            Principal(str(uuid.uuid4()), firm_id, "admin"))
-        latency = _listing_latency(app.test_client(), token, samples)
+        app = bootstrap.query_app(settings, stores=stores, keyring=keyring)
+        latency = _listing_latency(app.test_client(), _admin_token(settings, directory,
+                                                                   firm_id), samples)
         in_firm = FirmReadView(read_db, firm_id).dashboard()["clients_by_status"]
     finally:
         stores.close()
@@ -56,6 +57,13 @@ def run_query_benchmark(settings: Settings, clients: int, samples: int,
             "rebuild": {"events": rebuild.events, "seconds": round(rebuild.seconds, 2),
                         "events_per_second": round(rebuild.events_per_second)},
             "listing_latency_ms": latency}
+
+
+def _admin_token(settings: Settings, directory, firm_id: str) -> str:
+    """Sign in as a new admin of the firm: the query API checks the attorney's stream."""
+    admin = directory.create_attorney(firm_id, f"bench-{uuid.uuid4().hex[:8]}@bench.example",
+                                      secrets.token_urlsafe(16), "admin")
+    return token_issuer(settings).issue(Principal(admin["id"], firm_id, "admin"))
 
 
 def _seed(stores: FirmStores, firm_id: str, clients: int) -> int:
@@ -107,10 +115,15 @@ def _listing_latency(client, token: str, samples: int) -> dict:
 
 
 def _walk(client, headers: dict, pages: int):
-    cursor = ""
+    """Follow next_cursor for up to `pages` pages (fewer when the firm runs out)."""
+    url = "/v1/clients?limit=25"
     for _ in range(pages):
-        body = client.get(f"/v1/clients?limit=25{cursor}", headers=headers).get_json()
-        cursor = f"&cursor={body['pagination']['next_cursor']}"
+        response = client.get(url, headers=headers)
+        next_cursor = response.get_json()["pagination"]["next_cursor"]
+        if response.status_code != 200 or not next_cursor:
+            return response
+        url = f"/v1/clients?limit=25&cursor={quote(next_cursor)}"
+    return response
 
 
 def _time(call, samples: int) -> dict:

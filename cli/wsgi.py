@@ -11,7 +11,7 @@ from shared.logs import configure_logging
 
 def command_app():
     """Build the command service from the environment."""
-    from command_service.bootstrap import command_app as build
+    from command_service.api_bootstrap import command_app as build
 
     configure_logging("command-service")
     return build(load_settings())
@@ -19,7 +19,7 @@ def command_app():
 
 def query_app():
     """Build the query service from the environment."""
-    from query_service.bootstrap import query_app as build
+    from query_service.api_bootstrap import query_app as build
 
     configure_logging("query-service")
     return build(load_settings())

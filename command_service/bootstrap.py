@@ -1,4 +1,8 @@
-"""The command service's composition root: its API, the outbox relay and the retention policy."""
+"""The command side's composition: stores, directory, outbox relay, retention and migrations.
+
+The outbox relay's process is composed here; the command API adds its web layer in
+`api_bootstrap.py`, so the relay's image carries no Flask app, catalogue or web app.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +13,15 @@ from command_service.adapters.case_files import firm_case_files
 from command_service.adapters.directory import Directory
 from command_service.adapters.directory_events import DirectoryEvents
 from command_service.adapters.outbox_relay import OutboxRelay
-from command_service.entrypoints.app import create_app
 from command_service.retention import RetentionPolicy
 from event_store import ClientKeyring, FirmStores, open_keyring
 from shared.access import AccessRegistry
-from shared.auth import token_issuer
 from shared.config import Settings
-from shared.gatekeeper import Gatekeeper
 from shared.idempotency import IdempotencyStore
-from shared.limits import Quota, RateCounters
+from shared.limits import RateCounters
 from shared.migrations import Migration
 from shared.positions import PositionTable
-from shared.readiness import Readiness, database_probe
 from shared.sql import Database, database_for
-from shared.web_ops import install_operations
-from webapp.cors import allow_web_origins
 
 RELAY_POSITIONS = "relay_positions"
 
@@ -37,28 +35,6 @@ def directory(settings: Settings, stores: FirmStores | None = None) -> Directory
     """Firms and attorneys; every change is also recorded as an event in the firm's store."""
     return Directory(database_for(settings, "directory"),
                      DirectoryEvents(stores or FirmStores(settings)))
-
-
-def gatekeeper(settings: Settings) -> Gatekeeper:
-    db = database_for(settings, "directory")
-    return Gatekeeper(token_issuer(settings), AccessRegistry(db), RateCounters(db),
-                      Quota(settings.firm_requests_per_minute, 60))
-
-
-def command_app(settings: Settings, stores: FirmStores | None = None):
-    """The command API, with its operations endpoints."""
-    stores = stores or case_files(settings)
-    app = create_app(stores, directory(settings, stores), gatekeeper(settings),
-                     IdempotencyStore(database_for(settings, "directory"), settings.master_key),
-                     Quota(settings.check_limit_per_hour, 3600),
-                     Quota(settings.login_max_failures, settings.login_lockout_seconds))
-    # The command side needs only its database: the outbox keeps accepting
-    # requests while Kafka is down, so the broker is not part of its readiness.
-    probe_db = database_for(settings, "directory", pool_size=1)
-    install_operations(app, "command-service", Readiness({"database": database_probe(probe_db)}))
-    if settings.web_origins:
-        allow_web_origins(app, settings.web_origins)
-    return app
 
 
 def outbox_relay_positions(settings: Settings) -> PositionTable:

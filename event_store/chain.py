@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 from uuid import UUID
 
-from eventsourcing.persistence import Notification, StoredEvent
+from eventsourcing.persistence import InterfaceError, Notification, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 GENESIS = "0" * 64
@@ -87,37 +88,74 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
 
 
 class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
-    """The PostgreSQL recorder, extending the firm's hash chain in each insert transaction."""
+    """The PostgreSQL recorder, extending the firm's hash chain in each insert transaction.
+
+    It appends without the library's pipeline: psycopg's pipeline sync can return while
+    part of a large INSERT is still in libpq's output buffer and then wait for a reply
+    the server cannot send (it is waiting for the rest of the statement), which hung
+    batches of a few megabytes forever, holding the firm's lock. Outside a pipeline,
+    psycopg flushes every statement completely before it waits for the answer.
+    """
 
     def __init__(self, datastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
-        self.chain_table = (Identifier(self.datastore.schema),
-                            Identifier(self.events_table_name + "_chain"))
+        schema = Identifier(self.datastore.schema)
+        events = Identifier(self.events_table_name)
+        self.chain_table = (schema, Identifier(self.events_table_name + "_chain"))
         self.sql_create_statements.append(SQL(
             "CREATE TABLE IF NOT EXISTS {0}.{1} (notification_id bigint PRIMARY KEY,"
             " prev_hash text NOT NULL, hash text NOT NULL)").format(*self.chain_table))
+        # One simple-protocol round trip: open the transaction, take the firm's write
+        # lock, read where the log and the chain end.
+        self._lock_and_read_head = SQL(
+            "BEGIN; SET LOCAL lock_timeout = '{timeout}s';"
+            " LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;"
+            " SELECT (SELECT max(notification_id) FROM {schema}.{events}) AS last_id,"
+            " l.notification_id, l.prev_hash, l.hash FROM (SELECT 1) AS one LEFT JOIN"
+            " (SELECT * FROM {schema}.{chain} ORDER BY notification_id DESC LIMIT 1) AS l"
+            " ON true").format(timeout=self.datastore.lock_timeout, schema=schema,
+                               events=events, chain=self.chain_table[1])
+        # The events and their links in one statement; positions are assigned here,
+        # under the lock, so they follow commit order without gaps.
+        self._insert_events_and_links = SQL(
+            "WITH appended AS (INSERT INTO {schema}.{events} (notification_id, originator_id,"
+            " originator_version, topic, state) SELECT * FROM unnest(%s::bigint[], %s::uuid[],"
+            " %s::bigint[], %s::text[], %s::bytea[]))"
+            " INSERT INTO {schema}.{chain} (notification_id, prev_hash, hash)"
+            " SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[])"
+        ).format(schema=schema, events=events, chain=self.chain_table[1])
 
-    def _fetch_ids_after_insert_events(self, curs, stored_events: Sequence[StoredEvent],
-                                       **kwargs: Any) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        # Still inside the insert transaction, which holds the EXCLUSIVE lock
-        # on the events table: no other save can extend the chain meanwhile.
-        with curs.connection.cursor() as chain:
-            chain.execute(SQL("SELECT notification_id, prev_hash, hash FROM {0}.{1}"
-                              " ORDER BY notification_id DESC LIMIT 1").format(*self.chain_table))
-            row = chain.fetchone()
-            last = ChainLink(row["notification_id"], row["prev_hash"], row["hash"]) if row else None
-            chain.execute(SQL("SELECT notification_id, originator_id, originator_version, topic,"
-                              " state FROM {0}.{1} WHERE notification_id > %s"
-                              " ORDER BY notification_id").format(
-                Identifier(self.datastore.schema), Identifier(self.events_table_name)),
-                (last.notification_id if last else 0,))
-            rows = [(r["notification_id"], r["originator_id"], r["originator_version"],
-                     r["topic"], r["state"]) for r in chain.fetchall()]
-            links = _links_for(rows, last)
-            chain.executemany(SQL("INSERT INTO {0}.{1} (notification_id, prev_hash, hash)"
-                                  " VALUES (%s, %s, %s)").format(*self.chain_table),
-                              [(x.notification_id, x.prev_hash, x.hash) for x in links])
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent],
+                      **kwargs: Any) -> Sequence[int] | None:
+        if not stored_events:
+            return []
+        with self.datastore.get_connection() as conn:
+            try:
+                ids = self._append(conn, stored_events)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.rollback()
+                raise
+        return ids
+
+    def _append(self, conn, stored_events: Sequence[StoredEvent]) -> list[int]:
+        cursor = conn.execute(self._lock_and_read_head)
+        while cursor.nextset():
+            pass
+        head = cursor.fetchone()
+        last = (ChainLink(head["notification_id"], head["prev_hash"], head["hash"])
+                if head["notification_id"] is not None else None)
+        # Past both ends: a deleted last event must not make a new one reuse its link's id.
+        first = max(head["last_id"] or 0, head["notification_id"] or 0) + 1
+        ids = list(range(first, first + len(stored_events)))
+        links = _links_for(((i, e.originator_id, e.originator_version, e.topic, e.state)
+                            for i, e in zip(ids, stored_events)), last)
+        conn.execute(self._insert_events_and_links, (
+            ids, [UUID(str(e.originator_id)) for e in stored_events],
+            [e.originator_version for e in stored_events], [e.topic for e in stored_events],
+            [bytes(e.state) for e in stored_events], [x.notification_id for x in links],
+            [x.prev_hash for x in links], [x.hash for x in links]))
         return ids
 
     def chain_links(self) -> list[ChainLink]:

@@ -7,19 +7,19 @@ import json
 import os
 import secrets
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from tests.support.api import Api
-from tests.support.databases import fresh_database
+from tests.support.databases import fresh_database, use_postgres_server
+from tests.support.infrastructure import broker_server, choose_infrastructure, postgres_server
 from tests.support.processes import (
     VISA,
     Process,
     free_port,
-    kafka_broker,
     run_visa,
     visa_env,
     wait_for_http,
@@ -38,6 +38,21 @@ def artifacts_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def infrastructure() -> str:
+    """'containers' when a Docker engine answers (testcontainers), else 'local' (this machine)."""
+    return choose_infrastructure()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def postgres_for_tests(infrastructure):
+    """Every fresh database of the session lives on this server (started when first needed)."""
+    with ExitStack() as stack:
+        if infrastructure == "containers":
+            use_postgres_server(lambda: stack.enter_context(postgres_server(infrastructure)))
+        yield
+
+
+@pytest.fixture(scope="session")
 def pg_url():
     """A fresh PostgreSQL database for this test session, dropped at the end."""
     with fresh_database() as url:
@@ -52,8 +67,9 @@ def fresh_pg_url():
 
 
 @pytest.fixture(scope="session")
-def broker(tmp_path_factory):
-    with kafka_broker(tmp_path_factory.mktemp("broker")) as bootstrap:
+def broker(infrastructure, tmp_path_factory):
+    """A Kafka-protocol broker: Apache Kafka in a container, or a local Tansu process."""
+    with broker_server(infrastructure, tmp_path_factory.mktemp("broker")) as bootstrap:
         yield bootstrap
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -17,10 +18,30 @@ REPO = Path(__file__).resolve().parents[2]
 VISA = [sys.executable, "-m", "cli.main"]
 
 
+# Below Linux's ephemeral range (32768-60999), so no outgoing connection can hold a port the
+# test picked before its server binds it; each xdist worker picks from a slice of its own.
+PORT_RANGE = (20000, 32000)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port on 127.0.0.1 that nothing listens on now, from this test worker's slice."""
+    low, high = _worker_ports()
+    for port in random.sample(range(low, high), min(500, high - low)):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port between {low} and {high}")
+
+
+def _worker_ports() -> tuple[int, int]:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    width = (PORT_RANGE[1] - PORT_RANGE[0]) // max(workers, 1)
+    low = PORT_RANGE[0] + width * (int(worker) if worker.isdigit() else 0)
+    return low, low + width
 
 
 def wait_until(condition, timeout: float = 20, interval: float = 0.05, what: str = "condition"):

@@ -24,3 +24,26 @@ def researcher_profile(**overrides) -> dict:
     }
     profile.update(overrides)
     return profile
+
+
+def largest_profile(char: str = "\U0001d538") -> dict:
+    """Return a profile with every list and text at its schema limit: a body of about 1 MB.
+
+    The default character takes four bytes in UTF-8, so each text counts its most bytes.
+    """
+    def text(length: int) -> str:
+        return char * length
+
+    return {
+        "first_name": text(100), "last_name": text(100), "email": "largest@example.org",
+        "phone": "+1 555 0100", "notes": text(10_000),
+        "awards": [{"name": text(300), "level": "national", "year": 2020}] * 100,
+        "memberships": [{"organization": text(300), "selective": True}] * 100,
+        "media_coverage": [{"outlet": text(300), "title": text(300), "about_client": True}]
+        * 100,
+        "original_contributions": [text(1000)] * 50,
+        "critical_roles": [{"organization": text(300), "role": text(300),
+                            "distinguished_organization": True}] * 50,
+        "skills": [text(100)] * 100, "languages": [text(60)] * 30,
+        "commercial_successes": [text(300)] * 50,
+    }

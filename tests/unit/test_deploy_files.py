@@ -14,12 +14,14 @@ from gunicorn.config import Config
 
 from cli.main import _parser
 from shared import metrics
+from tests.support.images import IMAGE_COMMANDS
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 PRODUCT_PACKAGES = ("contracts", "event_store", "catalogue", "shared", "cli", "command_service",
                     "query_service", "eligibility_engine")
-IMAGE = "visa-eligibility:latest"
+# Our images: one per process, each a target of deploy/Dockerfile (test_service_images.py).
+IMAGE_PREFIX = "visa-eligibility/"
 # Set by FirmStores in each firm's application environment, never by an operator.
 INTERNAL_VARIABLES = {"VISA_POOL_KEY"}
 _READS = re.compile(r'(?:os\.environ|\benv)(?:\.get)?[(\[]"([A-Z][A-Z0-9_]+)"'
@@ -36,7 +38,8 @@ def _k8s_objects() -> list[dict]:
 
 def _compose_services() -> dict:
     services = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
-    return {name: s for name, s in services.items() if s.get("image") == IMAGE}
+    return {name: s for name, s in services.items()
+            if s.get("image", "").startswith(IMAGE_PREFIX)}
 
 
 def _k8s_containers() -> list[dict]:
@@ -123,11 +126,41 @@ def test_every_container_command_is_a_real_visa_command(args):
     assert callable(parsed.run)
 
 
-def test_the_image_runs_the_visa_command():
+def test_the_images_run_the_visa_command():
     dockerfile = (DEPLOY / "Dockerfile").read_text()
 
     assert 'ENTRYPOINT ["visa"]' in dockerfile
+    assert 'exec python -m cli.main "$@"' in dockerfile
     assert 'visa = "cli.main:main"' in (REPO / "pyproject.toml").read_text()
+
+
+def _image_target(image: str) -> str:
+    assert image.startswith(IMAGE_PREFIX), image
+    return image.removeprefix(IMAGE_PREFIX).split(":")[0]
+
+
+def _runs(target: str, args: list[str]) -> bool:
+    return _parser().parse_args(args).run.command in IMAGE_COMMANDS[target]
+
+
+@pytest.mark.parametrize("name", sorted(_compose_services()))
+def test_each_compose_service_builds_and_runs_the_image_of_its_process(name):
+    service = _compose_services()[name]
+    target = _image_target(service["image"])
+
+    assert service["build"] == {"context": "..", "dockerfile": "deploy/Dockerfile",
+                                "target": target}
+    assert _runs(target, service["command"])
+
+
+@pytest.mark.parametrize("container", _k8s_containers(), ids=lambda c: c["name"])
+def test_each_kubernetes_container_runs_the_image_of_its_process(container):
+    kustomized = {i["name"] for i in _yaml_documents(DEPLOY / "k8s" / "kustomization.yaml")[0]
+                  ["images"]}
+    target = _image_target(container["image"])
+
+    assert _runs(target, container["args"])
+    assert container["image"].split(":")[0] in kustomized
 
 
 @pytest.mark.parametrize("deployment", [o for o in _k8s_objects() if o["kind"] == "Deployment"],

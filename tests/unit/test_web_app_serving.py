@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask, jsonify
 
-from webapp.cors import allow_web_origins
+from command_service.entrypoints.cors import allow_web_origins
 from webapp.views import install_web_app
 
 

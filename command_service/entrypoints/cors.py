@@ -1,4 +1,4 @@
-"""Let the web app, when served from another origin, call the command API."""
+"""Let the web app, served by the query service from another origin, call the command API."""
 
 from __future__ import annotations
 
