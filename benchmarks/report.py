@@ -77,7 +77,8 @@ def _pipeline(side: dict) -> str:
         f"result; LLM: {engine['llm']})",
         *[f"- Engine with the fake LLM at {e['llm_latency_ms']} ms per call: "
           f"**{e['checks_per_second']} checks/s** ({e['checks']} checks in {e['seconds']} s, "
-          f"{e['llm_calls']} LLM calls, up to {e['llm_calls_in_flight_max']} in flight at once; "
+          f"every analysis recorded {e.get('seconds_to_every_analysis')} s after the first "
+          f"request, {e['llm_calls']} LLM calls, up to {e['llm_calls_in_flight_max']} in flight at once; "
           f"modes {e['analysis_modes']})" for e in side.get("engine_with_fake_llm", [])],
     ])
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from catalogue.wages import soc_summary
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 CATALOGUE_DIR = PACKAGE_DIR / "visa_types"
 DATA_DIR = PACKAGE_DIR / "data"
+# Judgement tables the criteria read (each file says its sources and dates).
+REFERENCE_TABLES = ("tn_professions", "recognised_awards", "memberships", "media_outlets",
+                    "field_norms")
 
 
 class UnknownVisaTypeError(Exception):
@@ -29,6 +34,8 @@ class Catalogue:
     sources: dict
     disqualifiers: tuple[dict, ...] = ()
     base_rates: dict | None = None
+    refresh_cadence: dict | None = None
+    reference: dict | None = None
 
     def visa_type(self, code: str) -> dict:
         wanted = code.strip().upper().replace("-", "").replace(" ", "")
@@ -38,22 +45,33 @@ class Catalogue:
         raise UnknownVisaTypeError(f"no visa type {code!r} in the catalogue")
 
     def nationals_of(self, list_name: str) -> set[str]:
-        return {c.lower() for c in self.nationality_lists[list_name]["countries"]}
+        """The ISO 3166-1 alpha-2 codes of a nationality list."""
+        return {c.upper() for c in self.nationality_lists[list_name]["countries"]}
 
 
 @lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
     """Read the catalogue files shipped with the product."""
-    index = _read_yaml(CATALOGUE_DIR / "catalogue.yaml")
+    return load_catalogue_from(PACKAGE_DIR)
+
+
+def load_catalogue_from(root: Path) -> Catalogue:
+    """Read a catalogue tree (`visa_types/` and `data/` under `root`), uncached."""
+    types_dir, data_dir = Path(root) / "visa_types", Path(root) / "data"
+    index = _read_yaml(types_dir / "catalogue.yaml")
+    processing = _read_yaml(data_dir / "processing_times.yaml") or {}
     return Catalogue(
         version=str(index["version"]),
         published=str(index["published"]),
-        types=tuple(_read_yaml(CATALOGUE_DIR / f"{name}.yaml") for name in index["types"]),
-        visa_bulletin=index["visa_bulletin"],
+        types=tuple(_with_processing(_read_yaml(types_dir / f"{name}.yaml"), processing)
+                    for name in index["types"]),
+        visa_bulletin=_read_yaml(data_dir / "visa_bulletin.yaml"),
         nationality_lists=index["nationality_lists"],
-        sources=_read_yaml(CATALOGUE_DIR / "sources.yaml"),
-        disqualifiers=tuple(_read_yaml(CATALOGUE_DIR / f"{index['disqualifiers']}.yaml")),
-        base_rates=_read_yaml(DATA_DIR / "base_rates.yaml"),
+        sources=_read_yaml(types_dir / "sources.yaml"),
+        disqualifiers=tuple(_read_yaml(types_dir / f"{index['disqualifiers']}.yaml")),
+        base_rates=_read_yaml(data_dir / "base_rates.yaml"),
+        refresh_cadence=index.get("refresh_cadence", {}),
+        reference={name: _read_yaml(data_dir / f"{name}.yaml") for name in REFERENCE_TABLES},
     )
 
 
@@ -61,46 +79,64 @@ def load_catalogue() -> Catalogue:
 def catalogue_fingerprint() -> str:
     """A digest of every catalogue and data file, so a published version pins its content."""
     digest = hashlib.sha256()
-    for path in sorted([*CATALOGUE_DIR.glob("*.yaml"), *DATA_DIR.glob("*")]):
-        digest.update(path.name.encode())
+    for path in sorted([*CATALOGUE_DIR.glob("*.yaml"), *DATA_DIR.rglob("*.*")]):
+        digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 @dataclass(frozen=True)
-class WageLevels:
+class Occupation:
     soc: str
     title: str
-    levels: tuple[int, int, int, int]
-
-
-@lru_cache(maxsize=1)
-def load_wage_table() -> dict[str, WageLevels]:
-    """Read the national prevailing-wage levels by SOC code."""
-    with open(DATA_DIR / "prevailing_wages_national.csv", newline="") as handle:
-        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        return {
-            r["soc"]: WageLevels(r["soc"], r["soc_title"],
-                                 tuple(int(r[f"level_{i}_usd"]) for i in range(1, 5)))
-            for r in rows
-        }
+    keyword: str
+    specialty: bool = False
+    managerial: bool = False
 
 
 @lru_cache(maxsize=1)
 def load_occupations() -> list[dict]:
-    return _read_yaml(DATA_DIR / "occupations.yaml")
+    occupations = _read_yaml(DATA_DIR / "occupations.yaml")
+    for occupation in occupations:
+        occupation["patterns"] = [(k, re.compile(r"(?<![a-z0-9])" + re.escape(k.lower())))
+                                  for k in occupation["keywords"]]
+    return occupations
 
 
-def occupation_for(*texts: str | None) -> WageLevels | None:
-    """Place a field of study or job title in an occupation, when a keyword matches."""
-    haystack = " ".join(t.lower() for t in texts if t)
-    if not haystack:
-        return None
-    table = load_wage_table()
-    for occupation in load_occupations():
-        if any(keyword in haystack for keyword in occupation["keywords"]):
-            return table.get(occupation["soc"])
+def occupation_for(*texts: str | None) -> Occupation | None:
+    """Place a job title (or field of study) in an occupation: the first text that matches wins."""
+    for text in texts:
+        if not text:
+            continue
+        haystack = text.lower()
+        for occupation in load_occupations():
+            match = next((k for k, p in occupation["patterns"] if p.search(haystack)), None)
+            if match:
+                return _occupation(occupation, match)
     return None
+
+
+def occupation_by_soc(soc: str) -> Occupation | None:
+    summary = soc_summary().get(soc)
+    if summary is None:
+        return None
+    listed = next((o for o in load_occupations() if o["soc"] == soc), {})
+    return Occupation(soc, summary["title"] or soc, "soc code", bool(listed.get("specialty")),
+                      bool(listed.get("managerial")))
+
+
+def _occupation(entry: dict, keyword: str) -> Occupation:
+    title = soc_summary().get(entry["soc"], {}).get("title") or entry["keywords"][0]
+    return Occupation(entry["soc"], title, keyword, bool(entry.get("specialty")),
+                      bool(entry.get("managerial")))
+
+
+def _with_processing(visa_type: dict, processing: dict) -> dict:
+    """Apply an imported processing-time row (`visa catalogue import-processing`) to a type."""
+    row = (processing.get("types") or {}).get(visa_type["code"])
+    if row:
+        visa_type["processing"]["regular_months"] = {**row, "imported": processing.get("as_of")}
+    return visa_type
 
 
 def _read_yaml(path: Path):

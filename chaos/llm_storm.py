@@ -1,14 +1,18 @@
-"""LLM storms: the fake Messages API answers 429s, timeouts, 500s and malformed output.
+"""LLM storms: the fake Messages API answers 429s, 529s, timeouts, 500s, malformed output,
+max_tokens and refusals.
 
-The engine runs with the real `anthropic` client pointed at the fake, with short
-timeouts and a small breaker so a storm opens it. Each check gets a client of its
-own whose profile carries a tag (a skill "tag:<n>") the fake logs with every call,
-so the calls made for each check are counted on the fake's side.
+Checks conclude from the rules without waiting for the LLM; each concluded check's analysis
+follows as its own event. The engine runs with the real `anthropic` client pointed at the
+fake, with short timeouts and a small breaker so a storm opens it. Each check gets a client
+of its own whose profile carries a tag (a skill "tag:<n>") the fake logs with every call, so
+the calls made for each check's analysis are counted on the fake's side, and compared with
+the time its analysis was recorded (a call after that is paid twice).
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -20,18 +24,30 @@ from chaos.accounting import Ledger, Tally
 from chaos.deployment import Deployment
 from chaos.workload import Accepted, Outcomes
 from demo.profiles import ProfileGenerator
-from contracts import CHECK_FAILED, CHECK_REQUESTED, RECOMMENDATIONS_PRODUCED
+from contracts import (
+    ANALYSIS_EVENTS,
+    ANALYSIS_FAILED,
+    ANALYSIS_PRODUCED,
+    CHECK_FAILED,
+    CHECK_REQUESTED,
+    RECOMMENDATIONS_PRODUCED,
+)
 from tests.fakes.fake_messages_api import TAG_PREFIX, FakeMessagesAPI
 
-STORM = ("rate_limited", "timeout", "server_error", "malformed_json", "server_error",
-         "rate_limited", "bad_tool_input", "timeout", "server_error")
-BREAKER_OPEN_NOTE = "circuit breaker is open"
-# The engine's LLM settings for the storm: each check's LLM step ends within 3 s.
+# Mostly transient failures, so that analyses exhaust their retries one after another and
+# open the breaker; answers that are not vendor failures (a malformed or invalid answer,
+# max_tokens, a refusal) come between them and close the count again.
+STORM = ("rate_limited", "timeout", "server_error", "overloaded", "server_error", "timeout",
+         "rate_limited", "overloaded", "server_error", "timeout", "server_error", "overloaded",
+         "malformed_json", "rate_limited", "server_error", "timeout", "overloaded",
+         "server_error", "bad_answer", "timeout", "server_error", "rate_limited", "overloaded",
+         "max_tokens", "server_error", "timeout", "overloaded", "server_error", "refusal")
+# The engine's LLM settings for the storm: each analysis ends within 3 s of its start.
 LLM_ENV = {"VISA_LLM_CALL_TIMEOUT_SECONDS": 1, "VISA_LLM_DEADLINE_SECONDS": 3,
            "VISA_LLM_MAX_ATTEMPTS": 3, "VISA_LLM_BREAKER_FAIL_MAX": 3,
            "VISA_LLM_BREAKER_RESET_SECONDS": 3, "VISA_STUCK_CHECK_SECONDS": 30}
-# A check must conclude this long after its request: the LLM deadline plus generous
-# room for a shared, loaded machine (the stuck-check limit).
+# A check must conclude this long after its request, and its analysis this long after the
+# check concluded: the LLM deadline plus generous room for a shared, loaded machine.
 TERMINAL_BOUND_SECONDS = 30
 # Retries and one repair request: the most calls one check's LLM step may make.
 MAX_CALLS_PER_CHECK = 2 * LLM_ENV["VISA_LLM_MAX_ATTEMPTS"]
@@ -59,6 +75,7 @@ def llm_storm(deployment: Deployment, fake: FakeMessagesAPI, checks: int) -> Tal
     fake.then(*itertools.islice(itertools.cycle(STORM), 100 * checks))
     storm = _send_checks(api, range(checks), tags)
     ledger.settle(tally, storm, TERMINAL_BOUND_SECONDS * 2 + checks * 0.2)
+    _settle_analyses(ledger, storm.checks(), TERMINAL_BOUND_SECONDS * 2 + checks * 0.2)
     fake.calm()
     tally.did(f"stormed: the fake answered every call with one of {sorted(set(STORM))} "
               f"while {storm.sent} commands (a tagged client and a check each) arrived from "
@@ -70,6 +87,7 @@ def llm_storm(deployment: Deployment, fake: FakeMessagesAPI, checks: int) -> Tal
               "commands")
     outcomes = storm.merged(after)
     ledger.settle(tally, outcomes, TERMINAL_BOUND_SECONDS * 2 + checks * 0.2)
+    _settle_analyses(ledger, outcomes.checks(), TERMINAL_BOUND_SECONDS * 2 + checks * 0.2)
     _account_llm(tally, ledger, fake, outcomes, tags, after.checks())
     ledger.close()
     return tally
@@ -115,52 +133,77 @@ def _create_and_check(api, number: int, tags: dict[str, str]) -> Outcomes:
     return outcomes
 
 
+def _settle_analyses(ledger: Ledger, checks: list[str], timeout: float) -> None:
+    """Wait until every check's analysis is recorded (or the time is up)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        analysed = {e.data["check_id"] for e in ledger.events()
+                    if e.event_type in ANALYSIS_EVENTS}
+        if set(checks) <= analysed:
+            return
+        time.sleep(0.5)
+
+
 def _account_llm(tally: Tally, ledger: Ledger, fake: FakeMessagesAPI, outcomes: Outcomes,
                  tags: dict[str, str], after_storm: list[str]) -> None:
-    """Count late and stuck checks as lost, calls after a conclusion as duplicates."""
+    """Count late, stuck and missing conclusions and analyses as lost; a second analysis or
+    a call after a check's analysis was recorded as duplicated (paid twice)."""
     events = ledger.events()
     requested = {e.aggregate_id: _time(e.occurred_at) for e in events
                  if e.event_type == CHECK_REQUESTED}
     concluded = {e.aggregate_id: _time(e.occurred_at) for e in events
                  if e.event_type in (RECOMMENDATIONS_PRODUCED, CHECK_FAILED)}
+    analyses = [e for e in events if e.event_type in ANALYSIS_EVENTS]
+    analysed = {e.data["check_id"]: _time(e.occurred_at) for e in analyses}
+    reasons = Counter(e.data.get("reason", "produced") for e in analyses)
     checks = outcomes.checks()
     calls = fake.calls_by_tag()
     late = [c for c in checks if c in concluded
-            and concluded[c] - requested[c] > TERMINAL_BOUND_SECONDS]
-    billed_after = sum(1 for c in checks if c in concluded
-                       for at, _ in calls.get(tags[c], []) if at > concluded[c])
+            and (concluded[c] - requested[c] > TERMINAL_BOUND_SECONDS
+                 or analysed.get(c, concluded[c]) - concluded[c] > TERMINAL_BOUND_SECONDS)]
+    unanalysed = [c for c in checks if c in concluded and c not in analysed]
+    # The fake logs a request when its server thread reads it: under load that can be after
+    # the client gave up on it (its call timeout) and the analysis was recorded. A request
+    # logged more than one call timeout after the analysis cannot have been sent before it.
+    grace = LLM_ENV["VISA_LLM_CALL_TIMEOUT_SECONDS"]
+    billed_after = sum(1 for c in checks if c in analysed
+                       for at, _ in calls.get(tags[c], []) if at > analysed[c] + grace)
     over_budget = sum(max(0, len(calls.get(tags[c], [])) - MAX_CALLS_PER_CHECK) for c in checks)
+    twice = sum(n - 1 for n in Counter(e.data["check_id"] for e in analyses).values() if n > 1)
     stuck = ledger.processing_checks()
-    rows = {r["check_id"]: r for r in ledger.read_rows()["checks"]}
-    modes = [rows[c]["analysis_mode"] for c in checks if c in rows]
-    notes = [(rows[c]["result"] or {}).get("analysis_note", "") for c in checks if c in rows]
+    produced = {e.data["check_id"] for e in analyses if e.event_type == ANALYSIS_PRODUCED}
     waits = sorted(concluded[c] - requested[c] for c in checks if c in concluded)
+    analysis_waits = sorted(analysed[c] - requested[c] for c in checks if c in analysed)
     tally.details.update({
         "checks": len(checks),
         "fake_llm_calls": sum(len(v) for v in calls.values()),
         "answers": dict(sorted(_answers(calls).items())),
-        "llm_and_rules": modes.count("llm_and_rules"), "rules_only": modes.count("rules_only"),
-        "rules_only_because_breaker_open": sum(BREAKER_OPEN_NOTE in n for n in notes),
-        "llm_and_rules_after_storm": sum(rows[c]["analysis_mode"] == "llm_and_rules"
-                                         for c in after_storm if c in rows),
+        "llm_and_rules": len(produced & set(checks)),
+        "rules_only": sum(1 for e in analyses if e.event_type == ANALYSIS_FAILED),
+        "analysis_failures_by_reason": {k: v for k, v in sorted(reasons.items())
+                                        if k != "produced"},
+        "rules_only_because_breaker_open": reasons["breaker_open"],
+        "llm_and_rules_after_storm": len(produced & set(after_storm)),
         "checks_after_storm": len(after_storm),
-        "failed": sum(r["status"] == "failed" for c, r in rows.items() if c in tags),
+        "failed": sum(1 for e in events if e.event_type == CHECK_FAILED),
         "max_calls_for_one_check": max((len(calls.get(tags[c], [])) for c in checks), default=0),
         "calls_after_conclusion": billed_after,
+        "analyses_recorded_twice": twice,
         "seconds_to_conclude_max": round(waits[-1], 2) if waits else None,
         "seconds_to_conclude_p50": round(waits[len(waits) // 2], 2) if waits else None,
-        "late_checks": len(late), "stuck_checks": stuck,
+        "seconds_to_analysis_max": round(analysis_waits[-1], 2) if analysis_waits else None,
+        "late_checks": len(late), "unanalysed_checks": len(unanalysed), "stuck_checks": stuck,
     })
-    tally.did(f"{tally.details['rules_only_because_breaker_open']} checks concluded rules-only "
-              "because the breaker was open")
-    if late or stuck:
-        tally.did(f"{len(late)} checks concluded after {TERMINAL_BOUND_SECONDS} s (counted as "
-                  f"lost) and {stuck} are stuck (not delivered)")
-    tally.lost += len(late)
-    if not tally.details["rules_only_because_breaker_open"]:
+    tally.did(f"{reasons['breaker_open']} analyses ended rules-only because the breaker was open")
+    if late or stuck or unanalysed:
+        tally.did(f"{len(late)} checks or analyses concluded after {TERMINAL_BOUND_SECONDS} s, "
+                  f"{len(unanalysed)} checks have no analysis recorded (counted as lost) and "
+                  f"{stuck} are stuck (not delivered)")
+    tally.lost += len(late) + len(unanalysed)
+    if not reasons["breaker_open"]:
         tally.lost += 1
-        tally.did("no check was refused by an open breaker: the storm did not open it")
-    tally.duplicated += billed_after + over_budget
+        tally.did("no analysis was refused by an open breaker: the storm did not open it")
+    tally.duplicated += billed_after + over_budget + twice
 
 
 def _answers(calls: dict) -> dict[str, int]:

@@ -138,7 +138,7 @@ class EmbeddedProduct:
 
     def start(self) -> None:
         self.delivery.start(self.stop)
-        self._sweeper = threading.Thread(target=self.engine.sweeper.run, args=(self.stop,),
+        self._sweeper = threading.Thread(target=self.engine.run_sweepers, args=(self.stop,),
                                          name="stuck-checks", daemon=True)
         self._sweeper.start()
 

@@ -38,6 +38,8 @@ RUNNERS = {
     "audit verify": "cli.operator_commands:verify",
     "bench query": "cli.operator_commands:bench_query",
     "catalogue publish": "cli.engine_commands:publish",
+    "catalogue import-bulletin": "cli.engine_commands:import_bulletin",
+    "catalogue import-processing": "cli.engine_commands:import_processing",
     "recheck": "cli.engine_commands:recheck",
     "eval": "cli.engine_commands:evaluate",
 }
@@ -198,21 +200,36 @@ def _quarantine_commands(projections) -> None:
 
 
 def _engine_commands(commands) -> None:
-    publish = _command(_group(commands, "catalogue", "the visa catalogue"), "publish",
-                       "record the shipped catalogue version as in force "
+    catalogue = _group(commands, "catalogue", "the visa catalogue")
+    publish = _command(catalogue, "publish", "record the shipped catalogue version as in force "
                        "(CatalogueVersionPublished)", "catalogue publish")
     publish.add_argument("--by", default="operator", help="who publishes it")
+    for name, help_text in (("import-bulletin", "load a month's visa bulletin from a CSV, bump "
+                             "the catalogue version and publish it"),
+                            ("import-processing", "load processing times per visa type from a "
+                             "CSV, bump the catalogue version and publish it")):
+        importer = _command(catalogue, name, help_text, f"catalogue {name}")
+        importer.add_argument("file", help="the CSV (format: catalogue/data/README.md)")
+        importer.add_argument("--by", default="operator", help="who publishes it")
 
     recheck = _command(commands, "recheck", "re-run checks of clients whose latest check used "
                        "an older catalogue version")
     recheck.add_argument("--firm", required=True)
     recheck.add_argument("--per-minute", type=int, default=30,
                          help="at most this many check requests per minute (default 30)")
+    recheck.add_argument("--batch", action="store_true",
+                         help="send the re-run checks' LLM analyses through the Message "
+                         "Batches API (half price) and record them when the batch ends")
+    recheck.add_argument("--batch-poll-seconds", type=float, default=30.0,
+                         help="how often to ask whether the batch ended (default 30)")
 
     evaluation = _command(commands, "eval", "measure precision and recall per visa type over a "
                           "directory of labelled profiles")
     evaluation.add_argument("directory")
     evaluation.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluation.add_argument("--llm", action="store_true",
+                            help="also ask the configured LLM (ANTHROPIC_API_KEY) to analyse "
+                            "every case, and count the verdicts its analysis would change")
 
 
 def _positive(raw: str) -> int:

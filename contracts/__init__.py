@@ -5,6 +5,8 @@ Services depend on these names and payload schemas only, never on each other's c
 
 from contracts.envelope import EventEnvelope
 from contracts.events import (
+    ANALYSIS_FAILED,
+    ANALYSIS_PRODUCED,
     ATTORNEY_ASSESSMENT_RECORDED,
     ATTORNEY_DEACTIVATED,
     ATTORNEY_INVITED,
@@ -28,10 +30,13 @@ from contracts.events import (
 )
 from contracts.upcasting import upcast
 
+# The engine's analysis of a check lives in a stream of its own (see docs/ARCHITECTURE.md).
+ANALYSIS_EVENTS = (ANALYSIS_PRODUCED, ANALYSIS_FAILED)
 DIRECTORY_EVENTS = (FIRM_CREATED, ATTORNEY_INVITED, ATTORNEY_ROLE_CHANGED, ATTORNEY_DEACTIVATED,
                     ATTORNEY_REACTIVATED, ATTORNEY_SIGNED_OUT)
 
 __all__ = [
+    "ANALYSIS_EVENTS", "ANALYSIS_FAILED", "ANALYSIS_PRODUCED",
     "ATTORNEY_ASSESSMENT_RECORDED", "ATTORNEY_DEACTIVATED", "ATTORNEY_INVITED",
     "ATTORNEY_REACTIVATED", "ATTORNEY_ROLE_CHANGED", "ATTORNEY_SIGNED_OUT",
     "CASE_OUTCOME_RECORDED", "CHECK_FAILED", "CHECK_REQUESTED", "CHECK_STARTED",

@@ -78,11 +78,14 @@ ATTORNEY_ROLE_CHANGED = "AttorneyRoleChanged"
 ATTORNEY_DEACTIVATED = "AttorneyDeactivated"
 ATTORNEY_REACTIVATED = "AttorneyReactivated"
 ATTORNEY_SIGNED_OUT = "AttorneySignedOut"
+ANALYSIS_PRODUCED = "AnalysisProduced"
+ANALYSIS_FAILED = "AnalysisFailed"
 
 CONTRACTS: dict[str, EventContract] = {c.name: c for c in (
-    _contract(CLIENT_PROFILE_CREATED, 1, "An attorney opened a client's profile.",
+    # v2: countries (citizenships, country_of_birth) are ISO 3166-1 alpha-2 codes.
+    _contract(CLIENT_PROFILE_CREATED, 2, "An attorney opened a client's profile.",
               Field("fields", "object")),
-    _contract(CLIENT_PROFILE_EDITED, 1, "Profile fields changed, each as {old, new}.",
+    _contract(CLIENT_PROFILE_EDITED, 2, "Profile fields changed, each as {old, new}.",
               Field("changes", "object")),
     _contract(CLIENT_PROFILE_ARCHIVED, 1, "The profile left the active list."),
     _contract(CLIENT_PROFILE_ERASED, 1, "The client's identifiers were destroyed."),
@@ -95,6 +98,11 @@ CONTRACTS: dict[str, EventContract] = {c.name: c for c in (
               Field("result", "object")),
     _contract(CHECK_FAILED, 1, "The engine could not conclude the check.",
               Field("error_message", "string"), Field("retry_allowed", "boolean")),
+    _contract(ANALYSIS_PRODUCED, 1, "The LLM's opinion of a concluded check, within the rules.",
+              Field("check_id", "string"), Field("analysis", "object")),
+    _contract(ANALYSIS_FAILED, 1, "No LLM opinion could be had for a concluded check.",
+              Field("check_id", "string"), Field("reason", "string"), Field("message", "string"),
+              Field("usage", "object"), Field("retry_allowed", "boolean")),
     _contract(ATTORNEY_ASSESSMENT_RECORDED, 1, "An attorney's view of one criterion.",
               Field("assessment", "object")),
     _contract(FIRM_CREATED, 1, "A firm joined the product.", Field("name", "string")),

@@ -9,12 +9,48 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from contracts.events import CONTRACTS, ContractViolationError, EventContract
+from contracts.countries import country_code_or_none
+from contracts.events import (
+    CLIENT_PROFILE_CREATED,
+    CLIENT_PROFILE_EDITED,
+    CONTRACTS,
+    ContractViolationError,
+    EventContract,
+)
 
 Upcaster = Callable[[dict], dict]
+COUNTRY_FIELDS = ("citizenships", "country_of_birth")
+
+
+def country_value_as_code(name: str, value):
+    """A stored country value (a name before v2) as its ISO code; unreadable values kept."""
+    if value is None:
+        return None
+    if name == "citizenships" and isinstance(value, list):
+        return [country_code_or_none(v) or v if isinstance(v, str) else v for v in value]
+    if name == "country_of_birth" and isinstance(value, str):
+        return country_code_or_none(value) or value
+    return value
+
+
+def profile_fields_v1_to_v2(fields: dict) -> dict:
+    return {k: country_value_as_code(k, v) if k in COUNTRY_FIELDS else v
+            for k, v in fields.items()}
+
+
+def profile_changes_v1_to_v2(changes: dict) -> dict:
+    return {k: ({"old": country_value_as_code(k, v.get("old")),
+                 "new": country_value_as_code(k, v.get("new"))}
+                if k in COUNTRY_FIELDS and isinstance(v, dict) else v)
+            for k, v in changes.items()}
+
 
 # (event type, from version) -> function returning the payload one version up.
-UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+UPCASTERS: dict[tuple[str, int], Upcaster] = {
+    (CLIENT_PROFILE_CREATED, 1): lambda p: {**p, "fields": profile_fields_v1_to_v2(p["fields"])},
+    (CLIENT_PROFILE_EDITED, 1): lambda p: {**p,
+                                          "changes": profile_changes_v1_to_v2(p["changes"])},
+}
 
 
 def upcast(event_type: str, schema_version: int, payload: dict,

@@ -1,6 +1,9 @@
 """The engine's worker: each requested check is started, evaluated and concluded exactly once.
 
 The use case (`application/evaluate_check.py`) says what a check does; this module runs it.
+The check concludes from the rules alone; when an analyst is configured, the concluded check's
+`RecommendationsProduced` (read back from the log like any event) is handed to the analysis
+worker, which adds the LLM's opinion later as an event of its own.
 Concurrency: with `workers` > 0, `handle` durably starts a check (CheckStarted in the firm's
 store and a lease in the engine's database) before returning, so a consumer position or Kafka
 offset only moves past a check once it is started; the evaluation and the LLM call then run on
@@ -19,13 +22,18 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from uuid import UUID
 
-from contracts import CASE_OUTCOME_RECORDED, CHECK_REQUESTED, EventEnvelope
+from contracts import (
+    CASE_OUTCOME_RECORDED,
+    CHECK_REQUESTED,
+    RECOMMENDATIONS_PRODUCED,
+    EventEnvelope,
+)
 from eligibility_engine.adapters.check_leases import CheckLeases
 from eligibility_engine.adapters.check_store import KernelCheckStore
 from eligibility_engine.adapters.engine_memory import FirmEngineMemory, ForgetfulMemory
+from eligibility_engine.analysis_worker import AnalysisWorker
 from eligibility_engine.application.evaluate_check import Concluded, EvaluateCheck
 from eligibility_engine.domain.checks import CheckAlreadyConcludedError, CheckError
-from eligibility_engine.llm_step import LLMStep
 from eligibility_engine.ports import CheckStore
 from event_store import FirmStores
 from shared.logs import correlated
@@ -53,16 +61,16 @@ class CheckHandler:
 
     def __init__(self, stores: FirmStores, positions: PositionTable | None = None,
                  leases: CheckLeases | None = None, memory_db: Database | None = None,
-                 llm: LLMStep | None = None, workers: int = 0, deadline_seconds: float = 8.0,
-                 evaluate: EvaluateCheck | None = None, quarantine: Quarantine | None = None):
+                 workers: int = 0, evaluate: EvaluateCheck | None = None,
+                 analyses: AnalysisWorker | None = None, quarantine: Quarantine | None = None):
         self._checks: CheckStore = KernelCheckStore(stores)
         self.quarantine = quarantine
         self._positions = positions
         self._leases = leases
         self._memory_db = memory_db
-        self._llm = llm or LLMStep(None)
-        self.evaluate = evaluate or EvaluateCheck(self._checks, self.memory, self._llm,
-                                                  SystemClock(), deadline_seconds)
+        self.analyses = analyses
+        self.evaluate = evaluate or EvaluateCheck(self._checks, self.memory, SystemClock(),
+                                                  analysis_follows=analyses is not None)
         self._pool = (ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check")
                       if workers else None)
         self._slots = threading.BoundedSemaphore(max(workers, 1) * 2)
@@ -92,6 +100,11 @@ class CheckHandler:
         """Act on one event: start a requested check, or remember a case outcome."""
         if envelope.event_type == CHECK_REQUESTED:
             self.accept_check(envelope.firm_id, UUID(envelope.aggregate_id), envelope.meta)
+        elif envelope.event_type == RECOMMENDATIONS_PRODUCED and self.analyses is not None:
+            analysis = envelope.data["result"].get("analysis") or {}
+            # A re-check sent by batch gets its analysis from `visa recheck --batch`.
+            if analysis.get("status") == "pending" and analysis.get("delivery") != "batch":
+                self.analyses.accept(envelope.firm_id, envelope.aggregate_id, envelope.meta)
         elif envelope.event_type == CASE_OUTCOME_RECORDED:
             self.memory(envelope.firm_id).record_outcome(
                 envelope.aggregate_id, envelope.aggregate_version, envelope.data["outcome"])
@@ -184,6 +197,8 @@ class CheckHandler:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=False)
+        if self.analyses is not None:
+            self.analyses.close()
 
     def fail(self, firm_id: str, check_id: UUID, message: str, meta: dict) -> None:
         """Record a check as failed with a message the attorney can act on."""
@@ -254,5 +269,8 @@ class CheckHandler:
 
 
 def _engine_meta(request_meta: dict) -> dict:
-    return {"actor_id": ENGINE_ACTOR, "actor_kind": "engine",
+    meta = {"actor_id": ENGINE_ACTOR, "actor_kind": "engine",
             "correlation_id": request_meta.get("correlation_id")}
+    if request_meta.get("analysis_delivery"):
+        meta["analysis_delivery"] = request_meta["analysis_delivery"]
+    return meta

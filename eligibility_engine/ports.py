@@ -1,4 +1,5 @@
-"""The engine's ports: where checks are read and recorded, what it remembers, what time it is."""
+"""The engine's ports: where checks are read and recorded, what it remembers, what time it is,
+and the analyst that gives an opinion on a concluded check."""
 
 from __future__ import annotations
 
@@ -16,6 +17,12 @@ class CheckStore(Protocol):
 
     def profile(self, firm_id: str, client_id: str, version: int) -> dict:
         """Return the profile's fields at a version, identifiers left out."""
+
+    def identifiers(self, firm_id: str, client_id: str, version: int) -> dict:
+        """Return the client's direct identifiers (to scrub them from free text, never to send)."""
+
+    def result(self, firm_id: str, check_id: str) -> dict | None:
+        """Return the recommendations a concluded check produced, or None."""
 
     def start(self, check: RequestedCheck, meta: dict) -> RequestedCheck:
         """Record CheckStarted unless another worker did; return the fresh state."""
@@ -45,3 +52,14 @@ class EngineMemory(Protocol):
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+class AnalysisUnavailable(Exception):
+    """No usable analysis; `reason` says why (a stable code), `usage` what was spent."""
+
+    def __init__(self, reason: str, message: str, usage: dict | None = None,
+                 retry_allowed: bool = True):
+        super().__init__(message)
+        self.reason = reason
+        self.usage = usage or {}
+        self.retry_allowed = retry_allowed

@@ -1,11 +1,11 @@
 """Tamper evidence: each firm's stored events are hash-chained as they are recorded.
 
-The recorders below extend the library's recorders: in the same transaction
-that inserts events, they append one chain link per new notification, whose
+Each firm's recorder (the SQLite one below, `postgres_recorder.py`) appends, in the
+same transaction that inserts events, one chain link per new notification, whose
 hash covers the previous link's hash and the event exactly as stored (id,
 originator, version, topic and state bytes, so ciphertext when the state is
-encrypted). Links are written under the lock that already serialises inserts
-(SQLite's write lock; PostgreSQL's EXCLUSIVE lock on the events table), so
+encrypted). Links are written under the lock that already serialises a firm's
+inserts (SQLite's write lock; a per-firm advisory lock in PostgreSQL), so
 concurrent saves from any number of processes extend one linear chain.
 """
 
@@ -16,11 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, Notification, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
-from eventsourcing.utils import retry
-from psycopg.sql import SQL, Identifier
 
 GENESIS = "0" * 64
 
@@ -42,7 +39,7 @@ class ChainLink:
     hash: str
 
 
-def _links_for(rows: Iterable[tuple], last: ChainLink | None) -> list[ChainLink]:
+def links_for(rows: Iterable[tuple], last: ChainLink | None) -> list[ChainLink]:
     prev = last.hash if last else GENESIS
     links = []
     for notification_id, originator_id, version, topic, state in rows:
@@ -74,7 +71,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         c.execute(f"SELECT rowid, originator_id, originator_version, topic, state"
                   f" FROM {self.events_table_name} WHERE rowid > ? ORDER BY rowid",
                   (last.notification_id if last else 0,))
-        links = _links_for((tuple(r) for r in c.fetchall()), last)
+        links = links_for((tuple(r) for r in c.fetchall()), last)
         c.executemany(f"INSERT INTO {self.chain_table} (notification_id, prev_hash, hash)"
                       " VALUES (?, ?, ?)",
                       [(x.notification_id, x.prev_hash, x.hash) for x in links])
@@ -85,85 +82,6 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             c.execute(f"SELECT notification_id, prev_hash, hash FROM {self.chain_table}"
                       " ORDER BY notification_id")
             return [ChainLink(*r) for r in c.fetchall()]
-
-
-class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
-    """The PostgreSQL recorder, extending the firm's hash chain in each insert transaction.
-
-    It appends without the library's pipeline: psycopg's pipeline sync can return while
-    part of a large INSERT is still in libpq's output buffer and then wait for a reply
-    the server cannot send (it is waiting for the rest of the statement), which hung
-    batches of a few megabytes forever, holding the firm's lock. Outside a pipeline,
-    psycopg flushes every statement completely before it waits for the answer.
-    """
-
-    def __init__(self, datastore, *, events_table_name: str = "stored_events"):
-        super().__init__(datastore, events_table_name=events_table_name)
-        schema = Identifier(self.datastore.schema)
-        events = Identifier(self.events_table_name)
-        self.chain_table = (schema, Identifier(self.events_table_name + "_chain"))
-        self.sql_create_statements.append(SQL(
-            "CREATE TABLE IF NOT EXISTS {0}.{1} (notification_id bigint PRIMARY KEY,"
-            " prev_hash text NOT NULL, hash text NOT NULL)").format(*self.chain_table))
-        # One simple-protocol round trip: open the transaction, take the firm's write
-        # lock, read where the log and the chain end.
-        self._lock_and_read_head = SQL(
-            "BEGIN; SET LOCAL lock_timeout = '{timeout}s';"
-            " LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;"
-            " SELECT (SELECT max(notification_id) FROM {schema}.{events}) AS last_id,"
-            " l.notification_id, l.prev_hash, l.hash FROM (SELECT 1) AS one LEFT JOIN"
-            " (SELECT * FROM {schema}.{chain} ORDER BY notification_id DESC LIMIT 1) AS l"
-            " ON true").format(timeout=self.datastore.lock_timeout, schema=schema,
-                               events=events, chain=self.chain_table[1])
-        # The events and their links in one statement; positions are assigned here,
-        # under the lock, so they follow commit order without gaps.
-        self._insert_events_and_links = SQL(
-            "WITH appended AS (INSERT INTO {schema}.{events} (notification_id, originator_id,"
-            " originator_version, topic, state) SELECT * FROM unnest(%s::bigint[], %s::uuid[],"
-            " %s::bigint[], %s::text[], %s::bytea[]))"
-            " INSERT INTO {schema}.{chain} (notification_id, prev_hash, hash)"
-            " SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[])"
-        ).format(schema=schema, events=events, chain=self.chain_table[1])
-
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def insert_events(self, stored_events: Sequence[StoredEvent],
-                      **kwargs: Any) -> Sequence[int] | None:
-        if not stored_events:
-            return []
-        with self.datastore.get_connection() as conn:
-            try:
-                ids = self._append(conn, stored_events)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.rollback()
-                raise
-        return ids
-
-    def _append(self, conn, stored_events: Sequence[StoredEvent]) -> list[int]:
-        cursor = conn.execute(self._lock_and_read_head)
-        while cursor.nextset():
-            pass
-        head = cursor.fetchone()
-        last = (ChainLink(head["notification_id"], head["prev_hash"], head["hash"])
-                if head["notification_id"] is not None else None)
-        # Past both ends: a deleted last event must not make a new one reuse its link's id.
-        first = max(head["last_id"] or 0, head["notification_id"] or 0) + 1
-        ids = list(range(first, first + len(stored_events)))
-        links = _links_for(((i, e.originator_id, e.originator_version, e.topic, e.state)
-                            for i, e in zip(ids, stored_events)), last)
-        conn.execute(self._insert_events_and_links, (
-            ids, [UUID(str(e.originator_id)) for e in stored_events],
-            [e.originator_version for e in stored_events], [e.topic for e in stored_events],
-            [bytes(e.state) for e in stored_events], [x.notification_id for x in links],
-            [x.prev_hash for x in links], [x.hash for x in links]))
-        return ids
-
-    def chain_links(self) -> list[ChainLink]:
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(SQL("SELECT notification_id, prev_hash, hash FROM {0}.{1}"
-                             " ORDER BY notification_id").format(*self.chain_table))
-            return [ChainLink(r["notification_id"], r["prev_hash"], r["hash"])
-                    for r in curs.fetchall()]
 
 
 @dataclass(frozen=True)

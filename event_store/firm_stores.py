@@ -18,10 +18,13 @@ from psycopg_pool import ConnectionPool
 
 from event_store.firm_store import FirmEventStore
 from event_store.keyring import ClientKeyring
+from event_store.postgres_recorder import STORED_CHANNEL
 from event_store.tenancy import EVENT_STORE_SCHEMA, firm_store_file, parse_firm_id
 from shared.config import Settings
+from shared.sql import check_when_idle
 
 CHAIN = "event_store.chain"
+POSTGRES_RECORDER = "event_store.postgres_recorder"
 _pools_lock = threading.Lock()
 
 
@@ -57,7 +60,7 @@ class SharedPoolPostgresFactory(PostgresFactory):
                     kwargs=own.kwargs, connection_class=own.connection_class,
                     configure=own._configure, min_size=1,
                     max_size=int(self.env.get("VISA_POOL_MAX_SIZE") or 8),
-                    open=False, timeout=30, check=ConnectionPool.check_connection,
+                    open=False, timeout=30, check=check_when_idle,
                 )
             self.datastore.pool = _shared_pools[key]
 
@@ -117,7 +120,7 @@ class FirmStores:
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{EVENT_STORE_SCHEMA}"')
             app = self._application(firm_id, self._env_for(firm_id), self._on_saved,
                                      self.keyring)
-            _announce_appends(conn, app.name + "_events", firm_id)
+            _drop_announcement_trigger(conn, app.name + "_events")
         return app
 
     def _env_for(self, firm_id: str) -> dict:
@@ -138,7 +141,8 @@ class FirmStores:
             "POSTGRES_USER": conninfo.get("user", "postgres"),
             "POSTGRES_PASSWORD": conninfo.get("password", ""),
             "POSTGRES_SCHEMA": EVENT_STORE_SCHEMA,
-            "APPLICATION_RECORDER_TOPIC": f"{CHAIN}:ChainedPostgresApplicationRecorder",
+            "APPLICATION_RECORDER_TOPIC":
+                f"{POSTGRES_RECORDER}:ChainedPostgresApplicationRecorder",
             "VISA_POOL_KEY": self._settings.database_url,
         }
 
@@ -156,20 +160,21 @@ def _is_hex_id(name: str) -> bool:
         return False
 
 
-STORED_CHANNEL = "visa_events_stored"
 DDL_LOCK_KEY = 7_310_512_001
 
 
-def _announce_appends(conn: psycopg.Connection, table: str, firm_id: str) -> None:
-    """Make every append to a firm's table notify the relay, at commit, with the firm's id."""
-    conn.execute(
-        f"CREATE OR REPLACE FUNCTION {EVENT_STORE_SCHEMA}.announce_{table}() RETURNS trigger"
-        f" LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('{STORED_CHANNEL}', '{firm_id}');"
-        " RETURN NULL; END $$")
-    conn.execute(
-        f"CREATE OR REPLACE TRIGGER announce_appends AFTER INSERT ON"
-        f" {EVENT_STORE_SCHEMA}.{table} FOR EACH STATEMENT"
-        f" EXECUTE FUNCTION {EVENT_STORE_SCHEMA}.announce_{table}()")
+def _drop_announcement_trigger(conn: psycopg.Connection, table: str) -> None:
+    """Drop the per-statement trigger that announced appends before the append function did.
+
+    Looked up first: DROP TRIGGER takes the table's strongest lock even when there is
+    nothing to drop, and would queue every append behind a long read.
+    """
+    exists = conn.execute(
+        "SELECT 1 FROM pg_trigger WHERE tgname = 'announce_appends'"
+        " AND tgrelid = to_regclass(%s)", (f"{EVENT_STORE_SCHEMA}.{table}",)).fetchone()
+    if exists:
+        conn.execute(f"DROP TRIGGER announce_appends ON {EVENT_STORE_SCHEMA}.{table}")
+        conn.execute(f"DROP FUNCTION IF EXISTS {EVENT_STORE_SCHEMA}.announce_{table}()")
 
 
 def close_shared_pools() -> None:

@@ -53,27 +53,37 @@ class ClientKeyring:
         apply_schema(self._db, SCHEMA)
 
     def create(self, firm_id: str, client_id: str) -> bytes:
-        """Return the client's data key, creating it on first use."""
-        existing = self.key(firm_id, client_id)
-        if existing is not None:
-            return existing
+        """Return the client's data key, creating it on first use (one transaction)."""
         key, nonce = AESGCM.generate_key(bit_length=256), os.urandom(12)
         wrapped = nonce + self._master.encrypt(nonce, key, _aad(firm_id, client_id))
         with self._db.transaction() as tx:
-            tx.execute("INSERT INTO client_keys (firm_id, client_id, wrapped_key, created_at)"
-                       " VALUES (?, ?, ?, ?) ON CONFLICT (firm_id, client_id) DO NOTHING",
-                       (firm_id, client_id, base64.b64encode(wrapped).decode(),
-                        datetime.now(UTC).isoformat()))
-        return self.key(firm_id, client_id)
+            if tx.dialect == "postgresql":
+                # No wait for this commit's WAL flush: the key is only ever used by the
+                # event that seals with it, whose own (synchronous) commit comes later in
+                # the same database and flushes the WAL up to it, key included.
+                tx.execute("SET LOCAL synchronous_commit = off")
+            created = tx.fetch_one(
+                "INSERT INTO client_keys (firm_id, client_id, wrapped_key, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (firm_id, client_id) DO NOTHING"
+                " RETURNING client_id", (firm_id, client_id, base64.b64encode(wrapped).decode(),
+                                         datetime.now(UTC).isoformat()))
+            if created is not None:
+                return key
+            row = tx.fetch_one("SELECT wrapped_key FROM client_keys WHERE firm_id = ?"
+                               " AND client_id = ?", (firm_id, str(client_id)))
+        return self._unwrap(firm_id, client_id, row["wrapped_key"])
 
     def key(self, firm_id: str, client_id: str) -> bytes | None:
         """Return the client's data key, or None once it was destroyed."""
-        with self._db.transaction() as tx:
+        with self._db.read() as tx:
             row = tx.fetch_one("SELECT wrapped_key FROM client_keys WHERE firm_id = ?"
                                " AND client_id = ?", (firm_id, str(client_id)))
-        if row is None:
+        return None if row is None else self._unwrap(firm_id, client_id, row["wrapped_key"])
+
+    def _unwrap(self, firm_id: str, client_id: str, wrapped_key: str) -> bytes | None:
+        if not wrapped_key:  # being destroyed
             return None
-        wrapped = base64.b64decode(row["wrapped_key"])
+        wrapped = base64.b64decode(wrapped_key)
         return self._master.decrypt(wrapped[:12], wrapped[12:], _aad(firm_id, str(client_id)))
 
     def destroy(self, firm_id: str, client_id: str) -> None:

@@ -4,8 +4,8 @@ The topic is part of the stored format: years of stored events carry it. Client 
 check events were first recorded by the command service's aggregates, so their topics
 name those classes; a rename there must `register_topic` the old topic, and
 `tests/contracts` fails when a class's topic or `class_version` drifts from this table.
-Events appended through the kernel without an aggregate (directory events) use a
-`visa:` topic that no code resolves.
+Events appended through the kernel without an aggregate (directory events, the engine's
+analyses) use a `visa:` topic that no code resolves.
 
 Reading goes from stored bytes to a contract payload without importing any service's
 classes: the state is decoded with the store's transcoder and the payload is picked
@@ -20,6 +20,7 @@ from uuid import UUID
 
 import contracts
 from contracts.events import contract_for
+from contracts.upcasting import upcast
 
 _PROFILE = "command_service.domain.client_profile:ClientProfile"
 _CHECK = "command_service.domain.eligibility_check:EligibilityCheck"
@@ -33,8 +34,8 @@ class StoredForm:
 
 
 STORED_FORMS: tuple[StoredForm, ...] = (
-    StoredForm(contracts.CLIENT_PROFILE_CREATED, f"{_PROFILE}.Created"),
-    StoredForm(contracts.CLIENT_PROFILE_EDITED, f"{_PROFILE}.Edited"),
+    StoredForm(contracts.CLIENT_PROFILE_CREATED, f"{_PROFILE}.Created", class_version=2),
+    StoredForm(contracts.CLIENT_PROFILE_EDITED, f"{_PROFILE}.Edited", class_version=2),
     StoredForm(contracts.CLIENT_PROFILE_ARCHIVED, f"{_PROFILE}.Archived"),
     StoredForm(contracts.CLIENT_PROFILE_ERASED, f"{_PROFILE}.Erased"),
     StoredForm(contracts.CASE_OUTCOME_RECORDED, f"{_PROFILE}.CaseOutcomeRecorded"),
@@ -44,6 +45,7 @@ STORED_FORMS: tuple[StoredForm, ...] = (
     StoredForm(contracts.CHECK_FAILED, f"{_CHECK}.Failed"),
     StoredForm(contracts.ATTORNEY_ASSESSMENT_RECORDED, f"{_CHECK}.AttorneyAssessmentRecorded"),
     *(StoredForm(name, f"visa:{name}") for name in contracts.DIRECTORY_EVENTS),
+    *(StoredForm(name, f"visa:{name}") for name in contracts.ANALYSIS_EVENTS),
 )
 BY_TOPIC = {form.topic: form for form in STORED_FORMS}
 BY_TYPE = {form.event_type: form for form in STORED_FORMS}
@@ -76,6 +78,9 @@ def decode(topic: str, originator_id, originator_version: int, state: dict) -> D
     form = form_of(topic)
     contract = contract_for(form.event_type)
     payload = {name: _plain(state[name]) for name in contract.field_names if name in state}
+    # The stored class version is the payload's schema version (1 when absent): older
+    # payloads are read as the current contract.
+    _, payload = upcast(form.event_type, state.get("class_version", 1), payload)
     return DecodedEvent(form.event_type, str(originator_id), originator_version,
                         state["timestamp"], payload, dict(state.get("meta") or {}))
 

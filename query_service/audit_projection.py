@@ -11,7 +11,7 @@ from shared.sql import Transaction
 
 _CHECK_EVENTS = {contracts.CHECK_REQUESTED, contracts.CHECK_STARTED,
                  contracts.RECOMMENDATIONS_PRODUCED, contracts.CHECK_FAILED,
-                 contracts.ATTORNEY_ASSESSMENT_RECORDED}
+                 contracts.ATTORNEY_ASSESSMENT_RECORDED, *contracts.ANALYSIS_EVENTS}
 _ACTIONS = {
     contracts.CLIENT_PROFILE_CREATED: "created",
     contracts.CLIENT_PROFILE_EDITED: "edited",
@@ -22,6 +22,8 @@ _ACTIONS = {
     contracts.CHECK_FAILED: "check_failed",
     contracts.CASE_OUTCOME_RECORDED: "case_outcome_recorded",
     contracts.ATTORNEY_ASSESSMENT_RECORDED: "attorney_assessment_recorded",
+    contracts.ANALYSIS_PRODUCED: "analysis_produced",
+    contracts.ANALYSIS_FAILED: "analysis_failed",
     contracts.FIRM_CREATED: "firm_created",
     contracts.ATTORNEY_INVITED: "attorney_invited",
     contracts.ATTORNEY_ROLE_CHANGED: "attorney_role_changed",
@@ -39,7 +41,9 @@ class AuditLogProjection:
 
     def record(self, tx: Transaction, e: EventEnvelope) -> None:
         is_check = e.event_type in _CHECK_EVENTS
-        previous = self._check_row(tx, e) if is_check else None
+        # An analysis has a stream of its own; the audit trail files it under its check.
+        entity_id = e.data.get("check_id") or e.aggregate_id if is_check else e.aggregate_id
+        previous = self._check_row(tx, e.firm_id, entity_id) if is_check else None
         entity = _entity_type(e.event_type)
         client_id = (e.data.get("client_id") or (previous or {}).get("client_id")
                      if is_check else e.aggregate_id if entity == "client" else None)
@@ -48,14 +52,14 @@ class AuditLogProjection:
             " entity_id, client_id, actor_id, actor_kind, request_id, correlation_id,"
             " occurred_at, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (e.firm_id, e.position, e.event_type, _ACTIONS.get(e.event_type, e.event_type),
-             entity, e.aggregate_id, client_id,
+             entity, entity_id, client_id,
              e.meta.get("actor_id"), e.meta.get("actor_kind"), e.meta.get("request_id"),
              e.correlation_id, e.occurred_at, json.dumps(changes_of(e, previous),
                                                                   sort_keys=True)))
 
-    def _check_row(self, tx: Transaction, e: EventEnvelope) -> dict | None:
+    def _check_row(self, tx: Transaction, firm_id: str, check_id: str) -> dict | None:
         return tx.fetch_one(f"SELECT client_id, status FROM {self.t.checks}"
-                            " WHERE firm_id = ? AND check_id = ?", (e.firm_id, e.aggregate_id))
+                            " WHERE firm_id = ? AND check_id = ?", (firm_id, check_id))
 
 
 def _entity_type(event_type: str) -> str:
@@ -87,6 +91,11 @@ def changes_of(e: EventEnvelope, check: dict | None = None) -> dict:
     if e.event_type == contracts.CHECK_FAILED:
         return {"status": {"old": old_status, "new": "failed"},
                 "error_message": {"old": None, "new": e.data["error_message"]}}
+    if e.event_type == contracts.ANALYSIS_PRODUCED:
+        return {"analysis": {"old": "pending", "new": "ready"}}
+    if e.event_type == contracts.ANALYSIS_FAILED:
+        return {"analysis": {"old": "pending", "new": "failed"},
+                "analysis_note": {"old": None, "new": e.data["message"]}}
     if e.event_type == contracts.CASE_OUTCOME_RECORDED:
         return {"case_outcome": {"old": None, "new": e.data["outcome"]}}
     if e.event_type == contracts.ATTORNEY_ASSESSMENT_RECORDED:

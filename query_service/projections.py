@@ -153,6 +153,47 @@ class CheckResultsProjection:
                    " WHERE firm_id = ? AND check_id = ?",
                    (canonical_json(result), e.occurred_at, e.firm_id, e.aggregate_id))
 
+    def analysis_produced(self, tx: Transaction, e: EventEnvelope) -> None:
+        """Put the model's opinion beside each recommendation; the rules' figures stay."""
+        analysis = e.data["analysis"]
+        by_type = {t["visa_type"]: t for t in analysis["types"]}
+
+        def add(result: dict) -> None:
+            for rec in result["recommendations"]:
+                opinion = by_type.get(rec["visa_type"])
+                rec["llm_assessment"] = opinion
+                views = {o["criterion_id"]: o for o in (opinion or {}).get("criterion_opinions", [])}
+                for row in [*rec["gates"], *rec["criteria"]]:
+                    row["llm_opinion"] = views.get(row["id"])
+            result["analysis"] = {"status": "ready", **{k: v for k, v in analysis.items()
+                                                         if k != "types"}}
+            result["analysis_mode"] = "llm_and_rules"
+            usage = analysis.get("usage") or {}
+            result.setdefault("provenance", {})["analysis"] = {
+                "model": analysis.get("model"), "prompt_version": analysis.get("prompt_version"),
+                "request_ids": usage.get("request_ids", []), "cost_usd": usage.get("cost_usd"),
+                "reused_stored_analysis": analysis.get("reused_stored_analysis", False)}
+        self._update_result(tx, e, add, analysis_mode="llm_and_rules")
+
+    def analysis_failed(self, tx: Transaction, e: EventEnvelope) -> None:
+        def add(result: dict) -> None:
+            result["analysis"] = {"status": "failed", **e.data}
+            result["analysis_note"] = f"rules only: {e.data['message']}"
+        self._update_result(tx, e, add, analysis_mode="rules_only")
+
+    def _update_result(self, tx: Transaction, e: EventEnvelope, change, analysis_mode: str
+                       ) -> None:
+        check_id = e.data["check_id"]
+        row = tx.fetch_one(f"SELECT result FROM {self.t.checks} WHERE firm_id = ? AND check_id = ?",
+                           (e.firm_id, check_id))
+        if not row or not row["result"]:
+            return
+        result = json.loads(row["result"])
+        change(result)
+        tx.execute(f"UPDATE {self.t.checks} SET result = ?, analysis_mode = ?, updated_at = ?"
+                   " WHERE firm_id = ? AND check_id = ?",
+                   (canonical_json(result), analysis_mode, e.occurred_at, e.firm_id, check_id))
+
     def check_failed(self, tx: Transaction, e: EventEnvelope) -> None:
         tx.execute(f"UPDATE {self.t.checks} SET status = 'failed', error_message = ?,"
                    " retry_allowed = ?, completed_at = ?, updated_at = ?"
@@ -185,6 +226,8 @@ _METHOD_NAMES = {
     contracts.CHECK_FAILED: "check_failed",
     contracts.CASE_OUTCOME_RECORDED: "case_outcome_recorded",
     contracts.ATTORNEY_ASSESSMENT_RECORDED: "attorney_assessment_recorded",
+    contracts.ANALYSIS_PRODUCED: "analysis_produced",
+    contracts.ANALYSIS_FAILED: "analysis_failed",
 }
 
 

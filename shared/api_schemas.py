@@ -165,6 +165,15 @@ class VisaTypeSummarySchema(Schema):
     url = fields.String(required=True)
 
 
+class CountrySchema(Schema):
+    code = fields.String(required=True, metadata={"description": "ISO 3166-1 alpha-2 (XK: Kosovo)"})
+    name = fields.String(required=True)
+
+
+class CountryListSchema(Schema):
+    data = fields.List(fields.Nested(CountrySchema), required=True)
+
+
 class VisaTypeListSchema(Schema):
     class Meta:
         unknown = INCLUDE  # the catalogue's documents carry more fields than listed

@@ -23,7 +23,6 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from pybreaker import CircuitBreakerListener
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 _SLOW_BUCKETS = (0.1, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600)
@@ -82,13 +81,16 @@ LLM_CALL_SECONDS = Histogram(
     ["model", "outcome"], buckets=_SLOW_BUCKETS)
 LLM_RETRIES = Counter("visa_llm_retries_total", "LLM calls retried, by model.", ["model"])
 LLM_TOKENS = Counter(
-    "visa_llm_tokens_total", "LLM tokens by model and direction (input or output).",
-    ["model", "direction"])
+    "visa_llm_tokens_total", "LLM tokens by model and direction (input, output, cache_read, "
+    "cache_write).", ["model", "direction"])
 LLM_COST_USD = Counter("visa_llm_cost_usd_total", "Estimated LLM spend in US dollars.",
                        ["model"])
 LLM_ERRORS = Counter(
-    "visa_llm_errors_total", "LLM failures by kind (timeout, rate_limited, server, "
-    "invalid_response, circuit_open, ...).", ["kind"])
+    "visa_llm_errors_total", "LLM failures by kind (timeout, rate_limited, overloaded, server, "
+    "rejected, max_tokens, refusal, malformed, circuit_open, ...).", ["kind"])
+LLM_ANALYSES = Counter(
+    "visa_llm_analyses_total", "Check analyses concluded, by outcome (produced, reused, or the "
+    "failure reason).", ["outcome"])
 
 CIRCUIT_STATE = Gauge(
     "visa_circuit_breaker_state", "Circuit state: 0 closed, 1 half-open, 2 open.",
@@ -109,18 +111,13 @@ def record_circuit_transition(breaker: str, old_state: str, new_state: str) -> N
     CIRCUIT_STATE.labels(breaker).set(_CIRCUIT_STATES[new_state])
 
 
-class CircuitMetricsListener(CircuitBreakerListener):
-    """Export a pybreaker circuit's state changes (pass it in the breaker's listeners)."""
-
-    def state_change(self, cb, old_state, new_state) -> None:
-        old = old_state.name if old_state is not None else "closed"
-        record_circuit_transition(cb.name or "unnamed", old, new_state.name)
-
-
-def record_llm_usage(model: str, input_tokens: int, output_tokens: int, cost_usd: float) -> None:
-    """Count the tokens and the estimated cost of one LLM response."""
+def record_llm_usage(model: str, input_tokens: int, output_tokens: int, cost_usd: float,
+                     cache_read_tokens: int = 0, cache_write_tokens: int = 0) -> None:
+    """Count the tokens and the estimated cost of one LLM response (or failed attempt)."""
     LLM_TOKENS.labels(model, "input").inc(input_tokens)
     LLM_TOKENS.labels(model, "output").inc(output_tokens)
+    LLM_TOKENS.labels(model, "cache_read").inc(cache_read_tokens)
+    LLM_TOKENS.labels(model, "cache_write").inc(cache_write_tokens)
     LLM_COST_USD.labels(model).inc(cost_usd)
 
 

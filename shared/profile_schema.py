@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from contracts.countries import UnknownCountryError, country_code
 from contracts.profile import DIRECT_IDENTIFIERS  # noqa: F401 (re-exported)
 from shared.strict_fields import StrictBoolean, StrictFloat, StrictInteger
 
@@ -11,7 +12,24 @@ DEGREES = ("none", "high_school", "associate", "bachelors", "masters", "doctorat
 AWARD_LEVELS = ("major_international", "international", "national", "regional", "institutional")
 EMPLOYER_TYPES = ("for_profit", "university", "nonprofit_research", "government_research")
 FOREIGN_ROLES = ("executive", "manager", "specialized_knowledge", "other")
+US_ROLES = ("executive", "manager", "specialized_knowledge", "individual_contributor", "other")
 CLIENT_STATUSES = ("active", "archived")
+AWARD_OUTCOMES = ("won", "nominated")
+AWARD_RECIPIENTS = ("client", "client_team", "someone_coached_or_supervised")
+AWARD_KINDS = ("open_competition", "professional_honor", "employer_internal", "student",
+               "vendor_or_listing")
+MEMBERSHIP_ADMISSIONS = ("outstanding_achievement", "credentials_or_experience",
+                         "dues_or_application")
+OUTLET_TYPES = ("major_media", "professional_or_trade", "general_or_local",
+                "press_release_or_own_channel", "academic_citation")
+CONTRIBUTION_EVIDENCE = ("widely_cited", "adopted_by_industry", "licensed_or_commercialised",
+                         "independent_expert_letters", "funded_by_others", "media_about_it")
+GOAL_OBJECTIVES = ("work_visa_now", "green_card", "both")
+URGENCIES = ("low", "normal", "high")
+US_STATES = ("AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL",
+             "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE",
+             "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD",
+             "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP")
 FIELD_CATEGORIES = ("sciences", "education", "business", "athletics", "arts",
                     "motion_picture_tv", "other")
 
@@ -21,21 +39,47 @@ _text = dict(validate=validate.Length(max=300), allow_none=True)
 _year = StrictInteger(validate=validate.Range(min=1900, max=2100), allow_none=True)
 
 
+class Country(fields.String):
+    """An ISO 3166-1 country: a code, name or demonym on input, the alpha-2 code stored."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return country_code(text)
+        except UnknownCountryError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
 class AwardSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
     level = fields.String(required=True, validate=validate.OneOf(AWARD_LEVELS))
     year = _year
+    outcome = fields.String(validate=validate.OneOf(AWARD_OUTCOMES), allow_none=True)
+    awarded_to = fields.String(validate=validate.OneOf(AWARD_RECIPIENTS), allow_none=True)
+    kind = fields.String(validate=validate.OneOf(AWARD_KINDS), allow_none=True)
 
 
 class MembershipSchema(Schema):
     organization = fields.String(required=True, validate=validate.Length(min=1, max=300))
     selective = StrictBoolean(load_default=False)
+    admission = fields.String(validate=validate.OneOf(MEMBERSHIP_ADMISSIONS), allow_none=True)
 
 
 class MediaCoverageSchema(Schema):
     outlet = fields.String(required=True, validate=validate.Length(min=1, max=300))
     title = fields.String(**_text)
     about_client = StrictBoolean(load_default=True)
+    outlet_type = fields.String(validate=validate.OneOf(OUTLET_TYPES), allow_none=True)
+    circulation = StrictInteger(validate=validate.Range(min=0, max=10_000_000_000),
+                                allow_none=True)
+    passing_mention = StrictBoolean(allow_none=True)
+
+
+class GoalsSchema(Schema):
+    objective = fields.String(validate=validate.OneOf(GOAL_OBJECTIVES), allow_none=True)
+    urgency = fields.String(validate=validate.OneOf(URGENCIES), allow_none=True)
+    preferred_visa_types = fields.List(fields.String(validate=validate.Length(min=1, max=40)),
+                                       validate=validate.Length(max=10))
 
 
 class CriticalRoleSchema(Schema):
@@ -54,6 +98,18 @@ class JobOfferSchema(Schema):
     tenure_track = StrictBoolean(allow_none=True)
     us_entity_years_doing_business = fields.Float(validate=validate.Range(min=0, max=300),
                                                   allow_none=True)
+    worksite_city = fields.String(validate=validate.Length(max=100), allow_none=True)
+    worksite_state = fields.String(validate=validate.OneOf(US_STATES), allow_none=True)
+    worksite_county = fields.String(validate=validate.Length(max=100), allow_none=True)
+    soc_code = fields.String(validate=validate.Regexp(r"^\d{2}-\d{4}(\.\d{2})?$",
+                                                      error="an SOC code such as 15-1252"),
+                             allow_none=True)
+    role = fields.String(validate=validate.OneOf(US_ROLES), allow_none=True)
+
+    @validates_schema
+    def check_worksite_county_has_a_state(self, data, **kwargs):
+        if data.get("worksite_county") and not data.get("worksite_state"):
+            raise ValidationError("give the worksite's state with its county", "worksite_state")
 
 
 class ForeignEmploymentSchema(Schema):
@@ -72,8 +128,8 @@ class ClientProfileSchema(Schema):
     email = fields.Email(allow_none=True)
     phone = fields.String(validate=validate.Length(max=40), allow_none=True)
     date_of_birth = fields.Date(allow_none=True)
-    country_of_birth = fields.String(validate=validate.Length(max=80), allow_none=True)
-    citizenships = fields.List(fields.String(validate=validate.Length(min=1, max=80)),
+    country_of_birth = Country(validate=validate.Length(max=80), allow_none=True)
+    citizenships = fields.List(Country(validate=validate.Length(min=1, max=80)),
                                validate=validate.Length(max=5))
     current_location = fields.String(**_text)
     current_us_status = fields.String(validate=validate.Length(max=40), allow_none=True)
@@ -123,6 +179,16 @@ class ClientProfileSchema(Schema):
     j1_home_residence_requirement = fields.Boolean(allow_none=True)
     j1_waiver_obtained = fields.Boolean(allow_none=True)
     immigrant_intent_filed = fields.Boolean(allow_none=True)
+    # Fields the judgement of each requirement rests on (issue 12).
+    counted_against_h1b_cap = StrictBoolean(allow_none=True)
+    goals = fields.Nested(GoalsSchema, allow_none=True)
+    professional_license = StrictBoolean(allow_none=True)
+    judging_completed_count = _count
+    contribution_evidence = fields.List(fields.String(validate=validate.OneOf(
+        CONTRIBUTION_EVIDENCE)), validate=validate.Length(max=len(CONTRIBUTION_EVIDENCE)))
+    proposed_endeavor = fields.String(validate=validate.Length(max=2000), allow_none=True)
+    endeavor_funding_usd = _money
+    founder = StrictBoolean(allow_none=True)
 
     @validates_schema
     def check_graduation_is_not_in_future_of_birth(self, data, **kwargs):

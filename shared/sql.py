@@ -8,6 +8,8 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import threading
+import time
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -15,6 +17,20 @@ from typing import Any, Iterator, Sequence
 import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
+
+
+# A connection handed out within this many seconds is trusted without a round trip; an
+# idle one is pinged first, so one broken by a database restart is replaced, not handed out.
+IDLE_CHECK_SECONDS = 5.0
+_handed_out_at: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def check_when_idle(conn: psycopg.Connection) -> None:
+    """The pools' check: ping a connection only when it has been idle for a while."""
+    now = time.monotonic()
+    if now - _handed_out_at.get(conn, float("-inf")) > IDLE_CHECK_SECONDS:
+        ConnectionPool.check_connection(conn)
+    _handed_out_at[conn] = now
 
 
 _savepoint_ids = itertools.count(1)
@@ -87,8 +103,7 @@ class Database:
             self._pool = ConnectionPool(
                 postgres_url, min_size=1, max_size=pool_size, open=False,
                 kwargs={"row_factory": dict_row, "autocommit": False},
-                # Connections broken by a database restart are replaced, not handed out.
-                check=ConnectionPool.check_connection,
+                check=check_when_idle,
             )
         else:
             self.dialect = "sqlite"

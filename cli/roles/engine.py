@@ -16,7 +16,7 @@ def run(args) -> int:
     loop = KafkaConsumerLoop(settings.kafka_bootstrap_servers, settings.kafka_topic, parts.handler,
                              max_poll_interval_ms=settings.kafka_max_poll_interval_ms)
     stop = stop_on_signal()
-    sweeper = threading.Thread(target=parts.sweeper.run, name="stuck-checks", args=(stop,))
+    sweeper = threading.Thread(target=parts.run_sweepers, name="stuck-checks", args=(stop,))
     sweeper.start()
     try:
         run_consumer(args, settings, loop, parts.db, stop)

@@ -9,13 +9,36 @@ from command_service.domain.errors import (
     ClientErasedError,
     StaleVersionError,
 )
+from contracts.upcasting import profile_changes_v1_to_v2, profile_fields_v1_to_v2
 from shared.profile_schema import DIRECT_IDENTIFIERS
 
 
 class ClientProfile(Aggregate):
     """A client's profile; every change is an event with the attorney who made it."""
 
-    @event("Created")
+    class Created(Aggregate.Created):
+        """v2: countries are ISO 3166-1 alpha-2 codes (v1 stored English names)."""
+
+        class_version = 2
+        fields: dict
+        meta: dict
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["fields"] = profile_fields_v1_to_v2(state["fields"])
+
+    class Edited(Aggregate.Event):
+        """v2: countries are ISO 3166-1 alpha-2 codes (v1 stored English names)."""
+
+        class_version = 2
+        changes: dict
+        meta: dict
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["changes"] = profile_changes_v1_to_v2(state["changes"])
+
+    @event(Created)
     def __init__(self, fields: dict, meta: dict):
         self.fields = dict(fields)
         self.status = "active"
@@ -33,7 +56,7 @@ class ClientProfile(Aggregate):
             self._edited(changes=changes, meta=meta)
         return changes
 
-    @event("Edited")
+    @event(Edited)
     def _edited(self, changes: dict, meta: dict) -> None:
         for name, change in changes.items():
             if change["new"] is None:

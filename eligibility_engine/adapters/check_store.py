@@ -7,7 +7,7 @@ CheckFailed), with the kernel's optimistic version check; it never writes a clie
 from __future__ import annotations
 
 import contracts
-from contracts.profile import fold_profile
+from contracts.profile import DIRECT_IDENTIFIERS, fold_profile
 from eligibility_engine.domain.checks import (
     CheckAlreadyConcludedError,
     ProfileUnavailableError,
@@ -29,6 +29,20 @@ class KernelCheckStore:
         if state is None:
             raise ProfileUnavailableError(f"client {client_id} has no version {version}")
         return without_direct_identifiers(state["fields"])
+
+    def identifiers(self, firm_id: str, client_id: str, version: int) -> dict:
+        """The client's direct identifiers at a version, opened: only to scrub them from text."""
+        events = self._stores.for_firm(firm_id).stream(client_id, to_version=version, reveal=True)
+        state = fold_profile(events) or {"fields": {}}
+        return {k: v for k, v in state["fields"].items()
+                if k in DIRECT_IDENTIFIERS and isinstance(v, str)}
+
+    def result(self, firm_id: str, check_id: str) -> dict | None:
+        """The recommendations a concluded check produced, or None."""
+        for event in self._stores.for_firm(firm_id).stream(check_id):
+            if event.event_type == contracts.RECOMMENDATIONS_PRODUCED:
+                return event.data["result"]
+        return None
 
     def start(self, check: RequestedCheck, meta: dict) -> RequestedCheck:
         check.check_not_concluded()

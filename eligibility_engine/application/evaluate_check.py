@@ -1,18 +1,20 @@
-"""The engine's use case: evaluate a requested check, rules first, then the analysis."""
+"""The engine's use case: evaluate a requested check from the rules alone.
+
+The check concludes without waiting for the LLM: its result says whether an analysis will
+follow (`analysis.status` pending, or not_configured); `analyse_check.py` adds it afterwards
+as an event of its own.
+"""
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from catalogue.loader import Catalogue, catalogue_fingerprint, load_catalogue
 from eligibility_engine.domain.checks import RequestedCheck
 from eligibility_engine.domain.evaluation import evaluate_profile
-from eligibility_engine.domain.llm_analysis import PROMPT_VERSION
 from eligibility_engine.domain.rerun_diff import changes_since, check_snapshot
-from eligibility_engine.llm_step import LLMStep
 from eligibility_engine.ports import CheckStore, Clock, EngineMemory
 
 log = logging.getLogger(__name__)
@@ -31,19 +33,17 @@ class EvaluateCheck:
     """Start a check, evaluate its pinned profile, record its recommendations."""
 
     def __init__(self, checks: CheckStore, memory_for: Callable[[str], EngineMemory],
-                 llm: LLMStep, clock: Clock, deadline_seconds: float = 8.0,
+                 clock: Clock, analysis_follows: bool = False,
                  catalogue: Callable[[], Catalogue] = load_catalogue,
                  evaluate: Callable[..., dict] | None = None):
         self._checks = checks
         self._memory_for = memory_for
-        self._llm = llm
         self._clock = clock
-        self._deadline_seconds = deadline_seconds
+        self._analysis = "pending" if analysis_follows else "not_configured"
         self._catalogue = catalogue
         self._evaluate = evaluate
 
     def __call__(self, firm_id: str, check_id: str, meta: dict) -> Concluded:
-        deadline = time.monotonic() + self._deadline_seconds
         check = self._checks.requested_check(firm_id, check_id)
         if check.is_concluded:
             return Concluded(check, "skipped")
@@ -55,9 +55,9 @@ class EvaluateCheck:
         if result is None:
             self._checks.fail(check, RULES_FAILED, True, meta)
             return Concluded(check, "failed")
-        key = self._llm.analysis_key(check.client_id, check.profile_version, result)
-        result = self._llm.add_analysis(result, profile, key, memory, check.force_refresh,
-                                        deadline)
+        result["analysis"] = {"status": self._analysis}
+        if self._analysis == "pending" and meta.get("analysis_delivery") == "batch":
+            result["analysis"]["delivery"] = "batch"
         snapshot = check_snapshot(profile, result)
         result["changes_since_previous_check"] = changes_since(
             memory.previous_check(check.client_id, check.check_id), snapshot)
@@ -79,8 +79,7 @@ class EvaluateCheck:
     def _provenance(self, result: dict, check: RequestedCheck) -> dict:
         return {"catalogue_version": result["catalogue_version"],
                 "catalogue_fingerprint": catalogue_fingerprint(),
-                "rules_version": result["rules_version"], "prompt_version": PROMPT_VERSION,
-                "model": (result.get("llm") or {}).get("model") or self._llm.model,
+                "rules_version": result["rules_version"],
                 "analysis_mode": result["analysis_mode"], "profile_version": check.profile_version,
                 "evaluated_at": self._clock.now().isoformat(),
                 "evidence": "each gate and criterion lists the profile facts it used in `facts`"}

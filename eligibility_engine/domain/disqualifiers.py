@@ -6,7 +6,8 @@ import re
 from datetime import date
 
 from catalogue.loader import Catalogue
-from eligibility_engine.domain.gates import citizenships
+from eligibility_engine.domain.lottery import already_counted
+from eligibility_engine.domain.nationality_gates import citizenships
 
 
 def applicable_flags(visa_code: str, profile: dict, catalogue: Catalogue,
@@ -69,6 +70,8 @@ def _immigrant_intent(rule, profile, catalogue, today) -> str | None:
 
 def _h1b_cap_timing(rule, profile, catalogue, today) -> str | None:
     if (profile.get("job_offer") or {}).get("employer_type") not in (None, "for_profit"):
+        return None
+    if already_counted(profile):
         return None
     year = today.year if today.month < rule["registration_month"] else today.year + 1
     return (f"Next registration: March {year}; petitions from 1 April {year}; earliest start "

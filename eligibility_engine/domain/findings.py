@@ -12,15 +12,21 @@ class Finding:
     facts: dict = field(default_factory=dict)
     missing: tuple[str, ...] = ()
     strength: float = 0.0
+    # For an unknown finding: the question for the client, and whether an attorney would
+    # presume the fact pending confirmation (a routine answer) rather than doubt it.
+    question: str | None = None
+    presumable: bool = False
 
 
 def met(explanation: str, strength: float = 0.5, **facts) -> Finding:
-    return Finding(True, explanation, facts, strength=strength)
+    return Finding(True, explanation, facts, strength=round(min(max(strength, 0.0), 1.0), 3))
 
 
 def not_met(explanation: str, **facts) -> Finding:
     return Finding(False, explanation, facts)
 
 
-def unknown(explanation: str, *missing: str, **facts) -> Finding:
-    return Finding(None, explanation, facts, missing=missing)
+def unknown(explanation: str, *missing: str, question: str | None = None,
+            presumable: bool = False, **facts) -> Finding:
+    return Finding(None, explanation, facts, missing=missing, question=question,
+                   presumable=presumable)

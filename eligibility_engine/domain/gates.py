@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from catalogue.loader import Catalogue
 from eligibility_engine.domain.employment_gates import (
+    cap_exempt_employer,
     cap_subject_employer,
     executive_or_manager_abroad,
     one_year_abroad,
@@ -13,7 +14,9 @@ from eligibility_engine.domain.employment_gates import (
     specialized_knowledge_abroad,
     three_years_research,
     us_entity_one_year,
+    us_managerial_role,
 )
+from eligibility_engine.domain.exceptional_ability import exceptional_ability_shown
 from eligibility_engine.domain.field_gates import field_category, o1a_field, o1b_arts_field
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
 from eligibility_engine.domain.investment_gates import (
@@ -31,65 +34,115 @@ from eligibility_engine.domain.nationality_gates import (
     not_travel_banned,
     usmca_citizen,
 )
+from eligibility_engine.domain.tn_gates import listed_profession, tn_credentials
+from eligibility_engine.domain.wage_gates import offered_occupation, prevailing_wage_gate
 
 __all__ = ["GATES", "DEGREE_RANK", "citizenships", "field_category", "permanent_job_offer"]
 
 DEGREE_RANK = {"none": 0, "high_school": 1, "associate": 2, "bachelors": 3, "masters": 4,
                "doctorate": 5, "professional": 5}
+DEGREE_QUESTION = "What is the client's highest degree (and in what field)?"
+
 
 def us_petitioner(profile: dict, catalogue: Catalogue) -> Finding:
     offer = profile.get("job_offer") or {}
     if offer.get("employer"):
         return met(f"U.S. petitioner: {offer['employer']}", employer=offer["employer"])
-    return unknown("No U.S. employer or agent recorded to file the petition", "job_offer.employer")
+    return unknown("No U.S. petitioner recorded yet: a U.S. employer, a U.S. agent (for several "
+                   "employers or as the employer's representative) or the client's own U.S. "
+                   "company can file (8 CFR 214.2(o)(2)(i), (o)(2)(iv)(E))", "job_offer.employer",
+                   question="Who will petition: a U.S. employer, a U.S. agent, or the client's "
+                            "own U.S. company?", presumable=True)
+
 
 def us_job_offer(profile: dict, catalogue: Catalogue) -> Finding:
     offer = profile.get("job_offer") or {}
     if offer.get("employer") or offer.get("title"):
         return met("Job offer recorded", employer=offer.get("employer"), title=offer.get("title"))
-    return unknown("No job offer recorded", "job_offer")
+    if not offer:
+        return not_met("No U.S. job offer recorded: an employer must offer the job and file")
+    return unknown("The job offer names neither employer nor title", "job_offer.employer",
+                   question="Which U.S. employer offers the job, and what is the job title?")
+
 
 def specialty_occupation(profile: dict, catalogue: Catalogue) -> Finding:
     value = (profile.get("job_offer") or {}).get("specialty_occupation")
+    occupation = offered_occupation(profile)
+    facts = {"soc": occupation.soc, "occupation": occupation.title} if occupation else {}
     if value is True:
-        return met("The offered job is recorded as a specialty occupation")
+        return met("The offered job is recorded as a specialty occupation", **facts)
     if value is False:
-        return not_met("The offered job does not require a specialty degree")
+        return not_met("The offered job does not require a degree in a specific specialty", **facts)
+    if occupation and occupation.specialty:
+        return unknown(f"{occupation.title} normally requires a bachelor's in a specific "
+                       "specialty; confirm the employer requires it", "job_offer.specialty_occupation",
+                       question="Does the job require at least a bachelor's in a specific, "
+                                "directly related field?", presumable=True, **facts)
     return unknown("Unknown whether the job requires a degree in a specific specialty",
-                   "job_offer.specialty_occupation")
+                   "job_offer.specialty_occupation",
+                   question="Does the job require at least a bachelor's in a specific, directly "
+                            "related field?", **facts)
+
 
 def bachelors_or_equivalent(profile: dict, catalogue: Catalogue) -> Finding:
     degree = profile.get("highest_degree")
     if degree is None:
-        return unknown("Highest degree not recorded", "highest_degree")
+        return unknown("Highest degree not recorded", "highest_degree", question=DEGREE_QUESTION)
     if DEGREE_RANK[degree] >= DEGREE_RANK["bachelors"]:
         return met(f"Holds a {degree} degree", highest_degree=degree)
     years = profile.get("years_of_experience") or 0
-    if years >= 12:
-        return unknown("No bachelor's degree; 12+ years of experience may establish equivalence "
-                       "(three years of experience for each year of college)",
-                       "credential_evaluation", highest_degree=degree, years_of_experience=years)
-    return not_met(f"Highest degree is {degree}; a bachelor's or equivalent is required",
-                   highest_degree=degree)
+    needed = 6 if degree == "associate" else 12
+    if years >= needed:
+        return unknown(f"No bachelor's degree; {years:g} years of specialized experience may be "
+                       "equivalent (three years of experience for each year of college, 8 CFR "
+                       "214.2(h)(4)(iii)(D)(5)): needs a credential evaluation",
+                       "credential_evaluation", presumable=True,
+                       question="Can an evaluator confirm the experience equals a U.S. bachelor's "
+                                "in the specialty (progressively responsible, in the field)?",
+                       highest_degree=degree, years_of_experience=years)
+    return not_met(f"Highest degree is {degree.replace('_', ' ')}; a bachelor's or equivalent is "
+                   "required", highest_degree=degree, years_of_experience=years)
+
 
 def advanced_degree(profile: dict, catalogue: Catalogue) -> Finding:
     degree = profile.get("highest_degree")
     if degree is None:
-        return unknown("Highest degree not recorded", "highest_degree")
+        return unknown("Highest degree not recorded", "highest_degree", question=DEGREE_QUESTION)
     if DEGREE_RANK[degree] >= DEGREE_RANK["masters"]:
         return met(f"Holds an advanced degree ({degree})", highest_degree=degree)
     years = profile.get("years_of_experience")
     if degree == "bachelors":
         if years is None:
-            return unknown("Bachelor's degree: 5 years of progressive experience would qualify",
-                           "years_of_experience", highest_degree=degree)
+            return unknown("Bachelor's degree: 5 years of progressive post-degree experience "
+                           "would qualify", "years_of_experience", highest_degree=degree,
+                           question="How many years of progressive experience in the specialty "
+                                    "does the client have since the bachelor's?")
         if years >= 5:
             return met("Bachelor's plus 5 years of progressive experience", highest_degree=degree,
                        years_of_experience=years)
-        return not_met(f"Bachelor's with {years:g} years of experience; 5 are needed",
-                       highest_degree=degree, years_of_experience=years)
-    return not_met(f"Highest degree is {degree}; EB-2 needs an advanced degree or equivalent",
-                   highest_degree=degree)
+        return not_met(f"Bachelor's with {years:g} years of experience; 5 progressive "
+                       "post-degree years are needed", highest_degree=degree,
+                       years_of_experience=years)
+    return not_met(f"Highest degree is {degree.replace('_', ' ')}: no advanced degree or "
+                   "equivalent", highest_degree=degree)
+
+
+def eb2_threshold(profile: dict, catalogue: Catalogue) -> Finding:
+    """EB-2: an advanced degree (or equivalent) or exceptional ability (8 CFR 204.5(k)(2))."""
+    degree = advanced_degree(profile, catalogue)
+    if degree.met:
+        return degree
+    ability = exceptional_ability_shown(profile, catalogue)
+    if ability.met:
+        return met(f"No advanced degree, but exceptional ability: {ability.explanation}",
+                   ability.strength, **ability.facts)
+    if degree.met is None or ability.met is None:
+        return unknown(f"{degree.explanation}; exceptional ability: {ability.explanation}",
+                       *degree.missing, *ability.missing,
+                       question=degree.question or ability.question, **degree.facts)
+    return not_met(f"{degree.explanation}; nor exceptional ability ({ability.explanation})",
+                   **degree.facts)
+
 
 def eb3_worker_qualification(profile: dict, catalogue: Catalogue) -> Finding:
     degree = profile.get("highest_degree")
@@ -100,18 +153,39 @@ def eb3_worker_qualification(profile: dict, catalogue: Catalogue) -> Finding:
         return met(f"Skilled worker: {years:g} years of experience", years_of_experience=years)
     if degree is None and years is None:
         return unknown("Degree and experience not recorded", "highest_degree",
-                       "years_of_experience")
-    return not_met("Neither a bachelor's degree nor 2 years of experience (only the capped "
-                   "'other workers' subcategory would remain)", highest_degree=degree,
+                       "years_of_experience", question=DEGREE_QUESTION)
+    return not_met("Neither a bachelor's degree nor 2 years of experience: only the 'other "
+                   "workers' subcategory remains", highest_degree=degree,
                    years_of_experience=years)
+
+
+def other_worker_position(profile: dict, catalogue: Catalogue) -> Finding:
+    """EB-3 other workers: a permanent job needing under two years of training or experience."""
+    skilled = eb3_worker_qualification(profile, catalogue)
+    occupation = offered_occupation(profile)
+    if occupation and occupation.specialty:
+        return not_met(f"{occupation.title} requires a degree: the professional or skilled "
+                       "subcategory (EB-3) applies, not other workers", soc=occupation.soc)
+    if skilled.met:
+        return not_met("The client qualifies as a professional or skilled worker: EB-3 "
+                       "(professional or skilled) is the route, with a shorter queue",
+                       **skilled.facts)
+    if skilled.met is False:
+        return met("The client qualifies only for the other-workers subcategory (a job needing "
+                   "under two years of training or experience)", **skilled.facts)
+    return unknown("Unknown whether the job needs less than two years of training or experience",
+                   "job_offer.title", question="How much training or experience does the "
+                                               "offered job require?")
 
 
 GATES = {fn.__name__: fn for fn in (
     us_petitioner, us_job_offer, specialty_occupation, bachelors_or_equivalent, advanced_degree,
-    not_travel_banned, usmca_citizen, qualifying_relationship, one_year_abroad,
+    eb2_threshold, not_travel_banned, usmca_citizen, qualifying_relationship, one_year_abroad,
     executive_or_manager_abroad, specialized_knowledge_abroad, h1b1_citizen, australian_citizen,
     e2_treaty_national, o1a_field, o1b_arts_field, permanent_job_offer, research_position_offer,
-    three_years_research, us_entity_one_year, eb3_worker_qualification, cap_subject_employer,
-    e2_substantial_investment, e2_develop_and_direct, eb5_minimum_investment, eb5_job_creation,
-    lawful_source_of_funds,
+    three_years_research, us_entity_one_year, eb3_worker_qualification, other_worker_position,
+    cap_subject_employer, cap_exempt_employer, e2_substantial_investment, e2_develop_and_direct,
+    eb5_minimum_investment, eb5_job_creation, lawful_source_of_funds, us_managerial_role,
+    listed_profession, tn_credentials, exceptional_ability_shown,
 )}
+GATES["prevailing_wage"] = prevailing_wage_gate

@@ -10,7 +10,8 @@ def e2_substantial_investment(profile: dict, catalogue: Catalogue) -> Finding:
     amount = profile.get("investment_usd")
     rule = catalogue.visa_type("E-2")["substantial_investment_heuristic"]
     if amount is None:
-        return unknown("No investment recorded", "investment_usd")
+        return not_met("No investment recorded: E-2 needs a substantial investment at risk in a "
+                       "U.S. enterprise")
     facts = {"investment_usd": amount, "heuristic": rule}
     if profile.get("investment_at_risk") is False:
         return not_met("The capital is not committed and at risk", **facts)
@@ -20,12 +21,15 @@ def e2_substantial_investment(profile: dict, catalogue: Catalogue) -> Finding:
     if amount < rule["doubtful_below_usd"]:
         return not_met(f"${amount:,.0f} is unlikely to be substantial or non-marginal", **facts)
     return unknown(f"${amount:,.0f}: substantial only if proportional to a low-cost enterprise",
-                   "notes", **facts)
+                   "notes", question="What does the enterprise cost to buy or start, and what "
+                                     "share of that is invested?", **facts)
 
 def e2_develop_and_direct(profile: dict, catalogue: Catalogue) -> Finding:
     share = profile.get("ownership_percent")
     if share is None:
-        return unknown("Ownership share of the enterprise not recorded", "ownership_percent")
+        return unknown("Ownership share of the enterprise not recorded", "ownership_percent",
+                       presumable=bool(profile.get("investment_usd")),
+                       question="What share of the enterprise does the client own or control?")
     if share >= 50:
         return met(f"Owns {share:g}% of the enterprise", ownership_percent=share)
     return not_met(f"Owns {share:g}%: at least 50% or operational control is required",
@@ -35,7 +39,7 @@ def eb5_minimum_investment(profile: dict, catalogue: Catalogue) -> Finding:
     amount = profile.get("investment_usd")
     minimums = catalogue.visa_type("EB-5")["investment_minimums"]
     if amount is None:
-        return unknown("No investment recorded", "investment_usd")
+        return not_met("No investment recorded: EB-5 needs at least $800,000 invested at risk")
     in_tea = profile.get("investment_in_tea")
     required = minimums["tea_usd"] if in_tea else minimums["standard_usd"]
     facts = {"investment_usd": amount, "required_usd": required, "investment_in_tea": in_tea}
@@ -43,13 +47,19 @@ def eb5_minimum_investment(profile: dict, catalogue: Catalogue) -> Finding:
         return met(f"${amount:,.0f} meets the ${required:,} minimum", **facts)
     if in_tea is None and amount >= minimums["tea_usd"]:
         return unknown(f"${amount:,.0f} qualifies only in a targeted employment area",
-                       "investment_in_tea", **facts)
+                       "investment_in_tea", presumable=True,
+                       question="Is the project in a targeted employment area (rural or high "
+                                "unemployment) or an infrastructure project?", **facts)
     return not_met(f"${amount:,.0f} is below the ${required:,} minimum", **facts)
 
 def eb5_job_creation(profile: dict, catalogue: Catalogue) -> Finding:
     jobs = profile.get("jobs_to_create")
     if jobs is None:
-        return unknown("Planned job creation not recorded", "jobs_to_create")
+        return unknown("Planned job creation not recorded: ten full-time jobs per investor must "
+                       "be shown (a regional center's economic report usually does)",
+                       "jobs_to_create", presumable=bool(profile.get("investment_usd")),
+                       question="How many full-time jobs will the investment create (direct, or "
+                                "direct and indirect through a regional center)?")
     if jobs >= 10:
         return met(f"{jobs} full-time jobs planned", jobs_to_create=jobs)
     return not_met(f"{jobs} jobs planned; 10 per investor are required", jobs_to_create=jobs)
@@ -60,4 +70,7 @@ def lawful_source_of_funds(profile: dict, catalogue: Catalogue) -> Finding:
         return met("Lawful source of funds documented")
     if documented is False or profile.get("investment_at_risk") is False:
         return not_met("Lawful source of funds or capital at risk not shown")
-    return unknown("Source of funds not yet documented", "lawful_source_documented")
+    return unknown("Lawful source of funds not yet documented", "lawful_source_documented",
+                   presumable=bool(profile.get("investment_usd")),
+                   question="Can the client document the lawful source and path of the invested "
+                            "funds?")

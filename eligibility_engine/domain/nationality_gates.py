@@ -1,52 +1,63 @@
-"""Nationality gates: who may use a type, and who is barred from entry (dated lists)."""
+"""Nationality gates: who may use a type, and who is barred from entry (dated lists of codes)."""
 
 from __future__ import annotations
 
 from catalogue.loader import Catalogue
+from contracts.countries import country_name
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
+
+CITIZENSHIP_QUESTION = "Which countries is the client a citizen of (every passport)?"
 
 
 def citizenships(profile: dict) -> set[str]:
-    return {c.strip().lower() for c in profile.get("citizenships") or []}
+    """The client's citizenships as ISO 3166-1 alpha-2 codes."""
+    return set(profile.get("citizenships") or [])
+
+
+def names(codes) -> str:
+    return ", ".join(f"{country_name(c)} ({c})" for c in sorted(codes))
+
 
 def not_travel_banned(profile: dict, catalogue: Catalogue) -> Finding:
     held = citizenships(profile)
     if not held:
-        return unknown("Citizenship not recorded", "citizenships")
+        return unknown("Citizenship not recorded; a full entry suspension covers 19 countries",
+                       "citizenships", question=CITIZENSHIP_QUESTION, presumable=True)
     banned = catalogue.nationals_of("travel_ban_full")
     usable = held - banned
     if usable:
-        return met("Holds a passport not under a full entry suspension",
+        return met(f"Holds a passport not under a full entry suspension ({names(usable)})",
                    citizenships=sorted(held))
-    return not_met(f"National only of {', '.join(sorted(held))}, under a full entry suspension "
-                   "since 1 Jan 2026 (national-interest exceptions aside)",
-                   citizenships=sorted(held))
+    return not_met(f"National only of {names(held)}, under a full entry suspension since "
+                   "1 Jan 2026 (national-interest exceptions aside)", citizenships=sorted(held))
+
 
 def usmca_citizen(profile: dict, catalogue: Catalogue) -> Finding:
-    held = citizenships(profile)
-    if not held:
-        return unknown("Citizenship not recorded", "citizenships")
-    usmca = held & catalogue.nationals_of("usmca")
-    if usmca:
-        return met(f"Citizen of {', '.join(sorted(usmca))}", citizenships=sorted(held))
-    return not_met("TN is only for citizens of Canada or Mexico", citizenships=sorted(held))
+    return _national_of(profile, catalogue, "usmca",
+                        "TN is only for citizens of Canada or Mexico (permanent residents of "
+                        "either do not qualify)")
+
 
 def h1b1_citizen(profile: dict, catalogue: Catalogue) -> Finding:
     return _national_of(profile, catalogue, "h1b1_fta", "H-1B1 is only for citizens of Chile or "
                         "Singapore")
 
+
 def australian_citizen(profile: dict, catalogue: Catalogue) -> Finding:
     return _national_of(profile, catalogue, "e3_australia", "E-3 is only for Australian nationals")
+
 
 def e2_treaty_national(profile: dict, catalogue: Catalogue) -> Finding:
     return _national_of(profile, catalogue, "e2_treaty", "No E-2 treaty with the client's "
                         "country of nationality")
 
+
 def _national_of(profile: dict, catalogue: Catalogue, list_name: str, refusal: str) -> Finding:
     held = citizenships(profile)
     if not held:
-        return unknown("Citizenship not recorded", "citizenships")
+        return unknown("Citizenship not recorded", "citizenships", question=CITIZENSHIP_QUESTION)
     qualifying = held & catalogue.nationals_of(list_name)
     if qualifying:
-        return met(f"National of {', '.join(sorted(qualifying))}", citizenships=sorted(held))
-    return not_met(refusal, citizenships=sorted(held))
+        return met(f"National of {names(qualifying)}", citizenships=sorted(held))
+    return not_met(f"{refusal}: the client is a national of {names(held)}",
+                   citizenships=sorted(held))

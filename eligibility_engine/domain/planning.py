@@ -6,7 +6,9 @@ from eligibility_engine.domain.findings import Finding
 
 # Gates no evidence can cure (nationality); every other failing gate is a step to take.
 FIXED_GATES = {"usmca_citizen", "h1b1_citizen", "australian_citizen", "e2_treaty_national",
-               "not_travel_banned", "o1a_field", "o1b_arts_field"}
+               "not_travel_banned", "o1a_field", "o1b_arts_field", "one_year_abroad",
+               "qualifying_relationship", "executive_or_manager_abroad",
+               "specialized_knowledge_abroad"}
 FLAG_DOCUMENTS = {
     "j1_home_residence": "J-1 waiver recommendation (DS-3035) and I-612 approval, or proof of "
                          "two years' home-country presence",

@@ -1,13 +1,19 @@
-"""Success probability as a range with its basis: public base rate, case strength, firm history.
+"""Success probability: the chance this petition is approved if filed on this record.
 
-Method (documented in the README):
-1. Industry base rate: the newest fiscal-year window for the classification (approvals ÷
-   decisions), with a 95% Wilson interval when the sample size is known, widened by one point
-   per six months of data age; ±10 points for estimates and priors without a sample.
-2. Case strength: a shift on the log-odds scale by verdict (an engine assumption, not fitted).
-3. Firm history: a beta-binomial update of (2) with the firm's own recorded outcomes for the
-   classification, the industry figure counting as PRIOR_WEIGHT pseudo-cases.
-4. Cap-subject H-1B: multiplied by the odds of lottery selection at the offered wage level.
+Method (docs/SCORING.md):
+1. Base rate b: the newest public approval rate for the classification (approvals ÷
+   decisions), with its window, sample and age; data older than STALE_AFTER_MONTHS is said to
+   be old in the basis and its range widened.
+2. Firm history: a beta-binomial update of b with the firm's own recorded outcomes, the
+   industry figure counting as PRIOR_WEIGHT pseudo-cases.
+3. Bands per verdict, from b: not_eligible 0; weak [0.05, 0.45]; viable [0.50, m); strong
+   [m, m + 0.8 (1 - m)], where m = b clipped to [0.60, 0.95]: a strong record is at least as
+   likely to be approved as the average petition filed, a viable one less so but better than
+   even, a weak one less than even.
+4. Point: the record's position within its verdict (strength after final-merits and RFE
+   risks) placed linearly in the band. The range is the point moved by the base rate's own
+   uncertainty, kept inside the band.
+The H-1B lottery is not in this figure: it is reported beside it (`lottery.py`).
 """
 
 from __future__ import annotations
@@ -16,12 +22,16 @@ import math
 from datetime import date
 
 from catalogue.loader import Catalogue
+from eligibility_engine.domain.scoring import clamp_position
 
-STRENGTH_SHIFT = {"strong": 0.4, "viable": -0.2, "weak": -1.2}
 PRIOR_WEIGHT = 20
 Z95 = 1.96
+STALE_AFTER_MONTHS = 36
 APPROVED = ("approved", "rfe_then_approved")
 DECIDED = ("approved", "rfe_then_approved", "denied")
+WEAK_BAND = (0.05, 0.45)
+VIABLE_FLOOR = 0.50
+BOUNDARY_LIMITS = (0.60, 0.95)
 
 
 def industry_rate(catalogue: Catalogue, key: str, today: date) -> dict:
@@ -30,53 +40,85 @@ def industry_rate(catalogue: Catalogue, key: str, today: date) -> dict:
     newest = max(series, key=lambda s: s.get("window_end") or "")
     rate, decided = float(newest["rate"]), newest.get("decided")
     age = _months_since(newest.get("window_end"), today)
+    stale = age is not None and age > STALE_AFTER_MONTHS
     if decided:
         low, high = _wilson(rate, decided)
         widen = min(0.1, (age or 0) / 6 * 0.01)
         low, high = low - widen, high + widen
     else:
         low, high = rate - 0.1, rate + 0.1
+    if stale:
+        low, high = low - 0.05, high + 0.05
     previous = [s for s in series if s is not newest and s.get("window_end")]
-    return {"classification": catalogue.base_rates["classifications"][key]["label"],
-            "window": newest["window"], "rate": rate, "sample_size": decided,
-            "data_age_months": age, "source": newest.get("source"),
-            "estimate": bool(newest.get("estimate")), "note": newest.get("note"),
-            "previous_window": _previous(previous), "low": _clip(low), "high": _clip(high)}
+    industry = {"classification": catalogue.base_rates["classifications"][key]["label"],
+                "window": newest["window"], "rate": rate, "sample_size": decided,
+                "data_age_months": age, "source": newest.get("source"),
+                "estimate": bool(newest.get("estimate")), "note": newest.get("note"),
+                "previous_window": _previous(previous), "low": _clip(low), "high": _clip(high)}
+    if stale:
+        industry["stale"] = (f"the newest published figure is {age} months old (more than "
+                             f"{STALE_AFTER_MONTHS // 12} fiscal years): the range is widened")
+    elif newest.get("window_end") is None:
+        industry["stale"] = "no published statistic: a documented prior, not data"
+    return industry
 
 
-def success_probability(visa_type: dict, verdict: str, catalogue: Catalogue, today: date,
-                        firm_outcomes: dict | None = None, lottery: dict | None = None) -> dict:
-    """Combine the base rate, the case's strength and the firm's own outcomes into a range."""
+def probability_bands(base_rate: float) -> dict[str, tuple[float, float]]:
+    """The probability band of each verdict for a type whose base rate is `base_rate`."""
+    boundary = min(max(base_rate, BOUNDARY_LIMITS[0]), BOUNDARY_LIMITS[1])
+    return {"not_eligible": (0.0, 0.0), "weak": WEAK_BAND,
+            "viable": (VIABLE_FLOOR, boundary),
+            "strong": (boundary, boundary + 0.8 * (1 - boundary))}
+
+
+def success_probability(visa_type: dict, verdict: str, position: float, catalogue: Catalogue,
+                        today: date, firm_outcomes: dict | None = None,
+                        factors: list[dict] | None = None) -> dict:
+    """The point, range and basis of the chance of approval for one type."""
     industry = industry_rate(catalogue, visa_type["base_rate_key"], today)
+    firm = _firm_update(industry["rate"], firm_outcomes or {})
+    basis = {"industry": industry, "firm": firm,
+             "case_strength": {"verdict": verdict, "position": round(position, 3),
+                               "factors": factors or []}}
     if verdict == "not_eligible":
         return {"point": 0.0, "low": 0.0, "high": 0.0,
-                "basis": {"industry": industry, "note": "a hard gate or bar fails"}}
-    shift = STRENGTH_SHIFT[verdict]
-    point, low, high = (_shifted(industry[k], shift) for k in ("rate", "low", "high"))
-    firm = _firm_update(point, low, high, firm_outcomes or {})
-    point, low, high = firm.pop("point"), firm.pop("low"), firm.pop("high")
-    basis = {"industry": industry, "case_strength": {"verdict": verdict, "log_odds_shift": shift},
-             "firm": firm}
-    if lottery:
-        point, low, high = (v * lottery["odds"] for v in (point, low, high))
-        basis["lottery"] = lottery
-    return {"point": round(point, 3), "low": round(low, 3), "high": round(high, 3),
-            "basis": basis}
+                "basis": {**basis, "note": "a hard gate or bar fails: no approval is possible "
+                                           "on this record"}}
+    base = firm["rate"]
+    bands = probability_bands(base)
+    point = _place(bands[verdict], verdict, position)
+    spread = max(0.02, (industry["high"] - industry["low"]) / 2)
+    low_band, high_band = bands[verdict]
+    low = max(low_band, point - spread)
+    high = min(_band_top(bands, verdict), point + spread)
+    basis["bands"] = {v: [round(a, 3), round(b, 3)] for v, (a, b) in bands.items()}
+    return {"point": round(point, 3), "low": round(min(low, point), 3),
+            "high": round(max(high, point), 3), "basis": basis}
 
 
-def _firm_update(point: float, low: float, high: float, outcomes: dict) -> dict:
+def _place(band: tuple[float, float], verdict: str, position: float) -> float:
+    low, high = band
+    position = clamp_position(position)
+    if verdict == "viable":
+        position = min(position, 0.99)  # viable stays strictly below the strong band
+    return low + position * (high - low)
+
+
+def _band_top(bands: dict, verdict: str) -> float:
+    low, high = bands[verdict]
+    return high - 0.001 if verdict == "viable" else high
+
+
+def _firm_update(rate: float, outcomes: dict) -> dict:
     approved = sum(outcomes.get(o, 0) for o in APPROVED)
     decided = sum(outcomes.get(o, 0) for o in DECIDED)
-    weight = decided / (decided + PRIOR_WEIGHT)
     if not decided:
-        return {"point": point, "low": low, "high": high, "decided": 0, "approved": 0,
-                "weight": 0.0, "note": "no outcomes recorded by this firm for this type"}
-    mean = (approved + PRIOR_WEIGHT * point) / (decided + PRIOR_WEIGHT)
-    spread = Z95 * math.sqrt(mean * (1 - mean) / (decided + PRIOR_WEIGHT + 1))
-    return {"point": mean, "low": _clip((1 - weight) * low + weight * (mean - spread)),
-            "high": _clip((1 - weight) * high + weight * (mean + spread)), "decided": decided,
-            "approved": approved, "withdrawn": outcomes.get("withdrawn", 0),
-            "weight": round(weight, 3)}
+        return {"rate": rate, "decided": 0, "approved": 0, "weight": 0.0,
+                "note": "no outcomes recorded by this firm for this type"}
+    mean = (approved + PRIOR_WEIGHT * rate) / (decided + PRIOR_WEIGHT)
+    return {"rate": mean, "decided": decided, "approved": approved,
+            "withdrawn": outcomes.get("withdrawn", 0),
+            "weight": round(decided / (decided + PRIOR_WEIGHT), 3)}
 
 
 def _wilson(rate: float, n: int) -> tuple[float, float]:
@@ -84,11 +126,6 @@ def _wilson(rate: float, n: int) -> tuple[float, float]:
     centre = (rate + Z95 ** 2 / (2 * n)) / denominator
     margin = Z95 * math.sqrt(rate * (1 - rate) / n + Z95 ** 2 / (4 * n * n)) / denominator
     return centre - margin, centre + margin
-
-
-def _shifted(p: float, shift: float) -> float:
-    p = min(max(p, 0.001), 0.999)
-    return 1 / (1 + math.exp(-(math.log(p / (1 - p)) + shift)))
 
 
 def _months_since(window_end: str | None, today: date) -> int | None:

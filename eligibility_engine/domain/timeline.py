@@ -37,7 +37,7 @@ def bulletin_wait_months(visa_type: dict, profile: dict, catalogue: Catalogue) -
     if not category:
         return {"low": 0, "high": 0}
     chart = catalogue.visa_bulletin["final_action"][category]
-    country = (profile.get("country_of_birth") or "").strip().lower()
+    country = profile.get("country_of_birth") or ""
     cutoff = chart.get(country, chart["default"])
     wait = {"category": category, "country_of_chargeability": country or None,
             "final_action_date": cutoff}

@@ -165,7 +165,7 @@ class FirmReadView:
             after = page[-1]["position"]
 
 
-ENGINE_RESULT_KEYS = ("missing_information", "gap_plan", "shared_evidence", "provenance", "llm",
+ENGINE_RESULT_KEYS = ("missing_information", "gap_plan", "shared_evidence", "provenance", "analysis", "llm",
                       "analysis_note", "guardrail_notes", "changes_since_previous_check",
                       "evaluated_on")
 

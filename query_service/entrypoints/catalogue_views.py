@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request
 
 from catalogue.loader import UnknownVisaTypeError, load_catalogue
+from contracts.countries import all_countries
 from query_service.adapters.stale_checks import stale_clients
 from shared.http import ApiError, require_auth
 
@@ -36,6 +37,12 @@ def get_visa_type(code: str):
                     "disqualifiers": [d for d in catalogue.disqualifiers
                                       if visa_type["code"] in d["applies_to"]],
                     "sources": _sources_cited([visa_type, base_rate], catalogue.sources)})
+
+
+@bp.get("/v1/countries")
+@require_auth
+def list_countries():
+    return jsonify({"data": all_countries()})
 
 
 def current_catalogue_version() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shared.api_schemas import (
     AuditPageSchema,
+    CountryListSchema,
     CheckListSchema,
     CheckSchema,
     ClientPageSchema,
@@ -58,6 +59,8 @@ OPERATIONS = [
               (200, VisaTypeListSchema)),
     Operation("get", "/v1/visa-types/{code}", "Read one visa type with its citations and figures",
               "viewer", (200, VisaTypeSchema)),
+    Operation("get", "/v1/countries", "List the countries a profile accepts (ISO 3166-1), "
+              "for pickers", "viewer", (200, CountryListSchema)),
     Operation("get", "/v1/audit", "Read the firm's audit trail", "admin", (200, AuditPageSchema),
               query=_AUDIT, errors=(400,)),
 ]

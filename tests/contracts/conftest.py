@@ -10,9 +10,11 @@ import pytest
 
 from cli import bootstrap
 from command_service import bootstrap as command_root
+from eligibility_engine.adapters.analysis_store import KernelAnalysisStore
 from eligibility_engine.adapters.check_store import KernelCheckStore
 from event_store import close_shared_pools, read_envelopes
 from shared.config import load_settings
+from shared.profile_schema import load_profile
 from tests.support.case_files import attorney_meta
 from tests.support.profiles import researcher_profile
 
@@ -34,7 +36,7 @@ def produced_events(tmp_path_factory) -> dict:
     directory.record_sign_out(firm["id"], attorney["id"], str(uuid.uuid4()), 1_900_000_000,
                               attorney_meta())
     cases, meta = stores.for_firm(firm["id"]), attorney_meta()
-    client = cases.create_client(researcher_profile(), meta)
+    client = cases.create_client(load_profile(researcher_profile()), meta)
     cases.edit_client(client.id, {"annual_salary_usd": 200000}, meta)
     cases.record_case_outcome(client.id, {"visa_type": "O-1A", "outcome": "approved",
                                           "filed_date": "2026-01-05",
@@ -46,11 +48,16 @@ def produced_events(tmp_path_factory) -> dict:
         {"visa_type": "O-1A", "verdict": "strong", "eligibility_score": 90,
          "success_probability": 0.8, "gates": [], "criteria": [
              {"id": "awards", "met": True}]}]}, meta)
+    analyses = KernelAnalysisStore(stores)
+    analyses.produced(firm["id"], str(completed.id), {"types": [], "model": "claude-sonnet-5-5",
+                                                      "usage": {"cost_usd": 0.05}}, meta)
     cases.record_assessment(completed.id, {"visa_type": "O-1A", "criterion": "awards",
                                            "met": False, "note": "internal prize"}, meta)
     failed = cases.request_check(client.id, meta)
     checks.fail(checks.requested_check(firm["id"], str(failed.id)), "engine unavailable", True,
                 meta)
+    analyses.failed(firm["id"], str(failed.id), "overloaded", "the Messages API failed: 529",
+                    {"calls": 4, "cost_usd": 0.0}, True, meta)
     cases.archive_client(client.id, meta)
     cases.erase_client(client.id, meta)
     events = {e.event_type: e for e in read_envelopes(cases, 0, 1000)}

@@ -128,3 +128,24 @@ def _transcoder() -> JSONTranscoder:
     from eventsourcing.application import Application
 
     return Application(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper.transcoder
+
+
+def test_a_profile_stored_with_country_names_reads_as_iso_codes():
+    golden = json.loads(golden_path(contracts.CLIENT_PROFILE_CREATED, 1).read_text())
+    stored = golden["stored_event"]
+    state = _transcoder().decode(stored["state"].encode())
+
+    event = decode(stored["topic"], "00000000-0000-0000-0000-000000000001", 1, state)
+
+    assert event.payload["fields"]["citizenships"] == ["NG", "GB"]
+    assert event.payload["fields"]["country_of_birth"] == "NG"
+
+
+def test_an_edit_stored_with_country_names_reads_as_iso_codes():
+    version, payload = upcast(contracts.CLIENT_PROFILE_EDITED, 1, {"changes": {
+        "citizenships": {"old": ["India"], "new": ["Canadian", "Narnia"]},
+        "country_of_birth": {"old": None, "new": "Republic of Korea"}}})
+
+    assert version == 2
+    assert payload["changes"]["citizenships"] == {"old": ["IN"], "new": ["CA", "Narnia"]}
+    assert payload["changes"]["country_of_birth"] == {"old": None, "new": "KR"}

@@ -1,4 +1,6 @@
-"""The engine process on PostgreSQL and Kafka with the LLM at the fake Messages API."""
+"""The engine process on PostgreSQL and Kafka with the LLM at the fake Messages API: checks
+conclude from the rules, analyses follow, 32 at once, and a dead engine's analysis is taken
+over once its lease lapses."""
 
 from __future__ import annotations
 
@@ -93,18 +95,30 @@ def test_one_engine_process_keeps_32_llm_calls_in_flight_and_concludes_each_chec
     clients = [api.post("/v1/clients", json=researcher_profile(judging_count=n)).json()["id"]
                for n in range(40)]
 
+    fake_llm.gate.clear()  # every answer waits until 32 calls are in flight
     with ThreadPoolExecutor(max_workers=8) as pool:
         checks = list(pool.map(
             lambda c: api.post(f"/v1/clients/{c}/eligibility-checks").json(), clients))
     results = [api.wait_for_check(c["status_url"], timeout=90) for c in checks]
+    wait_until(lambda: fake_llm.in_flight >= 32, 90, what="32 analyses in flight")
+    fake_llm.gate.set()
+    analysed = [analysis_of(api, c["status_url"]) for c in checks]
 
-    assert {r["analysis_mode"] for r in results} == {"llm_and_rules"}
+    assert {r["status"] for r in results} == {"completed"}
+    assert {r["analysis_mode"] for r in analysed} == {"llm_and_rules"}
     assert fake_llm.max_in_flight >= 32
-    assert len({r["check_id"] for r in results}) == 40
+    assert len({r["check_id"] for r in analysed}) == 40
 
 
-def test_a_check_started_by_an_engine_that_died_is_taken_over_once_its_lease_lapses(with_llm,
-                                                                                     fake_llm):
+def analysis_of(api, status_url: str, timeout: float = 90) -> dict:
+    """Wait until the check's analysis is recorded (ready or failed); return the check."""
+    return wait_until(lambda: (lambda c: c if c.get("analysis", {}).get("status")
+                               not in (None, "pending") else None)(api.get(status_url).json()),
+                      timeout, interval=0.2, what="the analysis")
+
+
+def test_an_analysis_an_engine_that_died_left_is_taken_over_once_its_lease_lapses(with_llm,
+                                                                                  fake_llm):
     api = with_llm.as_attorney(with_llm.firm_a)
     fake_llm.slow_seconds = 30
     client = api.post("/v1/clients", json=researcher_profile()).json()
@@ -118,7 +132,8 @@ def test_a_check_started_by_an_engine_that_died_is_taken_over_once_its_lease_lap
         "engine", [*VISA, "engine", "--health-port", str(free_port())], with_llm.env,
         with_llm.processes["engine"].log_path.parent)
     # Well under the 600 s stuck-check limit: only the lapsed lease can bring it back.
-    result = api.wait_for_check(check["status_url"], timeout=90)
+    result = analysis_of(api, check["status_url"])
 
     assert result["status"] == "completed"
     assert result["analysis_mode"] == "llm_and_rules"
+    assert result["analysis"]["status"] == "ready"

@@ -1,5 +1,6 @@
 """A small LLM storm (`make chaos` runs a larger one): the fake Messages API answers 429s,
-timeouts, 500s and malformed output while checks arrive, on a real distributed deployment."""
+529s, timeouts, 500s, malformed output, max_tokens and refusals while checks arrive, on a
+real distributed deployment. Checks conclude from the rules; each analysis follows once."""
 
 from __future__ import annotations
 
@@ -28,19 +29,22 @@ def test_every_check_concludes_once_within_the_bound_during_an_llm_storm(storm):
         storm.summary()
     assert storm.details["stuck_checks"] == 0
     assert storm.details["late_checks"] == 0
+    assert storm.details["unanalysed_checks"] == 0
 
 
 def test_the_storm_opens_the_breaker_and_checks_conclude_rules_only_meanwhile(storm):
     assert storm.details["rules_only_because_breaker_open"] > 0
     assert storm.details["rules_only"] >= storm.details["rules_only_because_breaker_open"]
     answers = storm.details["answers"]
-    assert {"rate_limited", "timeout", "server_error", "malformed_json"} <= set(answers)
+    assert {"rate_limited", "overloaded", "timeout", "server_error", "malformed_json",
+            "max_tokens", "refusal"} <= set(answers)
 
 
 def test_the_breaker_lets_the_llm_back_in_once_the_storm_is_over(storm):
     assert storm.details["llm_and_rules_after_storm"] > 0
 
 
-def test_the_fake_llm_is_never_called_for_a_concluded_check(storm):
+def test_no_analysis_is_paid_for_twice(storm):
     assert storm.details["calls_after_conclusion"] == 0
+    assert storm.details["analyses_recorded_twice"] == 0
     assert 0 < storm.details["max_calls_for_one_check"] <= 6

@@ -146,7 +146,7 @@ def test_attorney_creates_a_client_with_awards_and_a_job_offer_and_reads_the_res
     assert stored["job_offer"] == {"employer": "Genomica Inc.", "title": "Principal scientist",
                                    "annual_wage_usd": 215000, "employer_type": "for_profit",
                                    "specialty_occupation": True}
-    assert stored["citizenships"] == ["Nigeria", "Canada"]
+    assert stored["citizenships"] == ["NG", "CA"]
     expected = [r["visa_type"] for r in latest["recommendations"]]
     assert cards.evaluate_all("cards => cards.map(c => c.dataset.visaType)") == expected
     best = latest["recommendations"][0]

@@ -62,3 +62,13 @@ def deployment(request, tmp_path):
     stores.close()
     read_db.close()
     close_shared_pools()  # before fresh_pg_url drops the database
+
+
+@pytest.fixture
+def pg_settings(tmp_path, fresh_pg_url) -> Settings:
+    """Settings of a migrated distributed deployment on a fresh PostgreSQL database."""
+    settings = load_settings({"VISA_DATABASE_URL": fresh_pg_url, "VISA_DATA_DIR": str(tmp_path),
+                              "VISA_JWT_SECRET": secrets.token_urlsafe(32),
+                              "VISA_MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode()})
+    bootstrap.migrate(settings)
+    return settings

@@ -9,6 +9,8 @@ from cli.main import main
 from catalogue.loader import load_catalogue
 from tests.engine_support.product import sign_in, start_product
 from tests.engine_support.profiles import RESEARCHER
+from tests.fakes.fake_messages_api import FakeMessagesAPI
+from tests.support.processes import wait_until
 
 
 @pytest.fixture
@@ -91,3 +93,40 @@ def test_recheck_requests_a_new_check_for_each_stale_client_of_the_firm(product,
     assert summary["checks"][0]["client_id"] == client_id
     rerun = attorney.wait_for_check(summary["checks"][0]["check_id"])
     assert rerun["changes_since_previous_check"]["previous_check_id"] == first["check_id"]
+
+
+def test_recheck_by_batch_sends_the_analyses_in_one_batch_and_records_them(tmp_path,
+                                                                           monkeypatch, capsys):
+    fake = FakeMessagesAPI(batch_seconds=0.3).start()
+    llm = {"ANTHROPIC_API_KEY": "batch-key", "ANTHROPIC_BASE_URL": fake.base_url}
+    for name, value in {**llm, "VISA_DATA_DIR": str(tmp_path)}.items():
+        monkeypatch.setenv(name, value)
+    product = start_product(tmp_path, llm_env=llm)
+    try:
+        attorney = sign_in(product)
+        client_ids = [attorney.create_client({**RESEARCHER, "h_index": n}) for n in (3, 4)]
+        for client_id in client_ids:
+            attorney.checked(client_id)
+        wait_until(lambda: fake.request_count() == 2, 30, what="the interactive analyses")
+        for client_id in client_ids:  # a new profile version: a stored analysis cannot serve
+            assert attorney.client.patch(f"/v1/clients/{client_id}", json={"judging_count": 40},
+                                         headers=attorney.headers).status_code == 200
+        publish_newer_catalogue(product)
+
+        status = main(["recheck", "--firm", attorney.firm_id, "--per-minute", "600", "--batch",
+                       "--batch-poll-seconds", "0.1"])
+        summary = json.loads(capsys.readouterr().out)
+        reruns = [wait_until(lambda: (lambda c: c if c["analysis"]["status"] != "pending"
+                                      else None)(attorney.get(f"/v1/eligibility-checks/{i}").json),
+                             20, what="the recorded analysis")
+                  for i in (c["check_id"] for c in summary["checks"])]
+    finally:
+        product.close()
+        fake.stop()
+
+    assert status == 0 and summary["requested"] == 2
+    assert len(fake.batches) == 1 and fake.request_count() == 4
+    assert summary["analysis_batch"]["outcomes"] == {"produced": 2}
+    assert {r["analysis"]["status"] for r in reruns} == {"ready"}
+    usage = reruns[0]["analysis"]["usage"]
+    assert usage["attempts"][0]["outcome"] == "end_turn" and usage["cost_usd"] > 0

@@ -6,10 +6,8 @@ Each append runs under a deadline: the failure these tests guard against is a ha
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-import secrets
 import threading
 import uuid
 
@@ -21,7 +19,6 @@ from command_service.adapters.case_files import firm_case_files
 from demo.profiles import ProfileGenerator
 from demo.seed import SeedPlan, Seeder
 from event_store import close_shared_pools, verify_chain
-from shared.config import load_settings
 from shared.http import MAX_BODY_BYTES
 from shared.profile_schema import load_profile
 from tests.support.profiles import largest_profile
@@ -31,13 +28,9 @@ DEADLINE_SECONDS = 180
 
 
 @pytest.fixture
-def postgres(tmp_path, fresh_pg_url):
-    settings = load_settings({"VISA_DATABASE_URL": fresh_pg_url, "VISA_DATA_DIR": str(tmp_path),
-                              "VISA_JWT_SECRET": secrets.token_urlsafe(32),
-                              "VISA_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()})
-    bootstrap.migrate(settings)
-    stores = firm_case_files(settings, keyring=bootstrap.keyring(settings))
-    yield settings, stores
+def postgres(pg_settings):
+    stores = firm_case_files(pg_settings, keyring=bootstrap.keyring(pg_settings))
+    yield pg_settings, stores
     stores.close()
     close_shared_pools()
 

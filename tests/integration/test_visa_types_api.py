@@ -15,7 +15,7 @@ def test_lists_every_visa_type_with_its_catalogue_version(attorney):
 
     assert response.status_code == 200
     codes = [t["code"] for t in response.json["data"]]
-    assert len(codes) == 17 and "EB-2 NIW" in codes
+    assert len(codes) == 18 and "EB-2 NIW" in codes and "EB-3 other workers" in codes
     assert response.json["catalogue_version"]
 
 
@@ -41,6 +41,15 @@ def test_unknown_visa_type_is_a_404_in_the_error_format(attorney):
     assert response.status_code == 404
     assert response.json["error"] == "not_found"
     assert "EB-1A" in response.json["details"]["known"]
+
+
+def test_countries_for_pickers_are_iso_codes_with_names(attorney):
+    response = attorney.get("/v1/countries")
+
+    countries = {c["code"]: c["name"] for c in response.json["data"]}
+    assert response.status_code == 200
+    assert countries["CA"] == "Canada" and countries["XK"] == "Kosovo"
+    assert len(countries) >= 249
 
 
 def test_the_catalogue_needs_a_token(attorney):

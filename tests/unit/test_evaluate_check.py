@@ -10,7 +10,6 @@ import pytest
 from catalogue.loader import load_catalogue
 from eligibility_engine.application.evaluate_check import RULES_FAILED, EvaluateCheck
 from eligibility_engine.domain.checks import CheckAlreadyConcludedError, RequestedCheck
-from eligibility_engine.llm_step import LLMStep
 from tests.support.profiles import researcher_profile
 
 FIRM, CHECK, CLIENT = "firm-1", "check-1", "client-1"
@@ -78,7 +77,7 @@ class FixedClock:
 
 def use_case(store: FakeCheckStore, memory: FakeMemory | None = None, **kwargs) -> EvaluateCheck:
     memory = memory or FakeMemory()
-    return EvaluateCheck(store, lambda firm_id: memory, LLMStep(None), FixedClock(), **kwargs)
+    return EvaluateCheck(store, lambda firm_id: memory, FixedClock(), **kwargs)
 
 
 def test_a_requested_check_is_started_then_concluded_with_recommendations():
@@ -92,6 +91,16 @@ def test_a_requested_check_is_started_then_concluded_with_recommendations():
     assert concluded.recommendations == len(result["recommendations"]) > 0
     assert result["provenance"]["profile_version"] == 2
     assert result["provenance"]["evaluated_at"] == "2026-12-02T09:30:00+00:00"
+    assert result["analysis_mode"] == "rules_only"
+    assert result["analysis"] == {"status": "not_configured"}
+
+
+def test_a_check_concludes_from_the_rules_and_says_an_analysis_will_follow():
+    store = FakeCheckStore(researcher_profile())
+
+    use_case(store, analysis_follows=True)(FIRM, CHECK, META)
+
+    assert store.appended[-1][1]["analysis"] == {"status": "pending"}
 
 
 def test_a_concluded_check_is_skipped_without_appending_anything():

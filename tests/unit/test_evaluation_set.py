@@ -33,6 +33,21 @@ def test_every_type_keeps_precision_and_recall_above_the_floors(report):
 def test_overall_precision_and_recall_stay_high(report):
     assert report["micro"]["precision"] >= 0.9
     assert report["micro"]["recall"] >= 0.9
+    assert report["agreement"] >= 0.97
+
+
+def test_no_profile_in_the_eval_sets_has_a_coherence_violation(report):
+    assert report["coherence_violations"] == []
+
+
+def test_external_cases_cite_their_decisions_and_are_scored_per_criterion(report):
+    external = [c for c in load_cases(EVAL_DIR) if (c.get("source") or {}).get("kind")
+                == "aao_decision"]
+
+    assert report["external_cases"] == len(external) >= 9
+    assert all(c["source"]["citation"].startswith("In re: ") for c in external)
+    assert report["per_criterion"]["awards (EB-1A)"]["labelled"] >= 5
+    assert all(r["agreement"] >= 0.75 for r in report["per_criterion"].values())
 
 
 def test_visa_eval_prints_precision_and_recall_per_type(capsys):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pybreaker
 import pytest
 from prometheus_client import REGISTRY
 
+from eligibility_engine.adapters.circuit_breaker import CircuitBreaker
 from shared import metrics
 
 
@@ -27,12 +27,12 @@ def test_a_circuit_transition_is_counted_and_the_state_exposed():
                   from_state="closed", to_state="open") == before + 1
 
 
-def test_a_pybreaker_circuit_reports_its_opening_through_the_listener():
-    breaker = pybreaker.CircuitBreaker(fail_max=1, name="llm-listener",
-                                       listeners=[metrics.CircuitMetricsListener()])
+def test_the_llm_circuit_reports_its_opening_through_the_metrics():
+    breaker = CircuitBreaker("llm-listener", fail_max=1, reset_seconds=60,
+                             on_change=metrics.record_circuit_transition)
 
-    with pytest.raises(pybreaker.CircuitBreakerError):
-        breaker.call(lambda: 1 / 0)
+    breaker.admit()
+    breaker.failed(trial=False)
 
     assert _value("visa_circuit_breaker_state", breaker="llm-listener") == 2
     assert _value("visa_circuit_breaker_transitions_total", breaker="llm-listener",
@@ -50,10 +50,13 @@ def test_a_failed_llm_call_is_timed_as_an_error_and_the_error_propagates():
 
 
 def test_llm_usage_adds_tokens_by_direction_and_cost():
-    metrics.record_llm_usage("m-usage", input_tokens=1200, output_tokens=300, cost_usd=0.0081)
+    metrics.record_llm_usage("m-usage", input_tokens=1200, output_tokens=300, cost_usd=0.0081,
+                             cache_read_tokens=4000, cache_write_tokens=50)
 
     assert _value("visa_llm_tokens_total", model="m-usage", direction="input") == 1200
     assert _value("visa_llm_tokens_total", model="m-usage", direction="output") == 300
+    assert _value("visa_llm_tokens_total", model="m-usage", direction="cache_read") == 4000
+    assert _value("visa_llm_tokens_total", model="m-usage", direction="cache_write") == 50
     assert _value("visa_llm_cost_usd_total", model="m-usage") == pytest.approx(0.0081)
 
 

@@ -23,7 +23,7 @@ def o1a_candidate(criteria_met: int) -> dict:
         {"judging_count": 12},
         {"awards": [{"name": "National Science Prize", "level": "national"}]},
         {"media_coverage": [{"outlet": "Nature News"}]},
-        {"memberships": [{"organization": "National Academy", "selective": True}]},
+        {"memberships": [{"organization": "National Academy of Sciences", "selective": True}]},
     ]
     p = profile(BASE, highest_degree="doctorate", field_of_study="physics",
                 job_offer={"employer": "Lab Inc", "title": "Physicist"}, judging_count=0,
@@ -78,7 +78,7 @@ def test_judging_criterion_cites_its_paragraph_and_the_facts_used():
     judging = next(c for c in rec["criteria"] if c["id"] == "judging")
 
     assert judging == {**judging, "met": True, "citation": "8 CFR 204.5(h)(3)(iv)",
-                       "facts": {"judging_count": 30}}
+                       "facts": {"judging_count": 30, "judging_completed_count": None}}
 
 
 def test_missing_degree_makes_h1b_not_eligible_with_the_gate_as_reason():
@@ -203,13 +203,22 @@ def test_firm_outcomes_move_the_probability_toward_the_firms_own_history():
     assert worse["success_probability_range"]["basis"]["firm"]["withdrawn"] == 3
 
 
-def test_cap_subject_h1b_probability_includes_lottery_odds_at_the_wage_level():
-    rec = recommendation(evaluate(RESEARCHER), "H-1B")
+def test_cap_subject_h1b_shows_the_lottery_at_the_wage_level_beside_the_petitions_chance():
+    p = profile(RESEARCHER, current_us_status="F-1", job_offer__worksite_state="CA",
+                job_offer__worksite_county="Santa Clara")
 
-    lottery = rec["success_probability_range"]["basis"]["lottery"]
+    rec = recommendation(evaluate(p), "H-1B")
 
-    assert lottery["odds"] == 0.6116
-    assert rec["success_probability"] < 0.62
+    assert rec["lottery"]["applies"] and rec["lottery"]["wage_level"] == "IV"
+    assert rec["lottery"]["odds"] == 0.6116
+    assert rec["success_probability"] > 0.9
+
+
+def test_someone_already_counted_against_the_cap_has_no_lottery():
+    rec = recommendation(evaluate(profile(RESEARCHER, counted_against_h1b_cap=True)), "H-1B")
+
+    assert rec["lottery"]["applies"] is False
+    assert "h1b_cap_timing" not in [f["id"] for f in rec["flags"]]
 
 
 def test_timeline_adds_the_visa_bulletin_wait_for_the_country_of_birth():

@@ -26,15 +26,29 @@ def test_every_catalogue_type_is_returned_best_first_with_failing_gates_last():
 @pytest.mark.parametrize("visa_type", ["O-1A", "EB-1A"])
 def test_three_criteria_meet_the_threshold_but_two_do_not(visa_type):
     three = {"first_name": "A", "last_name": "B", "citizenships": ["France"],
-             "awards": [{"name": "National prize", "level": "national"}],
-             "judging_count": 4, "publications_count": 6,
+             "awards": [{"name": "National Science Prize", "level": "national"}],
+             "judging_count": 25, "publications_count": 30,
+             "media_coverage": [{"outlet": "The New York Times"}],
              "job_offer": {"employer": "Lab Inc"}}
-    two = {**three, "judging_count": 0}
+    two = {**three, "judging_count": 0, "media_coverage": []}
 
-    assert recommendation(three, visa_type)["criteria_met"] == 3
+    assert recommendation(three, visa_type)["criteria_met"] == 4
     assert recommendation(three, visa_type)["verdict"] in ("strong", "viable")
     assert recommendation(two, visa_type)["criteria_met"] == 2
     assert recommendation(two, visa_type)["verdict"] == "weak"
+
+
+@pytest.mark.parametrize("visa_type", ["O-1A", "EB-1A"])
+def test_three_thin_criteria_meet_the_count_but_not_the_final_merits(visa_type):
+    thin = {"first_name": "A", "last_name": "B", "citizenships": ["France"],
+            "awards": [{"name": "National prize", "level": "national"}],
+            "judging_count": 1, "publications_count": 1, "job_offer": {"employer": "Lab Inc"}}
+
+    rec = recommendation(thin, visa_type)
+
+    assert rec["criteria_met"] == 3
+    assert rec["verdict"] == "weak" and rec["success_probability"] < 0.5
+    assert "thin for the final-merits review" in rec["summary"]
 
 
 def test_regional_awards_and_open_memberships_do_not_count():
@@ -76,7 +90,8 @@ def test_l1a_needs_twelve_months_abroad(months, verdict):
 
 def test_niw_needs_an_advanced_degree_or_five_years_after_a_bachelors():
     base = {"first_name": "A", "last_name": "B", "highest_degree": "bachelors",
-            "citizenships": ["Brazil"]}
+            "citizenships": ["Brazil"], "professional_license": False, "memberships": [],
+            "awards": [], "media_coverage": []}
 
     assert recommendation({**base, "years_of_experience": 4}, "EB-2 NIW")["verdict"] == "not_eligible"
     assert recommendation({**base, "years_of_experience": 5}, "EB-2 NIW")["verdict"] != "not_eligible"

@@ -7,7 +7,7 @@ from eligibility_engine.domain.criteria import CRITERIA
 from eligibility_engine.domain.disqualifiers import CHECKS
 from eligibility_engine.domain.gates import GATES
 
-REQUIRED_TYPES = ["O-1A", "O-1B", "EB-1A", "EB-1B", "EB-1C", "EB-2 NIW", "EB-2 PERM", "EB-3",
+REQUIRED_TYPES = ["O-1A", "O-1B", "EB-1A", "EB-1B", "EB-1C", "EB-2 NIW", "EB-2 PERM", "EB-3", "EB-3 other workers",
                   "H-1B", "H-1B cap-exempt", "H-1B1", "L-1A", "L-1B", "TN", "E-2", "E-3", "EB-5"]
 
 

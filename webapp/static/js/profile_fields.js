@@ -8,6 +8,17 @@ const EMPLOYER_TYPES = [["for_profit", "For-profit company"], ["university", "Un
 const FIELD_CATEGORIES = [["sciences", "Sciences"], ["education", "Education"], ["business", "Business"], ["athletics", "Athletics"],
   ["arts", "Arts"], ["motion_picture_tv", "Motion picture or TV"], ["other", "Other"]];
 const FOREIGN_ROLES = [["executive", "Executive"], ["manager", "Manager"], ["specialized_knowledge", "Specialized knowledge"], ["other", "Other"]];
+const US_ROLES = [["executive", "Executive"], ["manager", "Manager (people or an essential function)"], ["specialized_knowledge", "Specialized knowledge"],
+  ["individual_contributor", "Individual contributor"], ["other", "Other"]];
+const AWARD_OUTCOMES = [["won", "Won"], ["nominated", "Nominated"]];
+const AWARD_RECIPIENTS = [["client", "The client"], ["client_team", "The client's team"], ["someone_coached_or_supervised", "Someone the client coached or supervised"]];
+const AWARD_KINDS = [["open_competition", "Open competition"], ["professional_honor", "Professional honor"], ["employer_internal", "Employer's internal award"],
+  ["student", "Student award"], ["vendor_or_listing", "Vendor award or listing"]];
+const ADMISSIONS = [["outstanding_achievement", "Outstanding achievement judged by experts"], ["credentials_or_experience", "Credentials or experience"], ["dues_or_application", "Dues or application"]];
+const OUTLET_TYPES = [["major_media", "Major media"], ["professional_or_trade", "Professional or trade publication"], ["general_or_local", "General or local media"],
+  ["press_release_or_own_channel", "Press release or own channel"], ["academic_citation", "Academic paper citing the work"]];
+const OBJECTIVES = [["work_visa_now", "Work visa now"], ["green_card", "Green card"], ["both", "Both"]];
+const URGENCIES = [["low", "Low"], ["normal", "Normal"], ["high", "High"]];
 
 // kind: text | email | tel | date | int | number | money | select | yesno | list | lines | textarea
 export const SECTIONS = [
@@ -17,8 +28,8 @@ export const SECTIONS = [
     { name: "email", label: "Email", kind: "email" },
     { name: "phone", label: "Phone", kind: "tel" },
     { name: "date_of_birth", label: "Date of birth", kind: "date" },
-    { name: "country_of_birth", label: "Country of birth", kind: "text", hint: "Sets the visa-bulletin chargeability." },
-    { name: "citizenships", label: "Citizenships", kind: "list", hint: "Separate with commas." },
+    { name: "country_of_birth", label: "Country of birth", kind: "text", hint: "Sets the visa-bulletin chargeability. A name, demonym or ISO code; stored as the ISO code." },
+    { name: "citizenships", label: "Citizenships", kind: "list", hint: "Separate with commas: names, demonyms or ISO codes (Canada, Canadian, CA)." },
     { name: "current_location", label: "Current location", kind: "text" },
     { name: "current_us_status", label: "Current U.S. status", kind: "text", hint: "For example H-1B, F-1, none." },
   ] },
@@ -44,6 +55,8 @@ export const SECTIONS = [
     { name: "h_index", label: "h-index", kind: "int", min: 0 },
     { name: "patents_count", label: "Patents", kind: "int", min: 0 },
     { name: "judging_count", label: "Times judging others' work", kind: "int", min: 0, hint: "Peer reviews, competition juries, thesis committees." },
+    { name: "judging_completed_count", label: "Reviews actually completed", kind: "int", min: 0, hint: "Invitations alone do not count." },
+    { name: "professional_license", label: "Licensed or certified in the profession", kind: "yesno" },
     { name: "lead_roles_count", label: "Lead or starring roles", kind: "int", min: 0 },
     { name: "exhibitions_count", label: "Exhibitions or showcases", kind: "int", min: 0 },
     { name: "expert_recognition_count", label: "Recognition letters from experts", kind: "int", min: 0 },
@@ -51,15 +64,22 @@ export const SECTIONS = [
       { name: "name", label: "Award", kind: "text", required: true },
       { name: "level", label: "Level", kind: "select", options: AWARD_LEVELS, required: true },
       { name: "year", label: "Year", kind: "int", min: 1900, max: 2100 },
+      { name: "outcome", label: "Outcome", kind: "select", options: AWARD_OUTCOMES },
+      { name: "awarded_to", label: "Awarded to", kind: "select", options: AWARD_RECIPIENTS },
+      { name: "kind", label: "Kind", kind: "select", options: AWARD_KINDS },
     ] },
     { name: "memberships", label: "Memberships", kind: "repeat", item: "membership", fields: [
       { name: "organization", label: "Organization", kind: "text", required: true },
       { name: "selective", label: "Requires outstanding achievement to join", kind: "checkbox" },
+      { name: "admission", label: "How it admits members", kind: "select", options: ADMISSIONS },
     ] },
     { name: "media_coverage", label: "Media coverage", kind: "repeat", item: "article", fields: [
       { name: "outlet", label: "Outlet", kind: "text", required: true },
       { name: "title", label: "Title", kind: "text" },
       { name: "about_client", label: "About the client and their work", kind: "checkbox", default: true },
+      { name: "outlet_type", label: "Outlet type", kind: "select", options: OUTLET_TYPES },
+      { name: "circulation", label: "Circulation or audience", kind: "int", min: 0 },
+      { name: "passing_mention", label: "Only a passing mention", kind: "checkbox" },
     ] },
     { name: "critical_roles", label: "Critical roles", kind: "repeat", item: "role", fields: [
       { name: "organization", label: "Organization", kind: "text", required: true },
@@ -68,6 +88,9 @@ export const SECTIONS = [
     ] },
     { name: "original_contributions", label: "Original contributions", kind: "lines", hint: "One per line." },
     { name: "commercial_successes", label: "Commercial successes", kind: "lines", hint: "One per line: box office, sales, ratings." },
+    { name: "proposed_endeavor", label: "Proposed endeavor (NIW)", kind: "textarea" },
+    { name: "endeavor_funding_usd", label: "Funding raised or granted for the endeavor (USD)", kind: "money" },
+    { name: "founder", label: "Founder of the venture", kind: "yesno" },
   ] },
   { id: "job_offer", title: "U.S. job offer", group: "job_offer", fields: [
     { name: "employer", label: "Employer", kind: "text" },
@@ -77,6 +100,11 @@ export const SECTIONS = [
     { name: "specialty_occupation", label: "Specialty occupation (needs a bachelor's in the field)", kind: "yesno" },
     { name: "permanent", label: "Permanent position", kind: "yesno" },
     { name: "tenure_track", label: "Tenure-track", kind: "yesno" },
+    { name: "role", label: "Capacity of the U.S. role", kind: "select", options: US_ROLES },
+    { name: "soc_code", label: "SOC code", kind: "text", hint: "For example 15-1252; sets the prevailing wage." },
+    { name: "worksite_city", label: "Worksite city", kind: "text" },
+    { name: "worksite_county", label: "Worksite county", kind: "text" },
+    { name: "worksite_state", label: "Worksite state", kind: "text", hint: "Two-letter code, e.g. CA." },
   ] },
   { id: "foreign_employment", title: "Employment abroad", group: "foreign_employment", fields: [
     { name: "employer", label: "Employer abroad", kind: "text" },
@@ -97,6 +125,11 @@ export const SECTIONS = [
     { name: "j1_home_residence_requirement", label: "Subject to the J-1 two-year home residence requirement", kind: "yesno", hint: "INA 212(e)." },
     { name: "j1_waiver_obtained", label: "J-1 waiver obtained", kind: "yesno" },
     { name: "immigrant_intent_filed", label: "Has filed an immigrant petition before", kind: "yesno", hint: "Matters for E and TN visas." },
+    { name: "counted_against_h1b_cap", label: "Counted against the H-1B cap in the last six years", kind: "yesno", hint: "No lottery for a new H-1B employer." },
+  ] },
+  { id: "goals", title: "Client's goals", group: "goals", fields: [
+    { name: "objective", label: "Goal", kind: "select", options: OBJECTIVES },
+    { name: "urgency", label: "Urgency", kind: "select", options: URGENCIES },
   ] },
   { id: "notes", title: "Notes", fields: [
     { name: "notes", label: "Notes for the file", kind: "textarea" },

@@ -103,13 +103,23 @@ function feesSection(rec) {
       f.as_of ? h("span", { class: "hint" }, ` (as of ${f.as_of})`) : null))));
 }
 
+function claimText(claim) {
+  if (typeof claim === "string") return claim;
+  const cites = (claim.criterion_ids || []).map((id) => id.replace(/_/g, " ")).join(", ");
+  const quotes = (claim.profile_quotes || []).map((q) => `“${q}”`).join("; ");
+  return `${claim.text}${cites ? ` [${cites}]` : ""}${quotes ? ` — ${quotes}` : ""}`;
+}
+
 function llmAnalysis(rec) {
   const llm = rec.llm_assessment || rec.llm_analysis || rec.analysis || {};
-  const narrative = rec.narrative || llm.narrative || llm.assessment;
+  const narrative = rec.narrative || llm.narrative || llm.assessment || (llm.summary && claimText(llm.summary));
   if (!narrative) return null;
-  const list = (title, items) => (items && items.length ? h("div", {}, h("h4", {}, title), h("ul", {}, items.map((i) => h("li", {}, i)))) : null);
+  const list = (title, items) => (items && items.length ? h("div", {}, h("h4", {}, title), h("ul", {}, items.map((i) => h("li", {}, claimText(i))))) : null);
+  const score = llm.score && llm.score.applied_move
+    ? h("p", { class: "hint" }, `With the model's judgement: score ${llm.score.with_analysis} (rules ${llm.score.rules}), probability ${Math.round((llm.success_probability?.with_analysis ?? 0) * 100)}%; the verdict stays the rules'.`)
+    : null;
   return h("section", { class: "narrative", "aria-label": `Analysis of ${rec.visa_type}` },
-    h("h4", {}, "Analysis"), h("p", {}, narrative),
+    h("h4", {}, "The model's opinion"), h("p", {}, narrative), score,
     h("div", { class: "narrative-lists" },
       list("Strengths", llm.strengths || rec.strengths), list("Weaknesses", llm.weaknesses || rec.weaknesses),
       list("RFE risks", llm.rfe_risks || rec.rfe_risks), list("Suggested evidence", llm.suggested_evidence || rec.suggested_evidence)));
@@ -135,6 +145,7 @@ function criterionRow(row) {
       h("p", { class: "criterion-name" }, row.gate ? h("span", { class: "badge badge-neutral" }, "Requirement") : null, " ", row.criterion || row.id),
       row.explanation ? h("p", { class: "criterion-explanation" }, row.explanation) : null,
       attorney ? h("p", { class: "criterion-attorney" }, `Attorney: ${attorney.met ? "met" : "not met"}${attorney.note ? ` — ${attorney.note}` : ""}`) : null,
+      row.llm_opinion ? h("p", { class: "criterion-llm" }, `The model's opinion (${row.llm_opinion.view.replace(/_/g, " ")}): ${row.llm_opinion.reasoning}`) : null,
       row.citation ? h("p", { class: "citation" }, h("span", { class: "visually-hidden" }, "Citation: "), row.citation) : null));
 }
 

@@ -139,6 +139,8 @@ class CheckController {
     } else {
       sessionStorage.removeItem(pendingKey(this.client.id));
       parts.push(this.resultHeader(check, olderCheck), resultCards(check, clientName(this.client)));
+      // The check concluded from the rules; the LLM's analysis follows as its own event.
+      if (analysisPending(check)) this.poll(check.check_id);
     }
     mount(this.area, parts);
   }
@@ -210,6 +212,13 @@ class CheckController {
         this.updateProgress(check);
         return this.poll(checkId);
       }
+      const shown = this.checks.find((c) => c.check_id === checkId);
+      if (shown && shown.status === check.status && analysisPending(check)) return this.poll(checkId);
+      if (shown && shown.status === "completed" && !analysisPending(check)) {
+        this.checks = [check, ...this.checks.filter((c) => c.check_id !== checkId)];
+        announce(check.analysis?.status === "ready" ? "The analysis is ready." : "The analysis could not be produced.");
+        return this.render(check);
+      }
       this.checks = [check, ...this.checks.filter((c) => c.check_id !== checkId)];
       announce(check.status === "completed" ? "Eligibility check complete." : "The eligibility check failed.");
       this.render(check);
@@ -235,13 +244,25 @@ class CheckController {
     const stale = check.profile_version < this.client.version;
     return h("div", { class: "result-meta" },
       h("p", {}, `Checked ${formatDate(check.completed_at || check.requested_at)} · profile version ${check.profile_version} · `,
-        analysisBadge(check.analysis_mode),
+        analysisBadge(check.analysis_mode), " ", analysisState(check),
         check.catalogue_version ? h("span", { class: "hint" }, ` · catalogue ${check.catalogue_version}`) : null),
       check.llm_note || check.analysis_note ? h("p", { class: "hint" }, check.llm_note || check.analysis_note) : null,
       olderCheck ? notice("info", "You are viewing an earlier check. ", link(`/clients/${this.client.id}`, "Show the latest")) : null,
       stale && !olderCheck ? notice("info", "The profile has changed since this check. Run a new check to see the effect.") : null,
       questions(check));
   }
+}
+
+function analysisPending(check) {
+  return check.status === "completed" && check.analysis?.status === "pending";
+}
+
+function analysisState(check) {
+  const state = check.analysis?.status;
+  if (state === "pending") return h("span", { class: "badge badge-neutral analysis-state", role: "status" }, "Analysis in progress…");
+  if (state === "ready") return h("span", { class: "badge badge-accent analysis-state" }, "Analysis ready");
+  if (state === "failed") return h("span", { class: "badge badge-warning analysis-state", title: check.analysis.message }, "Analysis unavailable");
+  return null;
 }
 
 function questions(check) {

@@ -1,0 +1,22 @@
+"""The profile as the rules read it: countries as ISO codes, whatever was stored.
+
+Profiles stored before countries became codes hold English names ("germany", "United
+Kingdom"); they are read through the same normaliser as new input, so old events still
+evaluate. A string that names no country is left out (and reported in the facts).
+"""
+
+from __future__ import annotations
+
+from contracts.countries import country_code_or_none
+
+
+def prepared(profile: dict) -> dict:
+    """A copy of the profile with citizenships and country of birth as alpha-2 codes."""
+    view = dict(profile)
+    raw = list(profile.get("citizenships") or [])
+    codes = [country_code_or_none(c) for c in raw]
+    view["citizenships"] = sorted({c for c in codes if c})
+    view["_unreadable_countries"] = [r for r, c in zip(raw, codes) if not c]
+    if profile.get("country_of_birth"):
+        view["country_of_birth"] = country_code_or_none(profile["country_of_birth"])
+    return view
