@@ -3,6 +3,7 @@
 No service owns it. Services go through these names, not through the modules behind them.
 """
 
+from event_store.blind_index import EmailIndex, looks_like_email
 from event_store.chain import ChainLink, ChainProblem, verify_chain
 from event_store.envelopes import read_envelopes, to_envelope
 from event_store.firm_store import AppendConflictError, FirmEventStore
@@ -26,8 +27,8 @@ from event_store.tenancy import (
 
 __all__ = [
     "EVENT_STORE_SCHEMA", "STORED_CHANNEL", "TOKEN_PREFIX", "AppendConflictError", "ChainLink",
-    "ChainProblem", "ClientKeyring", "FieldSealer", "FirmEventStore", "FirmStores",
+    "ChainProblem", "ClientKeyring", "EmailIndex", "FieldSealer", "FirmEventStore", "FirmStores",
     "UnknownFirmError", "UnknownStoredEventError", "close_shared_pools", "firm_store_file",
-    "firm_store_name", "is_sealed", "kernel_migrations", "open_keyring", "parse_firm_id",
+    "firm_store_name", "is_sealed", "kernel_migrations", "looks_like_email", "open_keyring", "parse_firm_id",
     "read_envelopes", "to_envelope", "verify_chain", "without_direct_identifiers",
 ]

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from event_store.blind_index import EmailIndex
 from shared.profile_schema import DIRECT_IDENTIFIERS
 from shared.sql import Database, apply_schema
 
@@ -48,6 +49,7 @@ class ClientKeyring:
     def __init__(self, db: Database, master_key: bytes):
         self._db = db
         self._master = AESGCM(master_key)
+        self.email_index = EmailIndex(master_key)
 
     def migrate(self) -> None:
         apply_schema(self._db, SCHEMA)

@@ -6,7 +6,8 @@ in `api_bootstrap.py`, so the projector's image carries neither.
 
 from __future__ import annotations
 
-from event_store import ClientKeyring, open_keyring
+from event_store import ClientKeyring, EmailIndex, open_keyring
+from query_service.adapters.email_lookup import add_email_digests
 from query_service.adapters.read_tables import migrate_quarantine, migrate_read_tables
 from query_service.projections import Projector
 from shared.config import Settings
@@ -34,6 +35,9 @@ def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
                   "projector positions, row-level security", migrate_read_tables),
         Migration("read_model", 3, "the query side's own rate counters",
                   lambda db: RateCounters(db, table=RATE_COUNTERS).migrate()),
-        Migration("read_model", 4, "dead letters: events the projector could not apply",
+        Migration("read_model", 4, "email lookup through a keyed blind index; search words"
+                  " without addresses", lambda db: add_email_digests(
+                      db, EmailIndex(settings.master_key))),
+        Migration("read_model", 5, "dead letters: events the projector could not apply",
                   migrate_quarantine),
     ])]

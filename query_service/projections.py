@@ -17,7 +17,7 @@ from query_service.dashboard_projection import DashboardProjection
 import contracts
 from contracts import EventEnvelope
 from shared.positions import PositionTable
-from event_store import ClientKeyring, without_direct_identifiers
+from event_store import ClientKeyring, EmailIndex, without_direct_identifiers
 from shared.quarantine import HELD, Quarantine, describe, is_transient
 from shared.sql import Database, Transaction
 
@@ -25,19 +25,25 @@ log = logging.getLogger(__name__)
 
 
 class ClientListingProjection:
-    """The clients table: listing, filters, full-text search and detail."""
+    """The clients table: listing, filters, full-text search, email lookup and detail."""
 
-    def __init__(self, tables: ReadTables):
+    def __init__(self, tables: ReadTables, email_index: EmailIndex | None = None):
         self.t = tables
+        self._email_index = email_index
+
+    def _email_digest(self, e: EventEnvelope, fields: dict) -> str | None:
+        return self._email_index.digest(e.firm_id, fields.get("email")) \
+            if self._email_index else None
 
     def client_profile_created(self, tx: Transaction, e: EventEnvelope) -> None:
         fields = e.data["fields"]
         tx.execute(
             f"INSERT INTO {self.t.clients} (firm_id, client_id, version, status, first_name,"
-            " last_name, email, employer, field, search_text, profile, created_by, created_at,"
-            " updated_at) VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " last_name, email, email_digest, employer, field, search_text, profile, created_by,"
+            " created_at, updated_at) VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (e.firm_id, e.aggregate_id, e.aggregate_version, fields.get("first_name") or "",
-             fields.get("last_name") or "", fields.get("email"), _employer(fields),
+             fields.get("last_name") or "", fields.get("email"), self._email_digest(e, fields),
+             _employer(fields),
              fields.get("field_of_study"), search_text(fields), canonical_json(fields),
              e.meta.get("actor_id"), e.occurred_at, e.occurred_at))
         self._index(tx, e, fields)
@@ -53,10 +59,10 @@ class ClientListingProjection:
                 fields[name] = change["new"]
         tx.execute(
             f"UPDATE {self.t.clients} SET version = ?, first_name = ?, last_name = ?, email = ?,"
-            " employer = ?, field = ?, search_text = ?, profile = ?, updated_at = ?"
-            " WHERE firm_id = ? AND client_id = ?",
+            " email_digest = ?, employer = ?, field = ?, search_text = ?, profile = ?,"
+            " updated_at = ? WHERE firm_id = ? AND client_id = ?",
             (e.aggregate_version, fields.get("first_name") or "", fields.get("last_name") or "",
-             fields.get("email"),
+             fields.get("email"), self._email_digest(e, fields),
              _employer(fields), fields.get("field_of_study"), search_text(fields),
              canonical_json(fields), e.occurred_at, e.firm_id, e.aggregate_id))
         self._index(tx, e, fields)
@@ -77,7 +83,8 @@ class ClientListingProjection:
                            " WHERE firm_id = ? AND client_id = ?", (e.firm_id, e.aggregate_id))
         remaining = without_direct_identifiers(json.loads(row["profile"])) if row else {}
         tx.execute(f"UPDATE {self.t.clients} SET version = ?, status = 'erased', first_name = '',"
-                   " last_name = '', email = NULL, search_text = ?, profile = ?, updated_at = ?"
+                   " last_name = '', email = NULL, email_digest = NULL, search_text = ?,"
+                   " profile = ?, updated_at = ?"
                    " WHERE firm_id = ? AND client_id = ?",
                    (e.aggregate_version, search_text(remaining), canonical_json(remaining),
                     e.occurred_at, e.firm_id, e.aggregate_id))
@@ -251,7 +258,8 @@ class Projector:
         # The dashboard reads a check's previous status, so it runs before the
         # projection that overwrites it; the audit log records every event first.
         self._audit_log = AuditLogProjection(tables)
-        self._projections = (DashboardProjection(tables), ClientListingProjection(tables),
+        self._projections = (DashboardProjection(tables),
+                             ClientListingProjection(tables, keyring.email_index if keyring else None),
                              CheckResultsProjection(tables))
 
     def position(self, firm_id: str) -> int:
@@ -378,9 +386,13 @@ def canonical_json(value) -> str:
 
 
 def search_text(fields: dict) -> str:
-    """Return the words a client is found by: name, email, employer and field."""
+    """Return the words a client is found by: name, employer and field.
+
+    Not the email: an address is found exactly, through its blind index, so no index
+    holds it readable.
+    """
     offer = fields.get("job_offer") or {}
-    parts = [fields.get("first_name"), fields.get("last_name"), fields.get("email"),
+    parts = [fields.get("first_name"), fields.get("last_name"),
              fields.get("current_employer"), offer.get("employer"), fields.get("field_of_study")]
     return " ".join(search_terms(" ".join(p for p in parts if p)))
 

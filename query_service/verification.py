@@ -17,7 +17,7 @@ from shared.sql import Database, Transaction
 # Each compared table with its key columns and the columns compared.
 COMPARED = {
     "clients": (("client_id",), ("version", "status", "first_name", "last_name", "email",
-                                 "employer", "field", "search_text", "profile", "created_by",
+                                 "email_digest", "employer", "field", "search_text", "profile", "created_by",
                                  "created_at", "updated_at", "latest_check_id")),
     "checks": (("check_id",), ("client_id", "status", "profile_version", "analysis_mode",
                                "result", "error_message", "retry_allowed", "requested_by",

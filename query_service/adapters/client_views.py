@@ -17,6 +17,7 @@ from typing import Iterator
 from query_service.adapters.read_tables import LIVE, scope_to_firm
 from query_service.dashboard_projection import dashboard_from_counters
 from query_service.projections import search_terms
+from event_store import EmailIndex, looks_like_email
 from shared.sql import Database, Transaction
 
 CLIENT_COLUMNS = ("client_id, version, status, profile, created_by, created_at, updated_at,"
@@ -44,10 +45,11 @@ class AuditFilters:
 
 
 class FirmReadView:
-    def __init__(self, db: Database, firm_id: str):
+    def __init__(self, db: Database, firm_id: str, email_index: EmailIndex | None = None):
         self._db = db
         self.firm_id = firm_id
         self.t = LIVE
+        self._email_index = email_index
 
     @contextmanager
     def _read(self) -> Iterator[Transaction]:
@@ -95,7 +97,14 @@ class FirmReadView:
                     " WHERE r.firm_id = ? AND r.visa_type = ? AND r.is_current = 1"
                     " AND r.eligibility_score >= ?)")
             params += [self.firm_id, f.visa_type, f.min_score or 0]
-        terms = search_terms(f.search)
+        addresses = [w for w in f.search.split() if looks_like_email(w)]
+        for address in addresses:
+            # An address is found exactly through its blind index (none without a key).
+            digest = self._email_index.digest(self.firm_id, address) if self._email_index \
+                else None
+            sql += " AND c.email_digest = ?"
+            params.append(digest or "")
+        terms = search_terms(" ".join(w for w in f.search.split() if w not in addresses))
         if terms and self._db.dialect == "sqlite":
             sql += (f" AND c.search_rowid IN (SELECT rowid FROM {self.t.clients_fts}"
                     f" WHERE {self.t.clients_fts} MATCH ?)")

@@ -51,7 +51,7 @@ def create_statements(dialect: str, t: ReadTables) -> list[str]:
         f"""CREATE TABLE {t.clients} (
             firm_id TEXT NOT NULL, client_id TEXT NOT NULL, version INTEGER NOT NULL,
             status TEXT NOT NULL, first_name TEXT NOT NULL, last_name TEXT NOT NULL,
-            email TEXT, employer TEXT, field TEXT, {search}
+            email TEXT, email_digest TEXT, employer TEXT, field TEXT, {search}
             profile TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL, latest_check_id TEXT, search_rowid BIGINT,
             PRIMARY KEY (firm_id, client_id))""",
@@ -59,6 +59,7 @@ def create_statements(dialect: str, t: ReadTables) -> list[str]:
         f"CREATE INDEX clients_status{s} ON {t.clients}"
         " (firm_id, status, created_at DESC, client_id DESC)",
         f"CREATE INDEX clients_attorney{s} ON {t.clients} (firm_id, created_by)",
+        f"CREATE INDEX clients_email{s} ON {t.clients} (firm_id, email_digest)",
         f"""CREATE TABLE {t.checks} (
             firm_id TEXT NOT NULL, check_id TEXT NOT NULL, client_id TEXT NOT NULL,
             status TEXT NOT NULL, profile_version INTEGER NOT NULL, analysis_mode TEXT,

@@ -47,6 +47,8 @@ def await_min_position(view: FirmReadView, wait_seconds: float) -> int:
 
 def firm_view() -> FirmReadView:
     """Return the caller's firm view, once the projections reflect the caller's last write."""
-    view = FirmReadView(current_app.extensions["read_db"], g.principal.firm_id)
+    keyring = current_app.extensions.get("keyring")
+    view = FirmReadView(current_app.extensions["read_db"], g.principal.firm_id,
+                        keyring.email_index if keyring else None)
     g.read_position = await_min_position(view, current_app.config["READ_WAIT_SECONDS"])
     return view
