@@ -63,6 +63,9 @@ def install_api_basics(app: Flask, gatekeeper: Gatekeeper) -> None:
     @app.after_request
     def echo_request_id(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        # API answers carry client data and tokens: no browser or proxy may keep a copy.
+        if not request.path.startswith("/assets/"):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.errorhandler(ApiError)
