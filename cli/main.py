@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from shared.config import ConfigurationError, log_level
 from shared.logs import configure_logging
+from shared.private_files import keep_files_private, restrict_data_dir
 
 # Every command's runner, "module:function"; the function takes the parsed arguments.
 RUNNERS = {
@@ -71,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     args.argv = sys.argv[1:] if argv is None else argv
     try:
         configure_logging(args.command, log_level())
+        _private_data()
         return args.run(args) or 0
     except ConfigurationError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
@@ -83,6 +87,12 @@ def main(argv: list[str] | None = None) -> int:
               "installation does not carry (each service's image has only its own process)",
               file=sys.stderr)
         return 2
+
+
+def _private_data() -> None:
+    # Before any command opens a file: client data and keys are for this account only.
+    keep_files_private()
+    restrict_data_dir(Path(os.environ.get("VISA_DATA_DIR") or "./data").resolve())
 
 
 def _parser() -> argparse.ArgumentParser:
