@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from catalogue.loader import Catalogue
 from eligibility_engine.domain.lottery import already_counted
 from eligibility_engine.domain.nationality_gates import citizenships
+from eligibility_engine.domain.profile_view import in_united_states
 
 
 def applicable_flags(visa_code: str, profile: dict, catalogue: Catalogue,
@@ -31,17 +31,6 @@ def subject_to_212e(profile: dict) -> bool | None:
     if required is None:
         return None
     return bool(required) and not profile.get("j1_waiver_obtained")
-
-
-def in_united_states(profile: dict) -> bool | None:
-    status = (profile.get("current_us_status") or "").strip().lower()
-    if status and status not in ("none", "abroad", "outside"):
-        return True
-    location = (profile.get("current_location") or "").strip().lower()
-    if not location:
-        return None
-    tokens = set(re.split(r"[,;\s]+", location))
-    return "united states" in location or bool(tokens & {"usa", "us", "u.s.", "u.s.a."})
 
 
 def _j1_home_residence(rule, profile, catalogue, today):

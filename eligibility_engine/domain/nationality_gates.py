@@ -5,6 +5,7 @@ from __future__ import annotations
 from catalogue.loader import Catalogue
 from contracts.countries import country_name
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
+from eligibility_engine.domain.profile_view import in_united_states
 
 CITIZENSHIP_QUESTION = "Which countries is the client a citizen of (every passport)?"
 
@@ -29,6 +30,13 @@ def not_travel_banned(profile: dict, catalogue: Catalogue) -> Finding:
     if usable:
         return met(f"Holds a passport not under a full entry suspension ({names(usable)})",
                    citizenships=sorted(held))
+    if in_united_states(profile):
+        # A 212(f) suspension bars visa issuance and entry, not a change or adjustment of
+        # status inside the U.S. (the USCIS benefits hold was vacated on 5 Jun 2026).
+        return met(f"National only of {names(held)}, under a full entry suspension since 1 Jan "
+                   "2026, but inside the U.S.: a change or adjustment of status is not an entry. "
+                   "The client must not travel: a visa abroad and re-entry are suspended",
+                   citizenships=sorted(held), in_united_states=True)
     return not_met(f"National only of {names(held)}, under a full entry suspension since "
                    "1 Jan 2026 (national-interest exceptions aside)", citizenships=sorted(held))
 

@@ -7,6 +7,8 @@ evaluate. A string that names no country is left out (and reported in the facts)
 
 from __future__ import annotations
 
+import re
+
 from contracts.countries import country_code_or_none
 
 
@@ -20,3 +22,14 @@ def prepared(profile: dict) -> dict:
     if profile.get("country_of_birth"):
         view["country_of_birth"] = country_code_or_none(profile["country_of_birth"])
     return view
+
+
+def in_united_states(profile: dict) -> bool | None:
+    status = (profile.get("current_us_status") or "").strip().lower()
+    if status and status not in ("none", "abroad", "outside"):
+        return True
+    location = (profile.get("current_location") or "").strip().lower()
+    if not location:
+        return None
+    tokens = set(re.split(r"[,;\s]+", location))
+    return "united states" in location or bool(tokens & {"usa", "us", "u.s.", "u.s.a."})
