@@ -30,7 +30,13 @@ def not_travel_banned(profile: dict, catalogue: Catalogue) -> Finding:
     if usable:
         return met(f"Holds a passport not under a full entry suspension ({names(usable)})",
                    citizenships=sorted(held))
-    if in_united_states(profile):
+    inside = in_united_states(profile)
+    if inside is None:
+        return unknown(f"National only of {names(held)}, under a full entry suspension: possible "
+                       "only by a change or adjustment of status inside the U.S.",
+                       "current_us_status", question="Is the client in the U.S. now, and in "
+                       "which status?", citizenships=sorted(held))
+    if inside:
         # A 212(f) suspension bars visa issuance and entry, not a change or adjustment of
         # status inside the U.S. (the USCIS benefits hold was vacated on 5 Jun 2026).
         return met(f"National only of {names(held)}, under a full entry suspension since 1 Jan "
