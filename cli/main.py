@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from shared.config import ConfigurationError, log_level
 from shared.logs import configure_logging
+from shared.private_files import keep_files_private, restrict_data_dir
 
 # Every command's runner, "module:function"; the function takes the parsed arguments.
 RUNNERS = {
@@ -32,6 +35,9 @@ RUNNERS = {
     "projector": "cli.roles.projector:run",
     "projections rebuild": "cli.operator_commands:rebuild",
     "projections status": "cli.operator_commands:status",
+    "projections quarantine list": "cli.quarantine_commands:list_quarantined",
+    "projections quarantine retry": "cli.quarantine_commands:retry",
+    "projections quarantine skip": "cli.quarantine_commands:skip",
     "audit verify": "cli.operator_commands:verify",
     "audit export": "cli.operator_commands:export",
     "bench query": "cli.operator_commands:bench_query",
@@ -69,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     args.argv = sys.argv[1:] if argv is None else argv
     try:
         configure_logging(args.command, log_level())
+        _private_data()
         return args.run(args) or 0
     except ConfigurationError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
@@ -81,6 +88,12 @@ def main(argv: list[str] | None = None) -> int:
               "installation does not carry (each service's image has only its own process)",
               file=sys.stderr)
         return 2
+
+
+def _private_data() -> None:
+    # Before any command opens a file: client data and keys are for this account only.
+    keep_files_private()
+    restrict_data_dir(Path(os.environ.get("VISA_DATA_DIR") or "./data").resolve())
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -165,6 +178,7 @@ def _operator_commands(commands) -> None:
     _command(projections, "status", "show the projector's position and lag per firm",
              "projections status").add_argument("--json", action="store_true",
                                                 help="print JSON instead of a table")
+    _quarantine_commands(projections)
 
     audit = _group(commands, "audit", "compliance checks")
     verify = _command(audit, "verify", "check each firm's hash chain and compare the read "
@@ -182,6 +196,24 @@ def _operator_commands(commands) -> None:
     query.add_argument("--clients", type=int, default=50_000)
     query.add_argument("--samples", type=int, default=50)
     query.add_argument("--firm", help="time an existing firm instead of seeding a new one")
+
+
+def _quarantine_commands(projections) -> None:
+    quarantine = _group(projections, "quarantine",
+                        "events the projector or the engine could not apply (dead letters)")
+    listing = _command(quarantine, "list", "list the events set aside, with their errors",
+                       "projections quarantine list")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.add_argument("--all", action="store_true", help="include skipped events")
+    retry = _command(quarantine, "retry", "apply set-aside events again, in order; those that "
+                     "now apply leave the quarantine", "projections quarantine retry")
+    retry.add_argument("--position", type=int, help="only this position (needs --firm)")
+    skip = _command(quarantine, "skip", "give up on one event for good (kept as skipped)",
+                    "projections quarantine skip")
+    skip.add_argument("--position", type=int, required=True)
+    for command in (listing, retry, skip):
+        command.add_argument("--firm", required=command is skip, help="one firm's events")
+        command.add_argument("--consumer", choices=("projector", "engine"), default="projector")
 
 
 def _engine_commands(commands) -> None:

@@ -35,6 +35,12 @@ def rebuild(args) -> int:
         _close(stores)
     print(f"rebuilt the read tables from {report.events} events in {report.seconds:.1f}s "
           f"({report.events_per_second:,.0f} events/s) and swapped them in")
+    for event in report.quarantined:
+        print(f"quarantined: firm {event.firm_id} position {event.position} "
+              f"{event.event_type}: {event.error}", file=sys.stderr)
+    if report.quarantined:
+        print(f"{len(report.quarantined)} event(s) could not be applied and were set aside; "
+              "see `visa projections quarantine list`", file=sys.stderr)
     return 0
 
 
@@ -51,10 +57,11 @@ def status(args) -> int:
     if args.json:
         print(json.dumps([row.__dict__ for row in rows]))
         return 0
-    print(f"{'consumer':<10} {'firm':<36} {'position':>10} {'head':>10} {'lag':>8}")
+    print(f"{'consumer':<10} {'firm':<36} {'position':>10} {'head':>10} {'lag':>8}"
+          f" {'quarantined':>11}")
     for row in rows:
         print(f"{row.consumer:<10} {row.firm_id:<36} {row.position:>10} {row.head:>10}"
-              f" {row.lag:>8}")
+              f" {row.lag:>8} {row.quarantined:>11}")
     return 0
 
 

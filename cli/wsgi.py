@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from shared.config import load_settings
 from shared.logs import configure_logging
+from shared.private_files import keep_files_private
 
 
 def command_app():
@@ -14,6 +15,7 @@ def command_app():
     from command_service.api_bootstrap import command_app as build
 
     configure_logging("command-service")
+    keep_files_private()
     return build(load_settings())
 
 
@@ -22,4 +24,5 @@ def query_app():
     from query_service.api_bootstrap import query_app as build
 
     configure_logging("query-service")
+    keep_files_private()
     return build(load_settings())

@@ -33,7 +33,8 @@ def command_app(settings: Settings, stores: FirmStores | None = None):
     # The command side needs only its database: the outbox keeps accepting
     # requests while Kafka is down, so the broker is not part of its readiness.
     probe_db = database_for(settings, "directory", pool_size=1)
-    install_operations(app, "command-service", Readiness({"database": database_probe(probe_db)}))
+    install_operations(app, "command-service", Readiness({"database": database_probe(probe_db)}),
+                       settings.metrics_token)
     if settings.web_origins:
         allow_web_origins(app, settings.web_origins)
     return app

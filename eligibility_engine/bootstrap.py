@@ -20,9 +20,15 @@ from event_store import FirmStores
 from shared.config import ConfigurationError, Settings
 from shared.migrations import Migration
 from shared.positions import PositionTable
+from shared.quarantine import Quarantine
 from shared.sql import Database, database_for
 
 ENGINE_POSITIONS = "engine_positions"
+ENGINE_QUARANTINE = "engine_quarantine"
+
+
+def engine_quarantine(db: Database) -> Quarantine:
+    return Quarantine(db, "engine", ENGINE_QUARANTINE)
 ANALYSIS_LEASES = "analysis_leases"
 
 
@@ -58,7 +64,7 @@ def engine(settings: Settings, stores: FirmStores | None = None,
     positions = PositionTable(db, "engine", ENGINE_POSITIONS) if track_positions else None
     analyses = analysis_worker(llm, stores, db) if llm.enabled else None
     handler = CheckHandler(stores, positions, leases, memory_db=db, workers=llm.concurrency,
-                           analyses=analyses)
+                           analyses=analyses, quarantine=engine_quarantine(db))
     sweeper = StuckCheckSweeper(leases, handler, settings.stuck_check_seconds,
                                 settings.check_lease_seconds)
     if analyses is None:

@@ -39,11 +39,14 @@ from event_store import FirmStores
 from shared.logs import correlated
 from shared.metrics import CHECK_SECONDS, CHECKS, CHECKS_IN_PROCESSING, seconds_since
 from shared.positions import PositionTable
+from shared.quarantine import Quarantine, describe, is_transient
 from shared.sql import Database
 
 log = logging.getLogger(__name__)
 ENGINE_ACTOR = "eligibility-engine"
 UNEXPECTED_FAULT_ATTEMPTS = 3
+UNSTARTABLE = ("The check could not be started because of an internal error; the operators "
+               "were alerted. Request the check again.")
 
 
 class SystemClock:
@@ -59,8 +62,9 @@ class CheckHandler:
     def __init__(self, stores: FirmStores, positions: PositionTable | None = None,
                  leases: CheckLeases | None = None, memory_db: Database | None = None,
                  workers: int = 0, evaluate: EvaluateCheck | None = None,
-                 analyses: AnalysisWorker | None = None):
+                 analyses: AnalysisWorker | None = None, quarantine: Quarantine | None = None):
         self._checks: CheckStore = KernelCheckStore(stores)
+        self.quarantine = quarantine
         self._positions = positions
         self._leases = leases
         self._memory_db = memory_db
@@ -77,6 +81,23 @@ class CheckHandler:
         return self._positions.get(firm_id) if self._positions else 0
 
     def handle(self, envelope: EventEnvelope) -> None:
+        try:
+            self.apply(envelope)
+        except Exception as exc:
+            if is_transient(exc) or self.quarantine is None:
+                raise
+            # A poison event must not stall the firm: set it aside and move on.
+            log.error("engine set aside %s at position %s of firm %s: %r", envelope.event_type,
+                      envelope.position, envelope.firm_id, exc)
+            self.set_aside(envelope.firm_id, envelope.position, envelope.event_type,
+                           envelope.aggregate_id, describe(exc))
+            self._fail_unstartable(envelope)
+            return
+        if self._positions is not None:
+            self._positions.advance(envelope.firm_id, envelope.position)
+
+    def apply(self, envelope: EventEnvelope) -> None:
+        """Act on one event: start a requested check, or remember a case outcome."""
         if envelope.event_type == CHECK_REQUESTED:
             self.accept_check(envelope.firm_id, UUID(envelope.aggregate_id), envelope.meta)
         elif envelope.event_type == RECOMMENDATIONS_PRODUCED and self.analyses is not None:
@@ -87,8 +108,39 @@ class CheckHandler:
         elif envelope.event_type == CASE_OUTCOME_RECORDED:
             self.memory(envelope.firm_id).record_outcome(
                 envelope.aggregate_id, envelope.aggregate_version, envelope.data["outcome"])
-        if self._positions is not None:
-            self._positions.advance(envelope.firm_id, envelope.position)
+
+    def _fail_unstartable(self, envelope: EventEnvelope) -> None:
+        # The attorney sees a clear failed state rather than a check pending forever.
+        if envelope.event_type != CHECK_REQUESTED:
+            return
+        try:
+            self.fail(envelope.firm_id, UUID(envelope.aggregate_id), UNSTARTABLE,
+                      _engine_meta(envelope.meta))
+        except Exception:
+            log.exception("check %s could not be failed either", envelope.aggregate_id)
+
+    def set_aside(self, firm_id: str, position: int, event_type: str, aggregate_id: str,
+                  error: str) -> None:
+        """Quarantine an event the engine cannot act on, and move past it."""
+        with self.quarantine.db.transaction() as tx:
+            self.quarantine.record(tx, firm_id, position, event_type, aggregate_id, error)
+            if self._positions is not None:
+                self._positions.advance(firm_id, position, tx)
+
+    def retry(self, envelope: EventEnvelope) -> str | None:
+        """Act on a quarantined event again; release it and return None, or return the error."""
+        try:
+            self.apply(envelope)
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            error = describe(exc)
+            with self.quarantine.db.transaction() as tx:
+                self.quarantine.record_envelope(tx, envelope, error)
+            return error
+        with self.quarantine.db.transaction() as tx:
+            self.quarantine.release(tx, envelope.firm_id, envelope.position)
+        return None
 
     def memory(self, firm_id: str) -> FirmEngineMemory | ForgetfulMemory:
         if self._memory_db is None:

@@ -33,6 +33,7 @@ def query_app(settings: Settings, document: dict | None = None,
     app = create_app(db, gatekeeper(settings, db, stores), ProfileHistory(stores), document,
                      publications=catalogue_publications(settings))
     app.extensions["keyring"] = keys
-    install_operations(app, "query-service", Readiness({"database": database_probe(db)}))
+    install_operations(app, "query-service", Readiness({"database": database_probe(db)}),
+                       settings.metrics_token)
     install_web_app(app, settings.web_command_url)
     return app

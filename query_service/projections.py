@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import re
 
 from query_service.adapters.read_tables import LIVE, ReadTables, tag_writes_with_firm
@@ -17,7 +18,10 @@ import contracts
 from contracts import EventEnvelope
 from shared.positions import PositionTable
 from event_store import ClientKeyring, EmailIndex, without_direct_identifiers
+from shared.quarantine import HELD, Quarantine, describe, is_transient
 from shared.sql import Database, Transaction
+
+log = logging.getLogger(__name__)
 
 
 class ClientListingProjection:
@@ -235,7 +239,12 @@ _METHOD_NAMES = {
 
 
 class Projector:
-    """Apply events to every projection, exactly once per firm position."""
+    """Apply events to every projection, exactly once per firm position.
+
+    An event no projection can apply (a poison event) is set aside in the quarantine
+    with its error, in the same transaction that moves the firm's position past it, so the
+    firm's other events keep flowing; the aggregate's later events wait behind it there.
+    """
 
     name = "projector"
 
@@ -245,6 +254,7 @@ class Projector:
         self._keyring = keyring
         self.tables = tables
         self._positions = PositionTable(db, self.name, table=tables.projector_positions)
+        self.quarantine = Quarantine(db, self.name, tables.projector_quarantine)
         # The dashboard reads a check's previous status, so it runs before the
         # projection that overwrites it; the audit log records every event first.
         self._audit_log = AuditLogProjection(tables)
@@ -265,25 +275,85 @@ class Projector:
         self.handle_batch([envelope])
 
     def handle_batch(self, envelopes: list[EventEnvelope]) -> None:
-        """Apply a batch of one firm's events in one transaction."""
+        """Apply a batch of one firm's events in one transaction, setting poison aside."""
         if not envelopes:
             return
-        with self._db.transaction() as tx, tx.pipeline():
-            self.apply_batch(tx, envelopes)
+        try:
+            with self._db.transaction() as tx, tx.pipeline():
+                self.apply_batch(tx, envelopes)
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            # Something in the batch is poison: apply one by one to find and set it aside.
+            with self._db.transaction() as tx:
+                self.apply_batch(tx, envelopes, isolate=True)
 
-    def apply_batch(self, tx: Transaction, envelopes: list[EventEnvelope]) -> int:
-        """Apply the events after the firm's position inside tx; return how many."""
+    def apply_batch(self, tx: Transaction, envelopes: list[EventEnvelope],
+                    isolate: bool = False) -> int:
+        """Apply the events after the firm's position inside tx; return how many applied.
+
+        With isolate, each event runs under a savepoint and one that fails is set aside
+        instead of failing the transaction.
+        """
         firm_id = envelopes[0].firm_id
         tag_writes_with_firm(tx, firm_id)
         reached = self._positions.get(firm_id, tx)
+        held = self.quarantine.held_aggregates(tx, firm_id)
         applied = 0
         for envelope in envelopes:
-            if envelope.position > reached:
+            if envelope.position <= reached:
+                continue
+            reached = envelope.position
+            if envelope.aggregate_id in held:
+                self.quarantine.record_envelope(
+                    tx, envelope, HELD.format(held[envelope.aggregate_id]))
+            elif not isolate:
                 self.apply(tx, envelope)
-                reached = envelope.position
                 applied += 1
+            elif (error := self._try_apply(tx, envelope)) is None:
+                applied += 1
+            else:
+                self.quarantine.record_envelope(tx, envelope, error)
+                held[envelope.aggregate_id] = envelope.position
+                log.error("projector set aside %s at position %s of firm %s: %s",
+                          envelope.event_type, envelope.position, firm_id, error)
         self._positions.advance(firm_id, reached, tx)
         return applied
+
+    def set_aside(self, firm_id: str, position: int, event_type: str, aggregate_id: str,
+                  error: str) -> None:
+        """Quarantine an event that could not even be read, and move past it."""
+        with self._db.transaction() as tx:
+            tag_writes_with_firm(tx, firm_id)
+            if position > self._positions.get(firm_id, tx):
+                self.quarantine.record(tx, firm_id, position, event_type, aggregate_id, error)
+                self._positions.advance(firm_id, position, tx)
+
+    def retry(self, envelope: EventEnvelope) -> str | None:
+        """Apply a quarantined event again; release it and return None, or return the error."""
+        with self._db.transaction() as tx:
+            tag_writes_with_firm(tx, envelope.firm_id)
+            held = self.quarantine.held_aggregates(tx, envelope.firm_id)
+            first = held.get(envelope.aggregate_id)
+            if first is not None and first < envelope.position:
+                error = HELD.format(first)
+            else:
+                error = self._try_apply(tx, envelope)
+            if error is None:
+                self.quarantine.release(tx, envelope.firm_id, envelope.position)
+            else:
+                self.quarantine.record_envelope(tx, envelope, error)
+        return error
+
+    def _try_apply(self, tx: Transaction, envelope: EventEnvelope) -> str | None:
+        try:
+            with tx.savepoint():
+                self.apply(tx, envelope)
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            return describe(exc)
+        return None
 
     def apply(self, tx: Transaction, envelope: EventEnvelope) -> None:
         # The audit log keeps identifiers sealed; the read tables get them opened.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -18,6 +19,7 @@ from event_store import FirmStores
 from event_store import read_envelopes
 from query_service.adapters.read_tables import LIVE, ReadTables, create_tables, drop_tables
 from query_service.projections import Projector
+from shared.quarantine import QuarantinedEvent
 from shared.sql import Database, Transaction
 
 BATCH = 1000
@@ -27,6 +29,7 @@ BATCH = 1000
 class RebuildReport:
     events: int
     seconds: float
+    quarantined: tuple[QuarantinedEvent, ...] = ()
 
     @property
     def events_per_second(self) -> float:
@@ -52,12 +55,13 @@ class ProjectionRebuild:
             with self._db.transaction() as tx:
                 lock_live_tables(tx)
                 events += sum(self._catch_up(tx, projector, firm) for firm in self._firm_ids())
+                quarantined = tuple(projector.quarantine.events(tx=tx))
                 swap_tables(tx, building)
         except BaseException:
             with self._db.transaction() as tx:
                 drop_tables(tx, building)
             raise
-        return RebuildReport(events, time.monotonic() - started)
+        return RebuildReport(events, time.monotonic() - started, quarantined)
 
     def _project_firm(self, projector: Projector, firm_id: str) -> int:
         app, applied = self._stores.for_firm(firm_id), 0
@@ -70,7 +74,7 @@ class ProjectionRebuild:
         app, applied = self._stores.for_firm(firm_id), 0
         position = projector.position_in(tx, firm_id)
         while batch := read_envelopes(app, position, BATCH):
-            applied += projector.apply_batch(tx, batch)
+            applied += projector.apply_batch(tx, batch, isolate=True)
             position = batch[-1].position
         return applied
 
@@ -113,12 +117,15 @@ class FirmLag:
     position: int
     head: int
     lag: int
+    quarantined: int = 0
 
 
 def projection_status(db: Database, stores: FirmStores, firm_ids: Iterable[str],
                       others: dict[str, dict[str, int]] | None = None) -> list[FirmLag]:
     """Return each consumer's position, the store's head and the events between, per firm."""
-    consumers = {"projector": Projector(db).positions(), **(others or {})}
+    projector = Projector(db)
+    consumers = {"projector": projector.positions(), **(others or {})}
+    set_aside = Counter(e.firm_id for e in projector.quarantine.events())
     report = []
     for firm_id in firm_ids:
         recorder = stores.for_firm(firm_id).recorder
@@ -126,5 +133,6 @@ def projection_status(db: Database, stores: FirmStores, firm_ids: Iterable[str],
         for consumer, positions in consumers.items():
             position = positions.get(firm_id, 0)
             lag = len(recorder.select_notifications(position, 100_000, inclusive_of_start=False))
-            report.append(FirmLag(consumer, firm_id, position, head, lag))
+            report.append(FirmLag(consumer, firm_id, position, head, lag,
+                                  set_aside[firm_id] if consumer == "projector" else 0))
     return report

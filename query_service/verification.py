@@ -3,6 +3,7 @@ and compare the live read tables with a fresh projection of the same events."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,34 +39,56 @@ class FirmVerification:
     events: int = 0
     chain_head: str = ""
     position: int = 0
+    head_position: int = 0
     chain_problems: list[ChainProblem] = field(default_factory=list)
     drift: list[dict] = field(default_factory=list)
+    quarantined: list[dict] = field(default_factory=list)
+
+    @property
+    def lag(self) -> int:
+        return max(0, self.head_position - self.position)
 
     @property
     def ok(self) -> bool:
-        return not self.chain_problems and not self.drift
+        return not (self.chain_problems or self.drift or self.quarantined or self.lag)
 
     def as_dict(self) -> dict:
         return {"firm_id": self.firm_id, "ok": self.ok, "events": self.events,
                 "chain_head": self.chain_head, "projection_position": self.position,
+                "head_position": self.head_position, "projection_lag": self.lag,
                 "chain_problems": [p.as_dict() for p in self.chain_problems],
-                "drift": self.drift}
+                "drift": self.drift, "quarantined": self.quarantined}
 
 
-def verify_firm(read_db: Database, stores: FirmStores, firm_id: str) -> FirmVerification:
-    """Check one firm's chain and its read tables against a fresh projection."""
+def verify_firm(read_db: Database, stores: FirmStores, firm_id: str,
+                wait_seconds: float = 10.0) -> FirmVerification:
+    """Check one firm's chain, its projection's progress, and its read tables afresh.
+
+    The read tables must have caught up with the store's head (waiting up to
+    wait_seconds for the projector) and hold no quarantined event.
+    """
     app = stores.for_firm(firm_id)
     notifications = _all_notifications(app.recorder)
-    report = FirmVerification(firm_id, events=len(notifications))
+    report = FirmVerification(firm_id, events=len(notifications),
+                              head_position=notifications[-1].id if notifications else 0)
     report.chain_problems, report.chain_head = verify_chain(app.recorder.chain_links(),
                                                            notifications)
+    _wait_for_projection(read_db, firm_id, report.head_position, wait_seconds)
     live = _live_rows(read_db, firm_id)
     report.position = live.pop("__position")
+    report.quarantined = [e.as_dict() for e in Projector(read_db).quarantine.events(firm_id)]
     fresh = _fresh_rows(app, firm_id, [n for n in notifications if n.id <= report.position],
                         report)
     for table in COMPARED:
         report.drift += _differences(table, live[table], fresh[table])
     return report
+
+
+def _wait_for_projection(db: Database, firm_id: str, head: int, seconds: float) -> None:
+    positions = Projector(db)
+    deadline = time.monotonic() + seconds
+    while positions.position(firm_id) < head and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _all_notifications(recorder) -> list:
@@ -97,11 +120,11 @@ def _fresh_rows(app, firm_id: str, notifications: list, report: FirmVerification
                 report.chain_problems.append(ChainProblem(
                     "undecodable", notification.id, f"{type(exc).__name__}: {exc}"))
                 continue
-            try:
-                projector.apply_batch(tx, [envelope])
-            except Exception as exc:  # e.g. an edit whose creation was deleted
-                report.chain_problems.append(ChainProblem(
-                    "unprojectable", notification.id, f"{type(exc).__name__}: {exc}"))
+            projector.apply_batch(tx, [envelope], isolate=True)
+        # e.g. an edit whose creation was deleted, or a value no table can hold
+        for event in projector.quarantine.events(firm_id, tx=tx):
+            report.chain_problems.append(ChainProblem("unprojectable", event.position,
+                                                      event.error))
         rows = _rows(tx, tables, firm_id)
     scratch.close()
     return rows

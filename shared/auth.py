@@ -94,7 +94,8 @@ class TokenIssuer:
                 algorithms=["HS256"],
                 issuer=self._issuer,
                 audience=self._audience,
-                options={"require": ["exp", "iat", "iss", "aud", "jti", "sub", "firm", "role"]},
+                options={"require": ["exp", "iat", "nbf", "iss", "aud", "jti", "sub", "firm",
+                                     "role"]},
             )
         except jwt.PyJWTError as exc:
             raise InvalidTokenError(str(exc)) from None

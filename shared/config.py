@@ -30,6 +30,7 @@ class Settings:
     web_command_url: str = ""
     web_origins: tuple[str, ...] = ()
     master_key: bytes = field(default=b"", repr=False)
+    metrics_token: str | None = field(default=None, repr=False)
     check_limit_per_hour: int = 10
     firm_requests_per_minute: int = 1200
     login_max_failures: int = 5
@@ -79,6 +80,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         web_origins=tuple(o.strip().rstrip("/") for o in (env.get("VISA_WEB_ORIGINS") or "").split(",")
                           if o.strip()),
         master_key=_master_key(env.get("VISA_MASTER_KEY"), data_dir, database_url),
+        metrics_token=env.get("VISA_METRICS_TOKEN") or _embedded_metrics_token(data_dir,
+                                                                               database_url),
         check_limit_per_hour=_positive_int(env, "VISA_CHECK_LIMIT_PER_HOUR", 10),
         firm_requests_per_minute=_positive_int(env, "VISA_FIRM_REQUESTS_PER_MINUTE", 1200),
         login_max_failures=_positive_int(env, "VISA_LOGIN_MAX_FAILURES", 5),
@@ -157,6 +160,22 @@ def _embedded_secret(data_dir: Path, database_url: str | None) -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def _embedded_metrics_token(data_dir: Path, database_url: str | None) -> str | None:
+    # The embedded default serves /metrics on its one public port: behind a token kept in
+    # the data directory. A distributed deployment scrapes the APIs' ports from inside its
+    # network and requires a token only when VISA_METRICS_TOKEN is set.
+    if database_url:
+        return None
+    token_file = data_dir / "metrics-token"
+    if token_file.exists():
+        return token_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(32)
+    token_file.write_text(token)
+    token_file.chmod(0o600)
+    return token
 
 
 def _master_key(raw: str | None, data_dir: Path, database_url: str | None) -> bytes:

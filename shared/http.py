@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import uuid
 
 from flask import Flask, current_app, g, jsonify, request
@@ -11,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from shared.gatekeeper import Gatekeeper, GateRefusal
 from shared.idempotency import IdempotencyRefusal
+from shared.text_input import JsonTooDeepError, TextInputError, check_text, parse_json
 
 MAX_BODY_BYTES = 1_000_000
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -49,17 +51,21 @@ def install_api_basics(app: Flask, gatekeeper: Gatekeeper) -> None:
 
     @app.before_request
     def assign_request_id():
-        g.request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
-        g.correlation_id = request.headers.get("X-Correlation-ID") or g.request_id
+        g.request_id = _id_header("X-Request-ID") or str(uuid.uuid4())
+        g.correlation_id = _id_header("X-Correlation-ID") or g.request_id
 
     @app.before_request
-    def refuse_nul_in_query():
+    def refuse_unstorable_query():
         for name, value in request.args.items(multi=True):
-            _refuse_nul(value, name)
+            _check_text(name, "query")
+            _check_text(value, name)
 
     @app.after_request
     def echo_request_id(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        # API answers carry client data and tokens: no browser or proxy may keep a copy.
+        if not request.path.startswith("/assets/"):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.errorhandler(ApiError)
@@ -99,28 +105,36 @@ def json_body() -> dict:
     """Return the request's JSON object, or raise a 4xx in the error format."""
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
-    body = request.get_json(silent=True)
-    if body is None:
-        raise ApiError(400, "malformed_json", "The body is not valid JSON.")
+    try:
+        body = parse_json(request.get_data(cache=True))
+    except JsonTooDeepError as exc:
+        raise ApiError(400, "validation_error", "The body is nested too deeply.",
+                       {"_schema": str(exc)}) from None
+    except ValueError:
+        raise ApiError(400, "malformed_json", "The body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise ApiError(400, "validation_error", "The body must be a JSON object.",
                        {"_schema": "expected an object"})
-    _refuse_nul(body, "_schema")
+    _check_text(body, "_schema")
     return body
 
 
-def _refuse_nul(value, where: str) -> None:
-    # PostgreSQL text cannot hold NUL, and no field of ours has a use for it.
-    if isinstance(value, str) and "\x00" in value:
-        raise ApiError(400, "validation_error", "Text must not contain NUL characters.",
-                       {where: "contains a NUL character"})
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _refuse_nul(key, where)
-            _refuse_nul(item, key if where == "_schema" else f"{where}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _refuse_nul(item, f"{where}.{index}")
+def _check_text(value, where: str) -> None:
+    try:
+        check_text(value, where)
+    except TextInputError as exc:
+        raise ApiError(400, "validation_error", f"{exc.field} {exc.problem}.",
+                       {exc.field: exc.problem}) from None
+
+
+def _id_header(name: str) -> str | None:
+    # The id is the caller's to choose, but it travels into events, Kafka headers and
+    # logs: anything but a short token is replaced by a fresh id (never refused).
+    raw = request.headers.get(name)
+    return raw if raw is not None and _ID.fullmatch(raw) else None
+
+
+_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 def authorized(minimum_role: str):

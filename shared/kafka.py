@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -19,8 +20,10 @@ from shared.metrics import (
     CONSUMER_LAG,
     EVENT_LAG_SECONDS,
     EVENTS_CONSUMED,
+    EVENTS_QUARANTINED,
     seconds_since,
 )
+from shared.quarantine import describe
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +145,15 @@ class KafkaConsumerLoop:
         for record in records:
             if stop.is_set():
                 break
-            envelope = EventEnvelope.from_json(record.value)
+            try:
+                envelope = EventEnvelope.from_json(record.value)
+            except Exception as exc:
+                # A message this release cannot read (e.g. a newer schema version during a
+                # rolling upgrade) is set aside by firm and position, for a later retry.
+                if not self._set_aside(record, exc, partition):
+                    break
+                done = record.offset
+                continue
             if not self._handle(envelope, partition, record.offset):
                 break
             done = record.offset
@@ -174,6 +185,24 @@ class KafkaConsumerLoop:
         EVENT_LAG_SECONDS.labels(self._consumer.name).set(seconds_since(envelope.occurred_at))
         return True
 
+    def _set_aside(self, record, exc: Exception, partition: TopicPartition) -> bool:
+        where = _whereabouts(record)
+        log.error("consumer %s cannot read the message at %s offset %s: %r",
+                  self._consumer.name, partition, record.offset, exc)
+        if where is None:
+            EVENTS_QUARANTINED.labels(self._consumer.name, "unreadable").inc()
+            return True  # not one of our envelopes: nothing in any firm's stream to wait for
+        try:
+            self._consumer.set_aside(*where, describe(exc))
+        except Exception:
+            log.exception("consumer %s could not set the message aside; will retry",
+                          self._consumer.name)
+            CONSUMER_FAILURES.labels(self._consumer.name).inc()
+            self._kafka.seek(partition, record.offset)
+            time.sleep(1)
+            return False
+        return True
+
     def _measure_lag(self, every_seconds: float = 5.0) -> None:
         if time.monotonic() - self._lag_measured_at < every_seconds:
             return
@@ -190,3 +219,13 @@ class KafkaConsumerLoop:
             log.warning("could not measure the lag of group %s", self.group_id)
             return
         CONSUMER_LAG.labels(self.group_id).set(lag)
+
+
+def _whereabouts(record) -> tuple[str, int, str, str] | None:
+    """The firm, position, type and aggregate an unreadable envelope names, if it names them."""
+    try:
+        fields = json.loads(record.value)
+        return (str(fields["firm_id"]), int(fields["position"]),
+                str(fields.get("event_type") or "unreadable"), str(fields.get("aggregate_id")))
+    except (ValueError, TypeError, KeyError):
+        return None

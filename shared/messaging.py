@@ -16,4 +16,12 @@ class EventConsumer(Protocol):
         """Return the last position applied for a firm (0 when none)."""
 
     def handle(self, envelope: EventEnvelope) -> None:
-        """Apply one event; a redelivered event must have no second effect."""
+        """Apply one event; a redelivered event must have no second effect.
+
+        An event that can never be applied is set aside (quarantined), not raised; only
+        errors a redelivery may cure propagate.
+        """
+
+    def set_aside(self, firm_id: str, position: int, event_type: str, aggregate_id: str,
+                  error: str) -> None:
+        """Quarantine an event that could not even be decoded, and move past it."""

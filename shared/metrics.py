@@ -57,6 +57,10 @@ EVENTS_CONSUMED = Counter(
 CONSUMER_FAILURES = Counter(
     "visa_consumer_failures_total", "Events whose handling raised and will be redelivered.",
     ["consumer"])
+EVENTS_QUARANTINED = Counter(
+    "visa_events_quarantined_total", "Events a consumer could not apply and set aside (dead "
+    "letters, see `visa projections quarantine list`), by consumer and type.",
+    ["consumer", "event_type"])
 
 CHECKS = Counter(
     "visa_checks_total", "Eligibility checks by status reached (requested, started, "

@@ -5,6 +5,7 @@ Statements are written once with `?` placeholders and run on either engine.
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import threading
 import time
@@ -30,6 +31,9 @@ def check_when_idle(conn: psycopg.Connection) -> None:
     if now - _handed_out_at.get(conn, float("-inf")) > IDLE_CHECK_SECONDS:
         ConnectionPool.check_connection(conn)
     _handed_out_at[conn] = now
+
+
+_savepoint_ids = itertools.count(1)
 
 
 class Transaction:
@@ -60,6 +64,23 @@ class Transaction:
             return
         with self._conn.pipeline():
             yield
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Undo only this block's statements if it raises; the transaction carries on."""
+        if self.dialect == "postgresql":
+            with self._conn.transaction():  # nested: a savepoint
+                yield
+            return
+        name = f"sp_{next(_savepoint_ids)}"
+        self._conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute(f"ROLLBACK TO {name}")
+            self._conn.execute(f"RELEASE {name}")
+            raise
+        self._conn.execute(f"RELEASE {name}")
 
     def _adapt(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.dialect == "postgresql" else sql

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 import uuid
@@ -18,8 +19,12 @@ _QUIET_PATHS = ("/healthz", "/readyz", "/metrics")
 _CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
-def install_operations(app: Flask, service: str, readiness: Readiness) -> None:
-    """Add /readyz and /metrics, time every request and write one JSON access line."""
+def install_operations(app: Flask, service: str, readiness: Readiness,
+                       metrics_token: str | None = None) -> None:
+    """Add /readyz and /metrics, time every request and write one JSON access line.
+
+    With a metrics token, /metrics answers only `Authorization: Bearer <token>`.
+    """
 
     @app.before_request
     def start_timer():
@@ -57,8 +62,18 @@ def install_operations(app: Flask, service: str, readiness: Readiness) -> None:
 
     @app.get("/metrics")
     def metrics():
+        if metrics_token and not _bears(metrics_token):
+            return jsonify({"error": "unauthorized", "message": "Send Authorization: Bearer "
+                            "<VISA_METRICS_TOKEN> (embedded: the data directory's metrics-token).",
+                            "details": {}}), 401
         body, content_type = exposition()
         return Response(body, content_type=content_type)
+
+
+def _bears(token: str) -> bool:
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(),
+                                                               token.encode())
 
 
 def _is_token(value: str | None) -> bool:

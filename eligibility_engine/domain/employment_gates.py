@@ -131,6 +131,16 @@ def permanent_job_offer(profile: dict, catalogue: Catalogue) -> Finding:
                             "sponsor a green card)?")
 
 
+def eb1c_permanent_offer(profile: dict, catalogue: Catalogue) -> Finding:
+    """EB-1C: the U.S. managerial job must be permanent; presumed for a manager the related
+    U.S. employer is transferring, pending the offer letter."""
+    finding = permanent_job_offer(profile, catalogue)
+    if finding.met is None and (_abroad(profile) or {}).get("affiliated_with_us_employer"):
+        return unknown(finding.explanation, *finding.missing, question=finding.question,
+                       presumable=True)
+    return finding
+
+
 def research_position_offer(profile: dict, catalogue: Catalogue) -> Finding:
     offer = profile.get("job_offer") or {}
     title = (offer.get("title") or "").lower()

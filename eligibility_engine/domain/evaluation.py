@@ -170,7 +170,8 @@ def _verdict(judged: Grade, gates: dict[str, Finding], unknown_gates: list, fail
     grade = Grade(judged.value, list(judged.factors))
     for gate in unknown_gates:
         finding = gates[gate["id"]]
-        grade.adjust(-UNCONFIRMED_FACT_COST, f"unconfirmed:{gate['id']}",
+        cost = UNCONFIRMED_FACT_COST if finding.cost is None else finding.cost
+        grade.adjust(-cost, f"unconfirmed:{gate['id']}",
                      f"not yet confirmed: {finding.explanation}")
     doubtful = [g for g in unknown_gates if not gates[g["id"]].presumable]
     if doubtful or any(f["severity"] == "caution" for f in flags):

@@ -16,6 +16,9 @@ class Finding:
     # presume the fact pending confirmation (a routine answer) rather than doubt it.
     question: str | None = None
     presumable: bool = False
+    # How much an unconfirmed answer weighs on the grade (None: the default cost); small where
+    # the answer is almost always favourable (citizenship against a 19-country list).
+    cost: float | None = None
 
 
 def met(explanation: str, strength: float = 0.5, **facts) -> Finding:
@@ -27,6 +30,6 @@ def not_met(explanation: str, **facts) -> Finding:
 
 
 def unknown(explanation: str, *missing: str, question: str | None = None,
-            presumable: bool = False, **facts) -> Finding:
+            presumable: bool = False, cost: float | None = None, **facts) -> Finding:
     return Finding(None, explanation, facts, missing=missing, question=question,
-                   presumable=presumable)
+                   presumable=presumable, cost=cost)

@@ -6,6 +6,7 @@ from catalogue.loader import Catalogue
 from eligibility_engine.domain.employment_gates import (
     cap_exempt_employer,
     cap_subject_employer,
+    eb1c_permanent_offer,
     executive_or_manager_abroad,
     one_year_abroad,
     permanent_job_offer,
@@ -52,7 +53,7 @@ def us_petitioner(profile: dict, catalogue: Catalogue) -> Finding:
                    "employers or as the employer's representative) or the client's own U.S. "
                    "company can file (8 CFR 214.2(o)(2)(i), (o)(2)(iv)(E))", "job_offer.employer",
                    question="Who will petition: a U.S. employer, a U.S. agent, or the client's "
-                            "own U.S. company?", presumable=True)
+                            "own U.S. company?", presumable=True, cost=0.35)
 
 
 def us_job_offer(profile: dict, catalogue: Catalogue) -> Finding:
@@ -186,6 +187,6 @@ GATES = {fn.__name__: fn for fn in (
     three_years_research, us_entity_one_year, eb3_worker_qualification, other_worker_position,
     cap_subject_employer, cap_exempt_employer, e2_substantial_investment, e2_develop_and_direct,
     eb5_minimum_investment, eb5_job_creation, lawful_source_of_funds, us_managerial_role,
-    listed_profession, tn_credentials, exceptional_ability_shown,
+    listed_profession, tn_credentials, exceptional_ability_shown, eb1c_permanent_offer,
 )}
 GATES["prevailing_wage"] = prevailing_wage_gate

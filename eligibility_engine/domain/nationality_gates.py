@@ -22,7 +22,8 @@ def not_travel_banned(profile: dict, catalogue: Catalogue) -> Finding:
     held = citizenships(profile)
     if not held:
         return unknown("Citizenship not recorded; a full entry suspension covers 19 countries",
-                       "citizenships", question=CITIZENSHIP_QUESTION, presumable=True)
+                       "citizenships", question=CITIZENSHIP_QUESTION, presumable=True,
+                       cost=0.1)
     banned = catalogue.nationals_of("travel_ban_full")
     usable = held - banned
     if usable:

@@ -205,6 +205,8 @@ def _positioning(profile: dict, catalogue: Catalogue) -> tuple[float, float, lis
         add(1.0, "work adopted or licensed")
     elif adoption_claims(profile):
         add(0.7, "described adoption of the work: " + "; ".join(adoption_claims(profile)))
+    if "funded_by_others" in evidence:
+        add(0.7, "research or venture funded by government or other parties")
     if "independent_expert_letters" in evidence:
         add(0.3, "independent expert letters", record=False)
     if (profile.get("patents_count") or 0) >= 1:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import psycopg
 
+from shared.quarantine import schema as quarantine_schema
 from shared.sql import Database, Transaction
 
 READER_ROLE = "visa_firm_reader"
@@ -35,7 +36,7 @@ class ReadTables:
 
 
 _BASE_NAMES = ("clients", "clients_fts", "checks", "recommendations", "dashboard_counters",
-               "audit_log", "projector_positions")
+               "audit_log", "projector_positions", "projector_quarantine")
 LIVE = ReadTables()
 
 
@@ -91,6 +92,7 @@ def create_statements(dialect: str, t: ReadTables) -> list[str]:
         f"""CREATE TABLE {t.projector_positions} (
             consumer TEXT NOT NULL, firm_id TEXT NOT NULL, position BIGINT NOT NULL,
             updated_at TEXT NOT NULL, PRIMARY KEY (consumer, firm_id))""",
+        *quarantine_schema(t.projector_quarantine),
     ]
     if dialect == "sqlite":
         # The FTS row's rowid is the client's search_rowid: an explicit column,
@@ -107,19 +109,20 @@ def create_statements(dialect: str, t: ReadTables) -> list[str]:
 
 
 def _row_level_security(t: ReadTables) -> list[str]:
-    statements = []
-    for table in t.names("postgresql"):
-        statements += [
-            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
-            f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
-            f"CREATE POLICY firm_isolation ON {table} TO {READER_ROLE}"
-            " USING (firm_id = current_setting('app.firm_id', true))",
-            # The owner (the projector, rebuild and verify) works across firms.
-            f"CREATE POLICY owner_access ON {table} TO CURRENT_USER USING (true)"
-            " WITH CHECK (true)",
-            f"GRANT SELECT ON {table} TO {READER_ROLE}",
-        ]
-    return statements
+    return [statement for table in t.names("postgresql") for statement in _secured(table)]
+
+
+def _secured(table: str) -> list[str]:
+    return [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+        f"CREATE POLICY firm_isolation ON {table} TO {READER_ROLE}"
+        " USING (firm_id = current_setting('app.firm_id', true))",
+        # The owner (the projector, rebuild and verify) works across firms.
+        f"CREATE POLICY owner_access ON {table} TO CURRENT_USER USING (true)"
+        " WITH CHECK (true)",
+        f"GRANT SELECT ON {table} TO {READER_ROLE}",
+    ]
 
 
 def create_tables(db: Database, t: ReadTables) -> None:
@@ -158,6 +161,18 @@ def migrate_read_tables(db: Database) -> None:
             with db.transaction() as tx:
                 if not table_exists(tx, LIVE.projector_positions):
                     raise
+
+
+def migrate_quarantine(db: Database) -> None:
+    """Add the projector's dead-letter table to live read tables created before it."""
+    with db.transaction() as tx:
+        if table_exists(tx, LIVE.projector_quarantine):
+            return
+        for statement in quarantine_schema(LIVE.projector_quarantine):
+            tx.execute(statement)
+        if tx.dialect == "postgresql":
+            for statement in _secured(LIVE.projector_quarantine):
+                tx.execute(statement)
 
 
 def _drop_skeleton_tables(tx: Transaction) -> None:

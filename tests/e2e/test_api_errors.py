@@ -97,3 +97,15 @@ def test_listing_pages_with_a_cursor_newest_first(embedded):
 
     assert [c["id"] for c in first["data"] + second["data"]] == list(reversed(ids))
     assert first["pagination"]["has_more"] and not second["pagination"]["has_more"]
+
+
+def test_no_api_answer_may_be_cached(embedded):
+    api = embedded.as_attorney(embedded.firm_a)
+
+    answers = [api.get("/v1/clients"), api.post("/v1/clients", json={}),
+               api.get("/v1/openapi.json"), embedded.api.get("/v1/clients"),
+               requests.post(embedded.api.command_url + "/v1/auth/login",
+                             json={"email": embedded.firm_a.admin_email,
+                                   "password": embedded.firm_a.password}, timeout=10)]
+
+    assert [r.headers.get("Cache-Control") for r in answers] == ["no-store"] * len(answers)

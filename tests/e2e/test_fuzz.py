@@ -28,4 +28,7 @@ def test_the_fuzzer_finds_no_server_error_and_no_schema_violation(
     print(f"schemathesis {deployment}/{side}: {run.cases} cases, {run.failures} failures, "
           f"{run.operations} operations")
     assert run.operations >= 5 and run.cases > 50
+    if side == "command":  # the query side takes no bodies
+        assert len(run.hostile_statuses) >= 3
+        assert all(400 <= status < 500 for status in run.hostile_statuses)
     assert run.failures == 0 and run.exit_code == 0, run.output

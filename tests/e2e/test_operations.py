@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -15,8 +16,11 @@ from tests.support.profiles import researcher_profile
 WORKERS = ("relay", "engine", "projector")
 
 
-def _metrics(url: str) -> str:
-    return requests.get(f"{url}/metrics", timeout=5).text
+def _metrics(url: str, data_dir=None) -> str:
+    """Scrape /metrics; an embedded API wants the token its data directory keeps."""
+    token = (Path(data_dir) / "metrics-token").read_text().strip() if data_dir else None
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return requests.get(f"{url}/metrics", headers=headers, timeout=5).text
 
 
 def _logs(product, *names: str) -> dict[str, str]:
@@ -201,13 +205,15 @@ def test_the_embedded_default_offers_readiness_metrics_and_correlated_logs_too(e
     url = embedded.api.query_url
 
     ready = requests.get(f"{url}/readyz", timeout=5)
-    metrics = _metrics(url)
+    anonymous = requests.get(f"{url}/metrics", timeout=5)
+    metrics = _metrics(url, embedded.env["VISA_DATA_DIR"])
     lines = wait_until(lambda: [line for line in embedded.processes["serve"].output().splitlines()
                                 if correlation_id in line
                                 and "projector applied RecommendationsProduced" in line],
                        timeout=20, what="the projector's line")
 
     assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok"}
+    assert anonymous.status_code == 401 and anonymous.json()["error"] == "unauthorized"
     assert 'visa_checks_total{status="completed"}' in metrics
     assert 'visa_events_consumed_total{consumer="projector",event_type="CheckRequested"}' in metrics
     assert len(lines) == 1
@@ -256,7 +262,7 @@ def test_plain_gunicorn_serves_a_web_service_with_the_deploy_config(tmp_path):
         wait_for_http(f"http://127.0.0.1:{port}/healthz")
         for _ in range(10):
             requests.get(f"http://127.0.0.1:{port}/v1/clients", timeout=5)
-        text = _metrics(f"http://127.0.0.1:{port}")
+        text = _metrics(f"http://127.0.0.1:{port}", tmp_path / "data")
     finally:
         exit_code = service.stop()
 

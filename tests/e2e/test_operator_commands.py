@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import base64
+import json
 import secrets
 import sqlite3
+import uuid
 
 import psycopg
 import pytest
 
+import contracts
 from cli import bootstrap
 from command_service.adapters.case_files import firm_case_files
 from event_store import close_shared_pools
@@ -94,3 +96,39 @@ def test_audit_verify_refuses_a_firm_that_does_not_exist(tmp_path):
 
     assert unknown.returncode == 2 and "no firm" in unknown.stderr
     assert malformed.returncode == 2 and "not a firm id" in malformed.stderr
+
+
+def _append_poison(env: dict, firm_id: str) -> int:
+    """Append an edit of a client never created: no projection can apply it."""
+    settings = load_settings(env)
+    stores = firm_case_files(settings)
+    position = stores.for_firm(firm_id).append(
+        uuid.uuid4(), 2, contracts.CLIENT_PROFILE_EDITED,
+        {"changes": {"h_index": {"old": 1, "new": 2}}}, {"actor_kind": "operator"})
+    stores.close()
+    close_shared_pools()
+    return position
+
+
+def test_quarantine_list_retry_and_skip_let_an_operator_deal_with_a_poison_event(operator_env):
+    firm_id = _seed_firm(operator_env)
+    poison = _append_poison(operator_env, firm_id)
+
+    rebuilt = run_visa(operator_env, "projections", "rebuild")
+    listed = run_visa(operator_env, "projections", "quarantine", "list", "--json")
+    retried = run_visa(operator_env, "projections", "quarantine", "retry", "--firm", firm_id)
+    skipped = run_visa(operator_env, "projections", "quarantine", "skip", "--firm", firm_id,
+                       "--position", str(poison))
+    after = run_visa(operator_env, "projections", "quarantine", "list", "--json")
+    kept = run_visa(operator_env, "projections", "quarantine", "list", "--all", "--json")
+    status = json.loads(run_visa(operator_env, "projections", "status", "--json").stdout)
+
+    assert rebuilt.returncode == 0 and "set aside" in rebuilt.stderr, rebuilt.stderr
+    [entry] = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert (entry["firm_id"], entry["position"], entry["event_type"]) == (
+        firm_id, poison, "ClientProfileEdited")
+    assert entry["error"].startswith("TypeError")
+    assert retried.returncode == 1 and json.loads(retried.stdout)["outcome"] == "failed"
+    assert skipped.returncode == 0 and after.stdout == ""
+    assert [json.loads(line)["status"] for line in kept.stdout.splitlines()] == ["skipped"]
+    assert [s["quarantined"] for s in status if s["firm_id"] == firm_id] == [0, 0]

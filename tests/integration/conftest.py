@@ -26,6 +26,10 @@ class Deployment:
     read_db: Database
 
     @property
+    def keyring(self):
+        return bootstrap.keyring(self.settings)
+
+    @property
     def dialect(self) -> str:
         return self.read_db.dialect
 

@@ -52,11 +52,12 @@ def test_two_tokens_for_the_same_attorney_have_different_ids():
     jwt.encode(claims(exp=int(time.time()) - 10), SECRET, algorithm="HS256"),
     jwt.encode(claims(nbf=int(time.time()) + 600), SECRET, algorithm="HS256"),
     jwt.encode(claims(jti=None), SECRET, algorithm="HS256"),
+    jwt.encode(claims(nbf=None), SECRET, algorithm="HS256"),
     jwt.encode(claims(role="owner"), SECRET, algorithm="HS256"),
     jwt.encode(claims(), SECRET, algorithm="HS512"),
     "not-a-token",
 ], ids=["alg-none", "wrong-signature", "wrong-issuer", "wrong-audience", "expired",
-        "not-yet-valid", "no-token-id", "unknown-role", "other-algorithm", "garbage"])
+        "not-yet-valid", "no-token-id", "no-not-before", "unknown-role", "other-algorithm", "garbage"])
 def test_tokens_that_are_not_ours_or_not_valid_now_are_rejected(token):
     with pytest.raises(InvalidTokenError):
         ISSUER.verify(token)
