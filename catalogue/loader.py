@@ -103,6 +103,7 @@ def load_occupations() -> list[dict]:
     return occupations
 
 
+@lru_cache(maxsize=4096)
 def occupation_for(*texts: str | None) -> Occupation | None:
     """Place a job title (or field of study) in an occupation: the first text that matches wins."""
     for text in texts:

@@ -78,10 +78,6 @@ def normalise_county(county: str | None) -> str | None:
     return name.replace("saint ", "st. ") if name.startswith("saint ") else name
 
 
-def known_soc(soc: str) -> bool:
-    return soc in soc_summary()
-
-
 @lru_cache(maxsize=1)
 def soc_summary() -> dict[str, dict]:
     """Per SOC: title and the min / median / max over counties of each level (annual USD)."""

@@ -11,6 +11,7 @@ final-merits review (`merits.py`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from catalogue.loader import Catalogue
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
@@ -26,13 +27,15 @@ ADOPTION_WORDS = re.compile(r"\b(widely (used|adopted|cited)|adopted by|used by|
 
 
 def has(text: str, patterns, whole: bool = True) -> str | None:
-    """The first pattern found as whole words of `text` (or as a word prefix), any case."""
-    lowered = (text or "").lower()
-    end = r"(?![a-z0-9])" if whole else ""
-    for pattern in patterns:
-        if re.search(r"(?<![a-z0-9])" + re.escape(pattern.lower()) + end, lowered):
-            return pattern
-    return None
+    """The words of `text` that match one of the patterns (whole words, or a word prefix)."""
+    found = _alternation(tuple(patterns), whole).search((text or "").lower())
+    return found.group(0) if found else None
+
+
+@lru_cache(maxsize=256)
+def _alternation(patterns: tuple[str, ...], whole: bool) -> re.Pattern:
+    options = "|".join(re.escape(p.lower()) for p in sorted(patterns, key=len, reverse=True))
+    return re.compile(r"(?<![a-z0-9])(?:" + options + ")" + (r"(?![a-z0-9])" if whole else ""))
 
 
 NOMINATED = re.compile(r"\bnominat(ed|ion|ions|ee)\b")

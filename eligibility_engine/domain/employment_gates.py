@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from catalogue.loader import Catalogue, occupation_for
+from catalogue.loader import Catalogue
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
 
 MANAGERIAL_WORDS = re.compile(r"\b(manager|director|head of|chief|vice president|vp|president|"
@@ -248,8 +248,3 @@ def cap_exempt_employer(profile: dict, catalogue: Catalogue) -> Finding:
     if kind in ("university", "nonprofit_research", "government_research"):
         return met(f"Employer type {kind.replace('_', ' ')} is cap-exempt", 1.0)
     return not_met("For-profit employer: subject to the annual cap and registration lottery")
-
-
-def occupation_is_managerial(profile: dict) -> bool:
-    occupation = occupation_for((profile.get("job_offer") or {}).get("title"))
-    return bool(occupation and occupation.managerial)

@@ -57,7 +57,8 @@ def evaluate_profile(profile: dict, catalogue: Catalogue, today: date | None = N
     today = today or datetime.now(timezone.utc).date()
     outcomes = firm_outcomes or {}
     profile = prepared(profile)
-    recommendations = [evaluate_type(t, profile, catalogue, today, outcomes.get(t["code"]))
+    memo: dict[str, Finding] = {}  # each rule is judged once per profile, for every type
+    recommendations = [evaluate_type(t, profile, catalogue, today, outcomes.get(t["code"]), memo)
                        for t in catalogue.types]
     groups = order_recommendations(recommendations, profile)
     return {
@@ -91,11 +92,19 @@ def verdict_for(score: int, blocking: list, unknown_gates: list) -> str:
 
 
 def evaluate_type(visa_type: dict, profile: dict, catalogue: Catalogue, today: date,
-                  firm_outcomes: dict | None = None) -> dict:
-    gates = {g["id"]: RULES[g["id"]](profile, catalogue) for g in visa_type["gates"]}
+                  firm_outcomes: dict | None = None, memo: dict | None = None) -> dict:
+    memo = {} if memo is None else memo
+
+    def judge(rule_id: str) -> Finding:
+        if rule_id not in memo:
+            memo[rule_id] = RULES[rule_id](profile, catalogue)
+        return memo[rule_id]
+
+    gates = {g["id"]: judge(g["id"]) for g in visa_type["gates"]}
     spec = visa_type["criteria"]
-    criteria = {c["id"]: RULES[c["id"]](profile, catalogue) for c in spec["items"]}
-    one_time = _one_time(spec, profile, catalogue)
+    criteria = {c["id"]: judge(c["id"]) for c in spec["items"]}
+    achievement = spec.get("one_time_achievement")
+    one_time = judge(achievement["id"]) if achievement else None
     flags = applicable_flags(visa_type["code"], profile, catalogue, today)
     failed = [g for g in visa_type["gates"] if gates[g["id"]].met is False]
     bars = [f for f in flags if f["severity"] == "bar"]
@@ -178,11 +187,6 @@ def _verdict(judged: Grade, gates: dict[str, Finding], unknown_gates: list, fail
         grade.value = min(grade.value, WEAK_CAP)
     judged.factors[:] = grade.factors
     return grade.verdict, grade.position, bool(unknown_gates)
-
-
-def _one_time(spec: dict, profile: dict, catalogue: Catalogue) -> Finding | None:
-    achievement = spec.get("one_time_achievement")
-    return RULES[achievement["id"]](profile, catalogue) if achievement else None
 
 
 def _row(spec: dict, finding: Finding, film_tv: bool = False) -> dict:

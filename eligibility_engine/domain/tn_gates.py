@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from catalogue.loader import Catalogue
+from eligibility_engine.domain.acclaim_criteria import has
 from eligibility_engine.domain.employment_gates import employer_type
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
 
@@ -113,4 +114,4 @@ def _title(profile: dict) -> str:
 
 
 def _has(text: str, word: str) -> bool:
-    return re.search(r"(?<![a-z0-9])" + re.escape(word.lower()), text) is not None
+    return has(text, (word,), whole=False) is not None
