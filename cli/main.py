@@ -39,6 +39,7 @@ RUNNERS = {
     "projections quarantine retry": "cli.quarantine_commands:retry",
     "projections quarantine skip": "cli.quarantine_commands:skip",
     "audit verify": "cli.operator_commands:verify",
+    "audit export": "cli.operator_commands:export",
     "bench query": "cli.operator_commands:bench_query",
     "catalogue publish": "cli.engine_commands:publish",
     "catalogue import-bulletin": "cli.engine_commands:import_bulletin",
@@ -179,10 +180,16 @@ def _operator_commands(commands) -> None:
                                                 help="print JSON instead of a table")
     _quarantine_commands(projections)
 
-    verify = _command(_group(commands, "audit", "compliance checks"), "verify",
-                      "check each firm's hash chain and compare the read tables with a fresh "
-                      "projection; exit 1 on any problem", "audit verify")
+    audit = _group(commands, "audit", "compliance checks")
+    verify = _command(audit, "verify", "check each firm's hash chain and compare the read "
+                      "tables with a fresh projection; exit 1 on any problem", "audit verify")
     verify.add_argument("--firm", help="verify one firm (default: every firm)")
+    export = _command(audit, "export", "print a firm's whole event history, identifiers "
+                      "opened (an erased client's stay sealed), as JSON Lines", "audit export")
+    export.add_argument("--firm", required=True)
+    export.add_argument("--as-of", type=_utc_datetime, default=None,
+                        help="only events that occurred at or before this ISO time")
+    export.add_argument("--output", help="write to this file instead of standard output")
 
     query = _command(_group(commands, "bench", "benchmarks"), "query",
                      "measure rebuild rate and listing latency", "bench query")

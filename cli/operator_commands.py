@@ -1,10 +1,13 @@
-"""Query-side operator commands: `visa projections ...`, `visa audit verify`, `visa bench query`."""
+"""Query-side operator commands: `visa projections ...`, `visa audit verify|export`, `visa bench query`."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import sys
+import time
+from contextlib import contextmanager
+from typing import Iterator, TextIO
 
 import psycopg
 from eventsourcing.persistence import PersistenceError
@@ -97,6 +100,44 @@ def verify(args) -> int:
     for report in reports:
         print(json.dumps(report.as_dict()))
     return 0 if all(r.ok for r in reports) else 1
+
+
+def export(args) -> int:
+    from query_service.audit_export import AuditExport, ExportCount
+
+    settings = load_settings()
+    stores = _stores(settings)
+    try:
+        firm_id = _known_firm(stores, args.firm)
+        count, started = ExportCount(), time.perf_counter()
+        with _output(args.output) as out:
+            for line in AuditExport(stores).lines(firm_id, args.as_of, count):
+                out.write(line + "\n")
+    except UnknownFirmError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        _close(stores)
+    seconds = time.perf_counter() - started
+    print(f"exported {count.events} events of firm {firm_id} in {seconds:.1f}s "
+          f"({count.events / seconds if seconds else 0:,.0f} events/s)", file=sys.stderr)
+    return 0
+
+
+def _known_firm(stores: FirmStores, raw: str) -> str:
+    firm_id = parse_firm_id(raw)
+    if firm_id not in stores.firm_ids():
+        raise UnknownFirmError(f"no firm {firm_id}")
+    return firm_id
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    with open(path, "w", encoding="utf-8") as out:
+        yield out
 
 
 def bench_query(args) -> int:

@@ -103,7 +103,7 @@ def _listing_latency(client, token: str, samples: int) -> dict:
     queries = {
         "first_page": "/v1/clients?limit=25",
         "search_name_employer": "/v1/clients?limit=25&search=okafor%20acme",
-        "search_email_prefix": "/v1/clients?limit=25&search=amara.1",
+        "search_email_exact": "/v1/clients?limit=25&search=amara.1%40example.org",
         "visa_type_min_score": "/v1/clients?limit=25&visa_type=O-1A&min_score=70",
         "dashboard": "/v1/dashboard",
     }

@@ -81,7 +81,7 @@ class FirmCaseFiles(FirmEventStore):
 
     def client_profile(self, client_id: UUID, version: int | None = None) -> ClientProfile:
         try:
-            profile = self.repository.get(client_id, version=version)
+            profile = self.load(client_id, version=version)
         except (AggregateNotFoundError, TopicError):
             # A TopicError: the id names a stream of no aggregate here (an attorney's).
             raise ClientNotFoundError(f"no client {client_id}") from None
@@ -91,7 +91,7 @@ class FirmCaseFiles(FirmEventStore):
 
     def eligibility_check(self, check_id: UUID) -> EligibilityCheck:
         try:
-            check = self.repository.get(check_id)
+            check = self.load(check_id)
         except (AggregateNotFoundError, TopicError):
             raise CheckNotFoundError(f"no eligibility check {check_id}") from None
         if not isinstance(check, EligibilityCheck):
@@ -123,7 +123,7 @@ class FirmCaseFiles(FirmEventStore):
         try:
             self._save(aggregate)
         except IntegrityError:
-            return self.repository.get(aggregate.id, version=1)
+            return self.load(aggregate.id, version=1)
         return aggregate
 
     def _save(self, *aggregates) -> None:

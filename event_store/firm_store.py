@@ -15,7 +15,7 @@ from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
 
 from contracts import EventEnvelope
 from event_store.keyring import ClientKeyring
-from event_store.sealing import SealingMapper
+from event_store.sealing import SealingMapper, sealer_for, sealers_remembered
 from event_store.stored_events import CLIENT_PROFILE_TOPICS, DecodedEvent, decode, encode_state
 from event_store.tenancy import firm_store_name
 
@@ -46,6 +46,17 @@ class FirmEventStore(Application):
             start=after, limit=limit, inclusive_of_start=False)
         return [self.envelope(n) for n in notifications]
 
+    def history(self, after: int, limit: int = 5000) -> list[EventEnvelope]:
+        """Read the firm's events after a position with identifiers opened (compliance replay).
+
+        An erased client's identifiers stay sealed: its key is gone.
+        """
+        notifications = self.recorder.select_notifications(
+            start=after, limit=limit, inclusive_of_start=False)
+        with sealers_remembered():
+            return [_envelope(self.firm_id, n.id, self._decode(n, reveal=True, erased="sealed"))
+                    for n in notifications]
+
     def envelope(self, notification: Notification) -> EventEnvelope:
         """Decode one notification into its wire envelope; identifiers stay sealed.
 
@@ -59,7 +70,13 @@ class FirmEventStore(Application):
                reveal: bool = False) -> list[EventEnvelope]:
         """Read one aggregate's events in order (position 0: not read from the log)."""
         stored = self.recorder.select_events(UUID(str(aggregate_id)), lte=to_version)
-        return [_envelope(self.firm_id, 0, self._decode(s, reveal)) for s in stored]
+        with sealers_remembered():
+            return [_envelope(self.firm_id, 0, self._decode(s, reveal)) for s in stored]
+
+    def load(self, aggregate_id: UUID, version: int | None = None):
+        """Rebuild an aggregate from its events, fetching its client's key once."""
+        with sealers_remembered():
+            return self.repository.get(aggregate_id, version=version)
 
     def append(self, aggregate_id: UUID | str, version: int, event_type: str, payload: dict,
                meta: dict) -> int:
@@ -85,11 +102,14 @@ class FirmEventStore(Application):
         if self._on_saved is not None:
             self._on_saved(self.firm_id)
 
-    def _decode(self, stored: StoredEvent, reveal: bool = False) -> DecodedEvent:
+    def _decode(self, stored: StoredEvent, reveal: bool = False,
+                erased: str = "none") -> DecodedEvent:
+        """Decode a stored event; reveal opens identifiers (erased: "none" or "sealed")."""
         state = self._transcoded(stored.state)
         if reveal and self.keyring is not None and stored.topic in CLIENT_PROFILE_TOPICS:
-            state = self.keyring.sealer(self.firm_id, str(stored.originator_id)) \
-                .open_profile_data(state)
+            sealer = sealer_for(self.keyring, self.firm_id, str(stored.originator_id))
+            if sealer.can_open or erased == "none":
+                state = sealer.open_profile_data(state)
         return decode(stored.topic, stored.originator_id, stored.originator_version, state)
 
     def _transcoded(self, raw: bytes) -> dict:

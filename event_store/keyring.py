@@ -108,6 +108,11 @@ class FieldSealer:
         self._aead = AESGCM(key) if key else None
         self._context = context
 
+    @property
+    def can_open(self) -> bool:
+        """False once the client's key was destroyed (the client was erased)."""
+        return self._aead is not None
+
     def seal(self, name: str, value):
         if value is None or is_sealed(value):
             return value

@@ -7,10 +7,42 @@ to rewrite a stored event: it only destroys the client's key.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
+
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from event_store.keyring import ClientKeyring
 from shared.profile_schema import DIRECT_IDENTIFIERS
+
+
+# Within one read of a stream, each client's key is fetched once, not once per event. The
+# memory ends with the read, so a key destroyed meanwhile is never used by a later one.
+_remembered: ContextVar[dict | None] = ContextVar("remembered_sealers", default=None)
+
+
+@contextmanager
+def sealers_remembered() -> Iterator[None]:
+    """Fetch each client's key at most once inside this block."""
+    if _remembered.get() is not None:
+        yield
+        return
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def sealer_for(keyring: ClientKeyring, firm_id: str, client_id: str):
+    """The client's sealer for opening, remembered inside sealers_remembered()."""
+    memory = _remembered.get()
+    if memory is None:
+        return keyring.sealer(firm_id, client_id)
+    if client_id not in memory:
+        memory[client_id] = keyring.sealer(firm_id, client_id)
+    return memory[client_id]
 
 
 class SealingMapper(Mapper):
@@ -34,7 +66,7 @@ class SealingMapper(Mapper):
         domain_event = super().to_domain_event(stored_event)
         if not reveal or not _has_identifiers(domain_event):
             return domain_event
-        sealer = self._keyring.sealer(self._firm_id, str(domain_event.originator_id))
+        sealer = sealer_for(self._keyring, self._firm_id, str(domain_event.originator_id))
         return _with_state(domain_event, sealer.open_profile_data(vars(domain_event)))
 
 

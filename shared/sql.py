@@ -162,6 +162,23 @@ class Database:
             self._local.conn = conn
         return conn
 
+    def script(self, statements: Sequence[tuple[str, Sequence[Any]]], *, write: bool = False,
+               wait_for_flush: bool = True) -> list[list[dict]]:
+        """Run statements in one transaction and return each one's rows.
+
+        On PostgreSQL the whole transaction is one round trip: the parameters are bound
+        on this side (psycopg's client-side binding quotes them) and the statements go
+        as one simple-protocol query between BEGIN and COMMIT. wait_for_flush=False lets
+        a write commit without waiting for its WAL flush (counters that may lose the last
+        few hits in a crash, never a fact).
+        """
+        if self._pool is None:
+            with (self.transaction() if write else self.read()) as tx:
+                return [tx.fetch_all(sql, params) for sql, params in statements]
+        self._open_pool()
+        with self._pool.connection() as conn:
+            return _run_script(conn, statements, write, wait_for_flush)
+
     def ping(self, timeout: float = 3.0) -> None:
         """Run a trivial query, raising if the database does not answer within the timeout."""
         if self._pool is None:
@@ -175,6 +192,30 @@ class Database:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
+
+
+def _run_script(conn: psycopg.Connection, statements, write: bool,
+                wait_for_flush: bool) -> list[list[dict]]:
+    binder = psycopg.ClientCursor(conn)
+    body = [binder.mogrify(sql.replace("?", "%s"), tuple(params)) for sql, params in statements]
+    opening = ["BEGIN" if write else "BEGIN READ ONLY"]
+    if not wait_for_flush:
+        opening.append("SET LOCAL synchronous_commit = off")
+    conn.autocommit = True  # the script carries its own BEGIN and COMMIT
+    try:
+        cursor = conn.execute("; ".join([*opening, *body, "COMMIT"]))
+        results = []
+        for index in range(len(opening) + len(body)):
+            if index >= len(opening):
+                results.append([dict(r) for r in cursor.fetchall()]
+                               if cursor.description else [])
+            cursor.nextset()
+        return results
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.autocommit = False
 
 
 def database_for(settings, name: str, pool_size: int = 4) -> Database:

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import base64
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
-from query_service.adapters.read_tables import LIVE, scope_to_firm
+from query_service.adapters.read_tables import LIVE, firm_scope
 from query_service.dashboard_projection import dashboard_from_counters
 from query_service.projections import search_terms
 from event_store import EmailIndex, looks_like_email
-from shared.sql import Database, Transaction
+from shared.sql import Database
 
 CLIENT_COLUMNS = ("client_id, version, status, profile, created_by, created_at, updated_at,"
                   " latest_check_id")
@@ -45,24 +44,38 @@ class AuditFilters:
 
 
 class FirmReadView:
-    def __init__(self, db: Database, firm_id: str, email_index: EmailIndex | None = None):
+    def __init__(self, db: Database, firm_id: str, email_index: EmailIndex | None = None,
+                 on_position: Callable[[int], None] | None = None):
         self._db = db
         self.firm_id = firm_id
         self.t = LIVE
         self._email_index = email_index
+        self._on_position = on_position
 
-    @contextmanager
-    def _read(self) -> Iterator[Transaction]:
-        with self._db.read() as tx:
-            scope_to_firm(tx, self.firm_id)
-            yield tx
+    def _rows(self, sql: str, params) -> list[dict]:
+        """Run one read as the firm's reader (one round trip on PostgreSQL).
+
+        The projections' position is read in the same transaction and handed to
+        on_position: it is the position the rows reflect.
+        """
+        scope = firm_scope(self._db.dialect, self.firm_id)
+        position = (f"SELECT position FROM {self.t.projector_positions}"
+                    " WHERE consumer = 'projector' AND firm_id = ?", (self.firm_id,))
+        *_, reached, rows = self._db.script([*scope, position, (sql, tuple(params))])
+        if self._on_position is not None:
+            self._on_position(int(reached[0]["position"]) if reached else 0)
+        return rows
+
+    def _row(self, sql: str, params) -> dict | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
 
     def position(self) -> int:
         """Return how far the projections have got in this firm's event stream."""
-        with self._read() as tx:
-            row = tx.fetch_one(f"SELECT position FROM {self.t.projector_positions}"
-                               " WHERE consumer = 'projector' AND firm_id = ?", (self.firm_id,))
-        return int(row["position"]) if row else 0
+        rows = self._db.script([*firm_scope(self._db.dialect, self.firm_id), (
+            f"SELECT position FROM {self.t.projector_positions}"
+            " WHERE consumer = 'projector' AND firm_id = ?", (self.firm_id,))])[-1]
+        return int(rows[0]["position"]) if rows else 0
 
     def clients(self, *, limit: int, cursor: str | None,
                 filters: ClientFilters) -> tuple[list[dict], str | None]:
@@ -73,8 +86,7 @@ class FirmReadView:
             params += [created_at, created_at, client_id]
         sql += " ORDER BY c.created_at DESC, c.client_id DESC LIMIT ?"
         params.append(limit + 1)
-        with self._read() as tx:
-            rows = tx.fetch_all(sql, params)
+        rows = self._rows(sql, params)
         page = [_client(r) for r in rows[:limit]]
         next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
         return page, next_cursor
@@ -115,38 +127,33 @@ class FirmReadView:
         return sql, params
 
     def client(self, client_id: str) -> dict | None:
-        with self._read() as tx:
-            row = tx.fetch_one(f"SELECT {CLIENT_COLUMNS} FROM {self.t.clients}"
-                               " WHERE firm_id = ? AND client_id = ?", (self.firm_id, client_id))
+        row = self._row(f"SELECT {CLIENT_COLUMNS} FROM {self.t.clients}"
+                        " WHERE firm_id = ? AND client_id = ?", (self.firm_id, client_id))
         return _client(row) if row else None
 
     def check(self, check_id: str) -> dict | None:
-        with self._read() as tx:
-            row = tx.fetch_one(f"SELECT * FROM {self.t.checks} WHERE firm_id = ? AND check_id = ?",
-                               (self.firm_id, check_id))
+        row = self._row(f"SELECT * FROM {self.t.checks} WHERE firm_id = ? AND check_id = ?",
+                        (self.firm_id, check_id))
         if row is None:
             return None
         result = json.loads(row["result"]) if row["result"] else {}
         return with_assessments(_check(row), result.get("attorney_assessments_recorded", []))
 
     def checks_of_client(self, client_id: str) -> list[dict]:
-        with self._read() as tx:
-            rows = tx.fetch_all(f"SELECT * FROM {self.t.checks} WHERE firm_id = ?"
-                                " AND client_id = ? ORDER BY requested_at DESC, check_id DESC",
-                                (self.firm_id, client_id))
+        rows = self._rows(f"SELECT * FROM {self.t.checks} WHERE firm_id = ?"
+                          " AND client_id = ? ORDER BY requested_at DESC, check_id DESC",
+                          (self.firm_id, client_id))
         return [_check(r) for r in rows]
 
     def dashboard(self) -> dict:
-        with self._read() as tx:
-            rows = tx.fetch_all(f"SELECT metric, bucket, count, total FROM"
-                                f" {self.t.dashboard_counters} WHERE firm_id = ?", (self.firm_id,))
+        rows = self._rows(f"SELECT metric, bucket, count, total FROM"
+                          f" {self.t.dashboard_counters} WHERE firm_id = ?", (self.firm_id,))
         return dashboard_from_counters(rows)
 
     def history(self, client_id: str) -> list[dict]:
-        with self._read() as tx:
-            rows = tx.fetch_all(f"SELECT {AUDIT_COLUMNS} FROM {self.t.audit_log}"
-                                " WHERE firm_id = ? AND client_id = ? ORDER BY position",
-                                (self.firm_id, client_id))
+        rows = self._rows(f"SELECT {AUDIT_COLUMNS} FROM {self.t.audit_log}"
+                          " WHERE firm_id = ? AND client_id = ? ORDER BY position",
+                          (self.firm_id, client_id))
         return [audit_entry(r) for r in rows]
 
     def audit(self, filters: AuditFilters, after: int, limit: int) -> list[dict]:
@@ -159,8 +166,7 @@ class FirmReadView:
             if value:
                 sql += f" AND {condition}"
                 params.append(value)
-        with self._read() as tx:
-            rows = tx.fetch_all(sql + " ORDER BY position LIMIT ?", [*params, limit])
+        rows = self._rows(sql + " ORDER BY position LIMIT ?", [*params, limit])
         return [audit_entry(r) for r in rows]
 
     def audit_all(self, filters: AuditFilters, page_size: int = 1000) -> Iterator[dict]:

@@ -201,9 +201,16 @@ def ensure_reader_role(db: Database) -> None:
 
 def scope_to_firm(tx: Transaction, firm_id: str) -> None:
     """Make the rest of this transaction see one firm's rows only (PostgreSQL)."""
-    if tx.dialect == "postgresql":
-        tx.execute(f"SET LOCAL ROLE {READER_ROLE}")
-        tx.fetch_one("SELECT set_config('app.firm_id', ?, true) AS firm", (firm_id,))
+    for sql, params in firm_scope(tx.dialect, firm_id):
+        tx.execute(sql, params)
+
+
+def firm_scope(dialect: str, firm_id: str) -> list[tuple[str, tuple]]:
+    """The statements that make a transaction see one firm's rows only (PostgreSQL)."""
+    if dialect != "postgresql":
+        return []
+    return [(f"SET LOCAL ROLE {READER_ROLE}", ()),
+            ("SELECT set_config('app.firm_id', ?, true) AS firm", (firm_id,))]
 
 
 def tag_writes_with_firm(tx: Transaction, firm_id: str) -> None:

@@ -46,9 +46,18 @@ def await_min_position(view: FirmReadView, wait_seconds: float) -> int:
 
 
 def firm_view() -> FirmReadView:
-    """Return the caller's firm view, once the projections reflect the caller's last write."""
+    """Return the caller's firm view, once the projections reflect the caller's last write.
+
+    Each read through the view reports, as g.read_position, the position its rows reflect
+    (read in the same transaction); only a request naming min_position waits first.
+    """
     keyring = current_app.extensions.get("keyring")
     view = FirmReadView(current_app.extensions["read_db"], g.principal.firm_id,
-                        keyring.email_index if keyring else None)
-    g.read_position = await_min_position(view, current_app.config["READ_WAIT_SECONDS"])
+                        keyring.email_index if keyring else None, on_position=_report)
+    if requested_min_position():
+        g.read_position = await_min_position(view, current_app.config["READ_WAIT_SECONDS"])
     return view
+
+
+def _report(position: int) -> None:
+    g.read_position = position

@@ -71,6 +71,16 @@ def test_audit_verify_finds_every_seeded_firm_sound(seeded):
     assert all(r["ok"] for r in lines)
 
 
+def test_audit_export_prints_every_event_of_a_firm_as_json_lines(seeded, tmp_path):
+    env, summary = seeded
+    firm = summary["firms"][0]
+
+    ok(env, "audit", "export", "--firm", firm["id"], "--output", str(tmp_path / "audit.jsonl"))
+    lines = [json.loads(x) for x in (tmp_path / "audit.jsonl").read_text().splitlines()]
+
+    assert len(lines) == firm["events"] and lines[0]["event_type"] == "FirmCreated"
+
+
 def test_bench_query_seeds_rebuilds_and_times_the_listings(seeded):
     env, _ = seeded
 
