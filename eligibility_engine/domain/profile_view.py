@@ -30,6 +30,7 @@ def in_united_states(profile: dict) -> bool | None:
         return True
     location = (profile.get("current_location") or "").strip().lower()
     if not location:
-        return None
+        # "none" is the form's answer for a client with no U.S. status: abroad.
+        return False if status else None
     tokens = set(re.split(r"[,;\s]+", location))
     return "united states" in location or bool(tokens & {"usa", "us", "u.s.", "u.s.a."})

@@ -106,11 +106,27 @@ def test_a_management_consultant_qualifies_for_tn_by_experience_without_a_degree
 ])
 def test_nationalities_are_read_as_countries_whatever_their_spelling(nationality, code, verdict):
     profile = {"citizenships": [nationality], "highest_degree": "bachelors",
-               "investment_usd": 300000, "ownership_percent": 100,
+               "current_us_status": "none", "investment_usd": 300000, "ownership_percent": 100,
                "awards": [{"name": "Nobel Prize in Physics", "level": "major_international"}],
                "job_offer": {"employer": "Build Co", "title": "Civil Engineer"}}
 
     assert rec(profile, code)["verdict"] == verdict
+
+
+@pytest.mark.parametrize(("whereabouts", "verdict"), [
+    ({"current_us_status": "none"}, "not_eligible"),
+    ({"current_us_status": "H-1B", "current_location": "Austin, TX, USA"}, "strong"),
+    ({}, "weak"),
+])
+def test_an_entry_suspension_bars_a_visa_abroad_not_a_change_of_status_inside_the_us(
+        whereabouts, verdict):
+    profile = {"citizenships": ["SY"], "highest_degree": "doctorate",
+               "awards": [{"name": "Nobel Prize in Physics", "level": "major_international"}],
+               **whereabouts}
+
+    o1a = rec(profile, "O-1A")
+
+    assert o1a["verdict"] == verdict
 
 
 def test_an_olympic_medal_is_a_one_time_achievement_but_not_for_the_coach():

@@ -105,6 +105,7 @@ def test_visa_bulletin_backlog_lengthens_the_timeline_for_india_born_clients():
 
 
 def test_a_national_of_a_fully_suspended_country_without_another_passport_is_not_eligible():
-    rec = recommendation(researcher_profile(citizenships=["Yemen"]), "O-1A")
+    rec = recommendation(researcher_profile(citizenships=["Yemen"], current_us_status="none"),
+                         "O-1A")
 
     assert rec["verdict"] == "not_eligible"
