@@ -17,7 +17,7 @@ CATALOGUE_DIR = PACKAGE_DIR / "visa_types"
 DATA_DIR = PACKAGE_DIR / "data"
 # Judgement tables the criteria read (each file says its sources and dates).
 REFERENCE_TABLES = ("tn_professions", "recognised_awards", "memberships", "media_outlets",
-                    "field_norms")
+                    "field_norms", "wage_rules", "degree_equivalency")
 
 
 class UnknownVisaTypeError(Exception):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from shared.config import ConfigurationError, log_level
+from shared.config import ConfigurationError, log_format, log_level
 from shared.logs import configure_logging
 from shared.private_files import keep_files_private, restrict_data_dir
 
@@ -74,7 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     args.argv = sys.argv[1:] if argv is None else argv
     try:
-        configure_logging(args.command, log_level())
+        # The embedded default talks to a person at a console; every other process to a
+        # log pipeline.
+        console = args.command == "serve"
+        configure_logging(args.command, log_level(default=None),
+                          log_format(default="text" if console else "json"), quiet=console)
         _private_data()
         return args.run(args) or 0
     except ConfigurationError as exc:

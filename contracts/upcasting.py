@@ -19,7 +19,8 @@ from contracts.events import (
 )
 
 Upcaster = Callable[[dict], dict]
-COUNTRY_FIELDS = ("citizenships", "country_of_birth")
+COUNTRY_FIELDS = ("citizenships", "country_of_birth", "spouse_country_of_birth",
+                  "degree_country")
 
 
 def country_value_as_code(name: str, value):
@@ -28,7 +29,7 @@ def country_value_as_code(name: str, value):
         return None
     if name == "citizenships" and isinstance(value, list):
         return [country_code_or_none(v) or v if isinstance(v, str) else v for v in value]
-    if name == "country_of_birth" and isinstance(value, str):
+    if name != "citizenships" and isinstance(value, str):
         return country_code_or_none(value) or value
     return value
 

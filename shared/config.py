@@ -38,6 +38,7 @@ class Settings:
     retention_inactive_days: int = 2555
     retention_grace_days: int = 30
     log_level: str = "INFO"
+    log_format: str | None = None  # unset: text for `visa serve`, JSON for every other process
     health_host: str = "127.0.0.1"
     health_port: int = 9400
     stuck_check_seconds: int = 300
@@ -93,6 +94,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         retention_inactive_days=_positive_int(env, "VISA_RETENTION_INACTIVE_DAYS", 2555),
         retention_grace_days=_positive_int(env, "VISA_RETENTION_GRACE_DAYS", 30),
         log_level=log_level(env),
+        log_format=log_format(env),
         health_host=env.get("VISA_HEALTH_HOST") or "127.0.0.1",
         health_port=_port(env, "VISA_HEALTH_PORT", 9400),
         stuck_check_seconds=_positive_int(env, "VISA_STUCK_CHECK_SECONDS", 300),
@@ -120,16 +122,28 @@ def _key_store(env) -> dict:
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("json", "text")
 
 
-def log_level(environ=None) -> str:
-    """Return VISA_LOG_LEVEL, upper-cased, or raise ConfigurationError naming the choices."""
+def log_level(environ=None, default: str | None = "INFO") -> str | None:
+    """Return VISA_LOG_LEVEL, upper-cased (default when unset), or raise ConfigurationError."""
     env = os.environ if environ is None else environ
-    level = (env.get("VISA_LOG_LEVEL") or "INFO").upper()
-    if level not in LOG_LEVELS:
-        raise ConfigurationError(
-            f"VISA_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
-    return level
+    return _one_of("VISA_LOG_LEVEL", env.get("VISA_LOG_LEVEL"), LOG_LEVELS, default, str.upper)
+
+
+def log_format(environ=None, default: str | None = None) -> str | None:
+    """Return VISA_LOG_FORMAT (json or text; default when unset), or raise ConfigurationError."""
+    env = os.environ if environ is None else environ
+    return _one_of("VISA_LOG_FORMAT", env.get("VISA_LOG_FORMAT"), LOG_FORMATS, default, str.lower)
+
+
+def _one_of(name: str, raw: str | None, choices: tuple[str, ...], default, normalise):
+    if not raw:
+        return default
+    value = normalise(raw)
+    if value not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
 
 
 def _bootstrap_servers(env) -> str | None:
