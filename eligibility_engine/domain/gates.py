@@ -79,6 +79,9 @@ def specialty_occupation(profile: dict, catalogue: Catalogue) -> Finding:
     value = (profile.get("job_offer") or {}).get("specialty_occupation")
     occupation = offered_occupation(profile)
     facts = {"soc": occupation.soc, "occupation": occupation.title} if occupation else {}
+    if occupation and occupation.unskilled:
+        return not_met(f"{occupation.title} needs under two years of training: not a specialty "
+                       "occupation, whatever the employer records", **facts)
     if value is True:
         return met("The offered job is recorded as a specialty occupation", **facts)
     if value is False:
@@ -211,6 +214,16 @@ def eb2_threshold(profile: dict, catalogue: Catalogue) -> Finding:
 
 
 def eb3_worker_qualification(profile: dict, catalogue: Catalogue) -> Finding:
+    occupation = offered_occupation(profile)
+    if occupation and occupation.unskilled:
+        return not_met(f"{occupation.title} normally needs under two years of training or "
+                       "experience: the labor certification's requirements set the "
+                       "subcategory, so only EB-3 other workers fits, whatever the client's own "
+                       "degree (8 CFR 204.5(l)(3)(ii)(B)-(D), (l)(4))", soc=occupation.soc)
+    return _eb3_worker(profile, catalogue)
+
+
+def _eb3_worker(profile: dict, catalogue: Catalogue) -> Finding:
     degree = profile.get("highest_degree")
     years = profile.get("years_of_experience")
     if degree is not None and DEGREE_RANK[degree] >= DEGREE_RANK["bachelors"]:
@@ -232,8 +245,11 @@ def eb3_worker_qualification(profile: dict, catalogue: Catalogue) -> Finding:
 
 def other_worker_position(profile: dict, catalogue: Catalogue) -> Finding:
     """EB-3 other workers: a permanent job needing under two years of training or experience."""
-    skilled = eb3_worker_qualification(profile, catalogue)
     occupation = offered_occupation(profile)
+    if occupation and occupation.unskilled:
+        return met(f"{occupation.title} is a job needing under two years of training or "
+                   "experience: the other-workers subcategory", soc=occupation.soc)
+    skilled = _eb3_worker(profile, catalogue)
     if occupation and occupation.specialty:
         return not_met(f"{occupation.title} requires a degree: the professional or skilled "
                        "subcategory (EB-3) applies, not other workers", soc=occupation.soc)

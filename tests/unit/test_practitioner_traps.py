@@ -98,3 +98,30 @@ def test_a_nobel_laureate_is_well_positioned_for_an_niw():
               "EB-2 NIW")
 
     assert niw["verdict"] in ("strong", "viable")
+
+
+def test_an_l1a_manager_already_here_counts_the_year_abroad_before_entry_for_eb1c():
+    transferee = {"citizenships": ["IN"],
+                  "foreign_employment": {"affiliated_with_us_employer": True,
+                                         "months_in_last_3_years": 10, "role": "manager"},
+                  "job_offer": {"employer": "X US", "title": "Engineering manager",
+                                "role": "manager", "permanent": True,
+                                "us_entity_years_doing_business": 10}}
+
+    here = rec({**transferee, "current_us_status": "L-1A"}, "EB-1C")
+    abroad = rec({**transferee, "current_location": "Mumbai, India"}, "EB-1C")
+
+    assert here["verdict"] in ("strong", "viable") and here["conditional"] is True
+    assert "before entering" in gate(here, "one_year_abroad")["explanation"]
+    assert abroad["verdict"] == "not_eligible"
+
+
+def test_an_unskilled_job_sets_the_eb3_subcategory_whatever_the_workers_degree():
+    housekeeper = {"citizenships": ["PH"], "highest_degree": "bachelors",
+                   "job_offer": {"employer": "Hotel", "title": "Housekeeper", "permanent": True,
+                                 "annual_wage_usd": 38000, "worksite_state": "TX",
+                                 "worksite_city": "Houston"}}
+
+    assert rec(housekeeper, "EB-3")["verdict"] == "not_eligible"
+    assert rec(housekeeper, "EB-3 other workers")["verdict"] == "strong"
+    assert rec(housekeeper, "H-1B")["verdict"] == "not_eligible"
