@@ -43,6 +43,10 @@ class Settings:
     health_port: int = 9400
     stuck_check_seconds: int = 300
     check_lease_seconds: int = 30
+    key_store: str = "database"
+    vault_addr: str | None = None
+    vault_token: str | None = field(default=None, repr=False)
+    vault_transit_mount: str = "transit"
 
     @property
     def uses_postgres(self) -> bool:
@@ -95,7 +99,26 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         health_port=_port(env, "VISA_HEALTH_PORT", 9400),
         stuck_check_seconds=_positive_int(env, "VISA_STUCK_CHECK_SECONDS", 300),
         check_lease_seconds=_positive_int(env, "VISA_CHECK_LEASE_SECONDS", 30),
+        **_key_store(env),
     )
+
+
+KEY_STORES = ("database", "vault")
+
+
+def _key_store(env) -> dict:
+    """Where clients' data keys are wrapped: the database (master key) or Vault's transit."""
+    kind = (env.get("VISA_KEY_STORE") or "database").lower()
+    if kind not in KEY_STORES:
+        raise ConfigurationError(
+            f"VISA_KEY_STORE must be one of {', '.join(KEY_STORES)}, got {kind!r}")
+    settings = {"key_store": kind, "vault_addr": env.get("VISA_VAULT_ADDR") or None,
+                "vault_token": env.get("VISA_VAULT_TOKEN") or None,
+                "vault_transit_mount": env.get("VISA_VAULT_TRANSIT_MOUNT") or "transit"}
+    if kind == "vault" and not (settings["vault_addr"] and settings["vault_token"]):
+        raise ConfigurationError(
+            "VISA_KEY_STORE=vault needs VISA_VAULT_ADDR and VISA_VAULT_TOKEN")
+    return settings
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")

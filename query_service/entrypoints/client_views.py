@@ -125,7 +125,7 @@ def _opened(entries: list[dict]) -> list[dict]:
     if keyring is None:
         return entries
     return [{**e, "changes": keyring.sealer(g.principal.firm_id, e["client_id"])
-             .open_anywhere(e["changes"])} for e in entries]
+             .open_changes(e["changes"])} for e in entries]
 
 
 @bp.get("/v1/clients/<client_id>/eligibility-checks")
