@@ -125,3 +125,12 @@ def test_an_unskilled_job_sets_the_eb3_subcategory_whatever_the_workers_degree()
     assert rec(housekeeper, "EB-3")["verdict"] == "not_eligible"
     assert rec(housekeeper, "EB-3 other workers")["verdict"] == "strong"
     assert rec(housekeeper, "H-1B")["verdict"] == "not_eligible"
+
+
+def test_without_a_country_of_birth_a_sole_citizenship_sets_the_presumed_queue():
+    wait = rec({"citizenships": ["IN"], "highest_degree": "masters",
+                "job_offer": SEATTLE_DEVELOPER},
+               "EB-2 PERM")["estimated_timeline_months"]["visa_bulletin_wait_months"]
+
+    assert wait["country_of_chargeability"] == "IN" and wait["high"] > 0
+    assert "presumed" in wait["note"]
