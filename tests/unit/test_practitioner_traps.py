@@ -146,3 +146,14 @@ def test_the_five_years_of_a_bachelors_plus_five_must_follow_the_degree():
     assert recent["verdict"] not in ("strong", "viable")
     assert "after the degree" in gate(recent, "eb2_threshold")["explanation"]
     assert earlier["verdict"] == "strong"
+
+
+def test_an_h1b_held_at_a_university_was_never_counted_so_a_company_needs_the_lottery():
+    client = {"citizenships": ["IN"], "current_us_status": "H-1B", "highest_degree": "doctorate",
+              "job_offer": SEATTLE_DEVELOPER}
+
+    from_university = rec({**client, "current_employer": "Stanford University"}, "H-1B")
+    from_company = rec({**client, "current_employer": "Amazon"}, "H-1B")
+
+    assert from_university["lottery"]["applies"] is True
+    assert from_company["lottery"]["applies"] is False
