@@ -186,6 +186,13 @@ def advanced_degree(profile: dict, catalogue: Catalogue) -> Finding:
                            "would qualify", "years_of_experience", highest_degree=degree,
                            question="How many years of progressive experience in the specialty "
                                     "does the client have since the bachelor's?")
+        since = _years_since_degree(profile)
+        if years >= 5 and since is not None and since < 5:
+            return not_met(f"{years:g} years of experience, but the bachelor's was earned in "
+                           f"{profile['graduation_year']}: only {since} years can follow it, and "
+                           "the five progressive years must come after the degree (8 CFR "
+                           "204.5(k)(2))", highest_degree=degree, years_of_experience=years,
+                           graduation_year=profile["graduation_year"])
         if years >= 5:
             return met("Bachelor's plus 5 years of progressive experience", highest_degree=degree,
                        years_of_experience=years)
@@ -194,6 +201,11 @@ def advanced_degree(profile: dict, catalogue: Catalogue) -> Finding:
                        years_of_experience=years)
     return not_met(f"Highest degree is {degree.replace('_', ' ')}: no advanced degree or "
                    "equivalent", highest_degree=degree)
+
+
+def _years_since_degree(profile: dict) -> int | None:
+    today, year = profile.get("_today"), profile.get("graduation_year")
+    return max(0, today.year - year) if today and year else None
 
 
 def eb2_threshold(profile: dict, catalogue: Catalogue) -> Finding:

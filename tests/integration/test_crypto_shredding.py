@@ -173,3 +173,27 @@ def test_with_vault_erasure_deletes_the_clients_transit_key_and_no_copy_opens(pg
         assert vault.keys == {}
         assert keyring._wrapping.unwrap(case_files.firm_id, str(client.id), copy) is None
         assert first_version["last_name"] is None and first_version["university"] is None
+
+
+def test_the_engine_judges_the_free_text_opened_and_never_sees_the_identifiers(case_files):
+    from eligibility_engine.adapters.check_store import KernelCheckStore
+
+    client = case_files.create_client({"first_name": "Amara", "last_name": "Okafor",
+                                       "current_us_status": "H-1B",
+                                       "awards": [{"name": "Best Paper", "level": "national"}]},
+                                      META)
+    profile = KernelCheckStore(_Stores(case_files)).profile(case_files.firm_id, str(client.id), 1)
+
+    assert profile["current_us_status"] == "H-1B"
+    assert profile["awards"] == [{"name": "Best Paper", "level": "national"}]
+    assert "first_name" not in profile and "last_name" not in profile
+
+
+class _Stores:
+    """The firm stores as the engine holds them, reduced to the one firm of the test."""
+
+    def __init__(self, store):
+        self._store = store
+
+    def for_firm(self, firm_id: str):
+        return self._store

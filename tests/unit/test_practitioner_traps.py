@@ -134,3 +134,26 @@ def test_without_a_country_of_birth_a_sole_citizenship_sets_the_presumed_queue()
 
     assert wait["country_of_chargeability"] == "IN" and wait["high"] > 0
     assert "presumed" in wait["note"]
+
+
+def test_the_five_years_of_a_bachelors_plus_five_must_follow_the_degree():
+    client = {"citizenships": ["IN"], "highest_degree": "bachelors", "years_of_experience": 9,
+              "job_offer": SEATTLE_DEVELOPER}
+
+    recent = rec({**client, "graduation_year": 2024}, "EB-2 PERM")
+    earlier = rec({**client, "graduation_year": 2016}, "EB-2 PERM")
+
+    assert recent["verdict"] not in ("strong", "viable")
+    assert "after the degree" in gate(recent, "eb2_threshold")["explanation"]
+    assert earlier["verdict"] == "strong"
+
+
+def test_an_h1b_held_at_a_university_was_never_counted_so_a_company_needs_the_lottery():
+    client = {"citizenships": ["IN"], "current_us_status": "H-1B", "highest_degree": "doctorate",
+              "job_offer": SEATTLE_DEVELOPER}
+
+    from_university = rec({**client, "current_employer": "Stanford University"}, "H-1B")
+    from_company = rec({**client, "current_employer": "Amazon"}, "H-1B")
+
+    assert from_university["lottery"]["applies"] is True
+    assert from_company["lottery"]["applies"] is False
