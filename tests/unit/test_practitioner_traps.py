@@ -157,3 +157,11 @@ def test_an_h1b_held_at_a_university_was_never_counted_so_a_company_needs_the_lo
 
     assert from_university["lottery"]["applies"] is True
     assert from_company["lottery"]["applies"] is False
+
+
+def test_a_scientific_technician_needs_the_disciplines_theory_not_a_named_degree():
+    technician = {"citizenships": ["CA"], "years_of_experience": 1,
+                  "job_offer": {"employer": "Lab", "title": "Scientific technician"}}
+
+    assert rec({**technician, "highest_degree": "associate"}, "TN")["verdict"] == "strong"
+    assert rec({**technician, "highest_degree": "high_school"}, "TN")["verdict"] == "not_eligible"
