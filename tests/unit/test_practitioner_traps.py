@@ -165,3 +165,11 @@ def test_a_scientific_technician_needs_the_disciplines_theory_not_a_named_degree
 
     assert rec({**technician, "highest_degree": "associate"}, "TN")["verdict"] == "strong"
     assert rec({**technician, "highest_degree": "high_school"}, "TN")["verdict"] == "not_eligible"
+
+
+def test_three_years_of_experience_in_the_notes_is_not_a_three_year_degree():
+    perm = rec({"citizenships": ["IN"], "highest_degree": "bachelors", "years_of_experience": 8,
+                "notes": "3 years of experience at Infosys, then 5 at Acme",
+                "job_offer": SEATTLE_DEVELOPER}, "EB-2 PERM")
+
+    assert perm["verdict"] == "strong"
