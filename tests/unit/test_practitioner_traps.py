@@ -157,3 +157,19 @@ def test_an_h1b_held_at_a_university_was_never_counted_so_a_company_needs_the_lo
 
     assert from_university["lottery"]["applies"] is True
     assert from_company["lottery"]["applies"] is False
+
+
+def test_a_scientific_technician_needs_the_disciplines_theory_not_a_named_degree():
+    technician = {"citizenships": ["CA"], "years_of_experience": 1,
+                  "job_offer": {"employer": "Lab", "title": "Scientific technician"}}
+
+    assert rec({**technician, "highest_degree": "associate"}, "TN")["verdict"] == "strong"
+    assert rec({**technician, "highest_degree": "high_school"}, "TN")["verdict"] == "not_eligible"
+
+
+def test_three_years_of_experience_in_the_notes_is_not_a_three_year_degree():
+    perm = rec({"citizenships": ["IN"], "highest_degree": "bachelors", "years_of_experience": 8,
+                "notes": "3 years of experience at Infosys, then 5 at Acme",
+                "job_offer": SEATTLE_DEVELOPER}, "EB-2 PERM")
+
+    assert perm["verdict"] == "strong"
