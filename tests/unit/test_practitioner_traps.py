@@ -173,3 +173,15 @@ def test_three_years_of_experience_in_the_notes_is_not_a_three_year_degree():
                 "job_offer": SEATTLE_DEVELOPER}, "EB-2 PERM")
 
     assert perm["verdict"] == "strong"
+
+
+@pytest.mark.parametrize("kind, exempt", [("affiliated_nonprofit", True),
+                                          ("nonprofit_other", False)])
+def test_a_nonprofit_is_cap_exempt_only_when_affiliated_with_a_university(kind, exempt):
+    offer = {"employer": "Mercy Hospital", "employer_type": kind, "title": "Research scientist",
+             "annual_wage_usd": 120000, "worksite_state": "OH", "worksite_city": "Cleveland",
+             "specialty_occupation": True}
+    client = {"citizenships": ["IN"], "highest_degree": "doctorate", "job_offer": offer}
+
+    assert (rec(client, "H-1B cap-exempt")["verdict"] == "strong") is exempt
+    assert (rec(client, "H-1B")["verdict"] == "strong") is not exempt
