@@ -35,7 +35,11 @@ def test_a_three_year_indian_bachelors_plus_five_years_is_not_an_eb2_advanced_de
 
     assert perm["verdict"] not in ("strong", "viable")
     assert "Matter of Shah" in gate(perm, "eb2_threshold")["explanation"]
-    assert rec(client, "EB-3")["verdict"] == "strong"
+    eb3 = rec(client, "EB-3")
+    # Skilled worker only if the labor certification accepts the three-year degree (Matter of
+    # X- Corp.): strong once confirmed, with the question first.
+    assert eb3["verdict"] == "strong" and eb3["conditional"] is True
+    assert "three-year degree" in eb3["questions"][0]["question"]
 
 
 def test_a_masters_on_a_three_year_degree_counts_as_a_bachelors_so_five_years_decide_eb2():
