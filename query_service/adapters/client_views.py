@@ -182,7 +182,7 @@ class FirmReadView:
 
 ENGINE_RESULT_KEYS = ("missing_information", "gap_plan", "shared_evidence", "provenance", "analysis", "llm",
                       "analysis_note", "guardrail_notes", "changes_since_previous_check",
-                      "evaluated_on")
+                      "evaluated_on", "summary", "groups", "verify")
 
 
 def with_assessments(check: dict, rows: list[dict]) -> dict:
