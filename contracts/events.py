@@ -83,12 +83,13 @@ ANALYSIS_FAILED = "AnalysisFailed"
 
 CONTRACTS: dict[str, EventContract] = {c.name: c for c in (
     # v2: countries (citizenships, country_of_birth) are ISO 3166-1 alpha-2 codes.
-    _contract(CLIENT_PROFILE_CREATED, 2, "An attorney opened a client's profile.",
+    # v3: free text (contracts.profile.FREE_TEXT) is sealed like the identifiers.
+    _contract(CLIENT_PROFILE_CREATED, 3, "An attorney opened a client's profile.",
               Field("fields", "object")),
-    _contract(CLIENT_PROFILE_EDITED, 2, "Profile fields changed, each as {old, new}.",
+    _contract(CLIENT_PROFILE_EDITED, 3, "Profile fields changed, each as {old, new}.",
               Field("changes", "object")),
     _contract(CLIENT_PROFILE_ARCHIVED, 1, "The profile left the active list."),
-    _contract(CLIENT_PROFILE_ERASED, 1, "The client's identifiers were destroyed."),
+    _contract(CLIENT_PROFILE_ERASED, 1, "The client's identifiers and free text were destroyed."),
     _contract(CASE_OUTCOME_RECORDED, 1, "How a filed case ended.", Field("outcome", "object")),
     _contract(CHECK_REQUESTED, 1, "An attorney asked for a check of a pinned profile version.",
               Field("client_id", "string"), Field("profile_version", "integer"),

@@ -9,6 +9,9 @@ from shared.profile_schema import CLIENT_STATUSES, ClientProfileSchema
 from shared.strict_fields import StrictBoolean, StrictInteger
 
 CHECK_STATUSES = ("pending", "processing", "completed", "failed")
+VERDICTS = ("strong", "viable", "weak", "not_eligible")
+CLIENT_SORTS = ("newest", "best_probability")
+LATEST_CHECK_FILTERS = (*CHECK_STATUSES, "in_progress", "none")
 
 
 class ErrorSchema(Schema):
@@ -38,8 +41,23 @@ class PaginationSchema(Schema):
     has_more = StrictBoolean(required=True)
 
 
+class BestOptionSchema(Schema):
+    visa_type = fields.String(required=True)
+    verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
+    eligibility_score = StrictInteger(required=True)
+    success_probability = fields.Float(required=True)
+
+
+class ClientListItemSchema(ClientSchema):
+    """A client in the listing: the profile plus what its latest checks concluded."""
+
+    best_option = fields.Nested(BestOptionSchema, allow_none=True, metadata={
+        "description": "the first recommendation of the client's current results"})
+    latest_check_status = fields.String(allow_none=True, validate=validate.OneOf(CHECK_STATUSES))
+
+
 class ClientPageSchema(Schema):
-    data = fields.List(fields.Nested(ClientSchema), required=True)
+    data = fields.List(fields.Nested(ClientListItemSchema), required=True)
     current_catalogue_version = fields.String()  # with stale_check=true
     position = fields.Integer(allow_none=True)
     pagination = fields.Nested(PaginationSchema, required=True)

@@ -189,6 +189,10 @@ class ClientProfileSchema(Schema):
     proposed_endeavor = fields.String(validate=validate.Length(max=2000), allow_none=True)
     endeavor_funding_usd = _money
     founder = StrictBoolean(allow_none=True)
+    # Degree equivalency and chargeability (issue 12, round 2).
+    bachelors_program_years = StrictFloat(validate=validate.Range(min=1, max=7), allow_none=True)
+    degree_country = Country(validate=validate.Length(max=80), allow_none=True)
+    spouse_country_of_birth = Country(validate=validate.Length(max=80), allow_none=True)
 
     @validates_schema
     def check_graduation_is_not_in_future_of_birth(self, data, **kwargs):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 
@@ -75,6 +76,13 @@ def test_embedded_product_stops_cleanly_on_ctrl_c_and_keeps_its_data(tmp_path):
     assert exit_code == 0 and "Stopped." in server.output()
     assert [c["id"] for c in listing["data"]] == [client["id"]]
     assert stored_check["status"] == "completed"
+    # The console speaks to a person: one short line per request and per check, no JSON.
+    lines = server.output().splitlines()
+    assert not [line for line in lines if line.lstrip().startswith("{")]
+    assert [line for line in lines if re.fullmatch(r"\d\d:\d\d:\d\d POST /v1/clients 201 \(\d+ ms\)",
+                                                   line)]
+    assert [line for line in lines if re.fullmatch(
+        rf"\d\d:\d\d:\d\d check {check['check_id']} completed in [\d.]+ s", line)]
 
 
 def test_first_run_creates_a_demo_firm_whose_admin_can_sign_in(tmp_path):
@@ -88,3 +96,22 @@ def test_first_run_creates_a_demo_firm_whose_admin_can_sign_in(tmp_path):
         server.stop()
 
     assert login.token and "admin@demo.example" in server.output()
+    # Seeding shows one progress bar (written once, finished, when not on a terminal), not a
+    # line per event; the log format switches back to JSON on demand.
+    lines = server.output().splitlines()
+    assert re.match(r"Creating the demo firm's clients .* 40/40", lines[0])
+    assert len([line for line in lines if line.strip()]) < 12, lines
+
+
+def test_visa_log_format_and_level_switch_the_embedded_consoles_lines(tmp_path):
+    env = visa_env(VISA_DATA_DIR=tmp_path / "data", VISA_LOG_FORMAT="json", VISA_LOG_LEVEL="INFO")
+    create_firm(env, "Json Firm")
+    server, api = start_server(env, tmp_path)
+    try:
+        assert api.get("/v1/clients").status_code == 401
+    finally:
+        server.stop()
+
+    entries = [json.loads(line) for line in server.output().splitlines() if line.startswith("{")]
+    assert {"route": "/v1/clients", "status": 401} in [
+        {k: e.get(k) for k in ("route", "status")} for e in entries]
