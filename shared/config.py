@@ -35,6 +35,9 @@ class Settings:
     firm_requests_per_minute: int = 1200
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
+    login_max_failures_per_address: int = 50
+    password_hash_parallel: int = 2
+    password_hash_queue: int = 32
     retention_inactive_days: int = 2555
     retention_grace_days: int = 30
     log_level: str = "INFO"
@@ -91,6 +94,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         firm_requests_per_minute=_positive_int(env, "VISA_FIRM_REQUESTS_PER_MINUTE", 1200),
         login_max_failures=_positive_int(env, "VISA_LOGIN_MAX_FAILURES", 5),
         login_lockout_seconds=_positive_int(env, "VISA_LOGIN_LOCKOUT_SECONDS", 900),
+        login_max_failures_per_address=_positive_int(env, "VISA_LOGIN_MAX_FAILURES_PER_ADDRESS",
+                                                     50),
+        password_hash_parallel=_positive_int(env, "VISA_PASSWORD_HASH_PARALLEL", 2),
+        password_hash_queue=_positive_int(env, "VISA_PASSWORD_HASH_QUEUE", 32),
         retention_inactive_days=_positive_int(env, "VISA_RETENTION_INACTIVE_DAYS", 2555),
         retention_grace_days=_positive_int(env, "VISA_RETENTION_GRACE_DAYS", 30),
         log_level=log_level(env),

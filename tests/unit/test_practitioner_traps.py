@@ -146,3 +146,42 @@ def test_the_five_years_of_a_bachelors_plus_five_must_follow_the_degree():
     assert recent["verdict"] not in ("strong", "viable")
     assert "after the degree" in gate(recent, "eb2_threshold")["explanation"]
     assert earlier["verdict"] == "strong"
+
+
+def test_an_h1b_held_at_a_university_was_never_counted_so_a_company_needs_the_lottery():
+    client = {"citizenships": ["IN"], "current_us_status": "H-1B", "highest_degree": "doctorate",
+              "job_offer": SEATTLE_DEVELOPER}
+
+    from_university = rec({**client, "current_employer": "Stanford University"}, "H-1B")
+    from_company = rec({**client, "current_employer": "Amazon"}, "H-1B")
+
+    assert from_university["lottery"]["applies"] is True
+    assert from_company["lottery"]["applies"] is False
+
+
+def test_a_scientific_technician_needs_the_disciplines_theory_not_a_named_degree():
+    technician = {"citizenships": ["CA"], "years_of_experience": 1,
+                  "job_offer": {"employer": "Lab", "title": "Scientific technician"}}
+
+    assert rec({**technician, "highest_degree": "associate"}, "TN")["verdict"] == "strong"
+    assert rec({**technician, "highest_degree": "high_school"}, "TN")["verdict"] == "not_eligible"
+
+
+def test_three_years_of_experience_in_the_notes_is_not_a_three_year_degree():
+    perm = rec({"citizenships": ["IN"], "highest_degree": "bachelors", "years_of_experience": 8,
+                "notes": "3 years of experience at Infosys, then 5 at Acme",
+                "job_offer": SEATTLE_DEVELOPER}, "EB-2 PERM")
+
+    assert perm["verdict"] == "strong"
+
+
+@pytest.mark.parametrize("kind, exempt", [("affiliated_nonprofit", True),
+                                          ("nonprofit_other", False)])
+def test_a_nonprofit_is_cap_exempt_only_when_affiliated_with_a_university(kind, exempt):
+    offer = {"employer": "Mercy Hospital", "employer_type": kind, "title": "Research scientist",
+             "annual_wage_usd": 120000, "worksite_state": "OH", "worksite_city": "Cleveland",
+             "specialty_occupation": True}
+    client = {"citizenships": ["IN"], "highest_degree": "doctorate", "job_offer": offer}
+
+    assert (rec(client, "H-1B cap-exempt")["verdict"] == "strong") is exempt
+    assert (rec(client, "H-1B")["verdict"] == "strong") is not exempt

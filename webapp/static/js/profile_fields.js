@@ -4,7 +4,9 @@ export const DEGREES = [["none", "None"], ["high_school", "High school"], ["asso
   ["bachelors", "Bachelor's"], ["masters", "Master's"], ["doctorate", "Doctorate (PhD)"], ["professional", "Professional (JD, MD)"]];
 const AWARD_LEVELS = [["major_international", "Major international (e.g. Nobel)"], ["international", "International"], ["national", "National"], ["regional", "Regional"], ["institutional", "Institutional"]];
 const EMPLOYER_TYPES = [["for_profit", "For-profit company"], ["university", "University"],
-  ["nonprofit_research", "Nonprofit research organization"], ["government_research", "Government research organization"]];
+  ["affiliated_nonprofit", "Nonprofit affiliated with a university (e.g. teaching hospital)"],
+  ["nonprofit_research", "Nonprofit research organization"], ["government_research", "Government research organization"],
+  ["nonprofit_other", "Other nonprofit (cap-subject)"]];
 const FIELD_CATEGORIES = [["sciences", "Sciences"], ["education", "Education"], ["business", "Business"], ["athletics", "Athletics"],
   ["arts", "Arts"], ["motion_picture_tv", "Motion picture or TV"], ["other", "Other"]];
 const FOREIGN_ROLES = [["executive", "Executive"], ["manager", "Manager"], ["specialized_knowledge", "Specialized knowledge"], ["other", "Other"]];
