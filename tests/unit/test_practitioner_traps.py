@@ -189,3 +189,22 @@ def test_a_nonprofit_is_cap_exempt_only_when_affiliated_with_a_university(kind, 
 
     assert (rec(client, "H-1B cap-exempt")["verdict"] == "strong") is exempt
     assert (rec(client, "H-1B")["verdict"] == "strong") is not exempt
+
+
+def test_an_award_from_long_ago_weighs_less_than_a_recent_one_for_sustained_acclaim():
+    def runner(year: int) -> dict:
+        return rec({"citizenships": ["KE"], "field_category": "athletics",
+                    "current_job_title": "Runner",
+                    "awards": [{"name": "National marathon championship", "level": "national",
+                                "year": year}],
+                    "media_coverage": [{"outlet": "Daily Nation", "outlet_type": "major_media",
+                                        "about_client": True}],
+                    "critical_roles": [{"organization": "Kenya national team", "role": "Captain",
+                                        "distinguished_organization": True}]}, "EB-1A")
+
+    recent, old = runner(2024), runner(2005)
+
+    assert old["eligibility_score"] < recent["eligibility_score"]
+    assert old["success_probability"] < recent["success_probability"]
+    awards = next(c for c in old["criteria"] if c["id"] == "awards")
+    assert "sustained acclaim" in awards["explanation"]
