@@ -17,7 +17,8 @@ from query_service.dashboard_projection import DashboardProjection
 import contracts
 from contracts import EventEnvelope
 from shared.positions import PositionTable
-from event_store import ClientKeyring, EmailIndex, without_direct_identifiers
+from contracts.profile import erased_fields
+from event_store import ClientKeyring, EmailIndex
 from shared.quarantine import HELD, Quarantine, describe, is_transient
 from shared.sql import Database, Transaction
 
@@ -72,12 +73,12 @@ class ClientListingProjection:
         row = b.clients.get(e.aggregate_id)
         if row is None:
             return
-        remaining = without_direct_identifiers(json_column(row["profile"]))
+        remaining = erased_fields(json_column(row["profile"]))
         b.clients.change(e.aggregate_id, version=e.aggregate_version, status="erased",
                          first_name="", last_name="", email=None, email_digest=None,
-                         search_text=search_text(remaining), profile=canonical_json(remaining),
-                         updated_at=e.occurred_at)
-        b.reindex(e.aggregate_id)
+                         employer=None, field=None, search_text=search_text(remaining),
+                         profile=canonical_json(remaining), updated_at=e.occurred_at)
+        b.reindex(e.aggregate_id, erased=True)
 
 
 class CheckResultsProjection:
@@ -232,9 +233,13 @@ class Projector:
 
     def handle_batch(self, envelopes: list[EventEnvelope]) -> None:
         """Apply a batch of one firm's events in one transaction, setting poison aside."""
-        if envelopes:
-            with self._db.transaction() as tx:
-                self.apply_batch(tx, envelopes)
+        if not envelopes:
+            return
+        with self._db.transaction() as tx:
+            self.apply_batch(tx, envelopes)
+        if any(e.event_type == contracts.CLIENT_PROFILE_ERASED for e in envelopes):
+            # The log's older frames still hold the erased client's rows as they were.
+            self._db.truncate_wal()
 
     def apply_batch(self, tx: Transaction, envelopes: list[EventEnvelope],
                     isolate: bool = False) -> int:

@@ -10,7 +10,8 @@ from shared.strict_fields import StrictBoolean, StrictFloat, StrictInteger
 
 DEGREES = ("none", "high_school", "associate", "bachelors", "masters", "doctorate", "professional")
 AWARD_LEVELS = ("major_international", "international", "national", "regional", "institutional")
-EMPLOYER_TYPES = ("for_profit", "university", "nonprofit_research", "government_research")
+EMPLOYER_TYPES = ("for_profit", "university", "affiliated_nonprofit", "nonprofit_research",
+                  "government_research", "nonprofit_other")
 FOREIGN_ROLES = ("executive", "manager", "specialized_knowledge", "other")
 US_ROLES = ("executive", "manager", "specialized_knowledge", "individual_contributor", "other")
 CLIENT_STATUSES = ("active", "archived")
@@ -189,6 +190,10 @@ class ClientProfileSchema(Schema):
     proposed_endeavor = fields.String(validate=validate.Length(max=2000), allow_none=True)
     endeavor_funding_usd = _money
     founder = StrictBoolean(allow_none=True)
+    # Degree equivalency and chargeability (issue 12, round 2).
+    bachelors_program_years = StrictFloat(validate=validate.Range(min=1, max=7), allow_none=True)
+    degree_country = Country(validate=validate.Length(max=80), allow_none=True)
+    spouse_country_of_birth = Country(validate=validate.Length(max=80), allow_none=True)
 
     @validates_schema
     def check_graduation_is_not_in_future_of_birth(self, data, **kwargs):

@@ -14,6 +14,7 @@ from eligibility_engine.domain.acclaim_criteria import (
     ADOPTION_WORDS,
     award_exclusion,
     field_norms,
+    one_time_award,
     published_material,
 )
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
@@ -213,8 +214,12 @@ def _positioning(profile: dict, catalogue: Catalogue) -> tuple[float, float, lis
         add(0.3, f"{profile['patents_count']} patent(s)")
     if (profile.get("judging_count") or 0) >= 5:
         add(0.3, "peer reviewer", record=False)
-    if any(a.get("level") in ("national", "international", "major_international") and
-           not award_exclusion(a, catalogue) for a in profile.get("awards") or []):
+    landmark = one_time_award(profile, catalogue)
+    if landmark.met:
+        # A Nobel, Fields or Olympic medal is itself a record of success in the field.
+        add(1.5 * landmark.strength, f"{landmark.facts['award']}: a major international award")
+    elif any(a.get("level") in ("national", "international", "major_international") and
+             not award_exclusion(a, catalogue) for a in profile.get("awards") or []):
         add(0.3, "national or international awards", record=False)
     if published_material(profile, catalogue).met:
         add(0.3, "media coverage", record=False)

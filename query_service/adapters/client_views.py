@@ -33,6 +33,10 @@ class ClientFilters:
     visa_type: str | None = None
     min_score: int | None = None
     updated_since: str | None = None
+    best_verdict: str | None = None  # a verdict, or "none" for clients without results
+    best_visa_type: str | None = None
+    latest_check: str | None = None  # a check status, "in_progress" or "none" (never checked)
+    sort: str = "newest"
 
 
 @dataclass(frozen=True)
@@ -80,21 +84,46 @@ class FirmReadView:
     def clients(self, *, limit: int, cursor: str | None,
                 filters: ClientFilters) -> tuple[list[dict], str | None]:
         sql, params = self._client_query(filters)
+        by_probability = filters.sort == "best_probability"
         if cursor:
-            created_at, client_id = decode_cursor(cursor)
-            sql += " AND (c.created_at < ? OR (c.created_at = ? AND c.client_id < ?))"
-            params += [created_at, created_at, client_id]
-        sql += " ORDER BY c.created_at DESC, c.client_id DESC LIMIT ?"
+            key = decode_cursor(cursor)
+            if by_probability and len(key) == 3:
+                sql += (f" AND ({BEST_RANK} < ? OR ({BEST_RANK} = ? AND (c.created_at < ?"
+                        " OR (c.created_at = ? AND c.client_id < ?))))")
+                params += [key[0], key[0], key[1], key[1], key[2]]
+            else:
+                created_at, client_id = key[-2:]
+                sql += " AND (c.created_at < ? OR (c.created_at = ? AND c.client_id < ?))"
+                params += [created_at, created_at, client_id]
+        order = f"{BEST_RANK} DESC, " if by_probability else ""
+        sql += f" ORDER BY {order}c.created_at DESC, c.client_id DESC LIMIT ?"
         params.append(limit + 1)
         rows = self._rows(sql, params)
-        page = [_client(r) for r in rows[:limit]]
-        next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+        page = [_listed_client(r) for r in rows[:limit]]
+        next_cursor = encode_cursor(rows[limit - 1], by_probability) \
+            if len(rows) > limit else None
         return page, next_cursor
 
     def _client_query(self, f: ClientFilters) -> tuple[str, list]:
         columns = ", ".join(f"c.{c.strip()}" for c in CLIENT_COLUMNS.split(","))
-        sql = f"SELECT {columns} FROM {self.t.clients} c WHERE c.firm_id = ?"
+        # The best option is the first recommendation of the client's current results.
+        sql = (f"SELECT {columns}, b.visa_type AS best_visa_type, b.verdict AS best_verdict,"
+               " b.eligibility_score AS best_score, b.success_probability AS best_probability,"
+               f" {BEST_RANK} AS best_rank, k.status AS latest_check_status"
+               f" FROM {self.t.clients} c LEFT JOIN {self.t.recommendations} b"
+               " ON b.firm_id = c.firm_id AND b.client_id = c.client_id AND b.is_current = 1"
+               f" AND b.rank = 1 LEFT JOIN {self.t.checks} k ON k.firm_id = c.firm_id"
+               " AND k.check_id = c.latest_check_id WHERE c.firm_id = ?")
         params: list = [self.firm_id]
+        for column, value in (("b.verdict", f.best_verdict), ("b.visa_type", f.best_visa_type),
+                              ("k.status", f.latest_check)):
+            if value == "none":
+                sql += f" AND {column} IS NULL"
+            elif value == "in_progress":
+                sql += f" AND {column} IN ('pending', 'processing')"
+            elif value:
+                sql += f" AND {column} = ?"
+                params.append(value)
         for column, value in (("status", f.status), ("created_by", f.attorney_id)):
             if value:
                 sql += f" AND c.{column} = ?"
@@ -196,20 +225,28 @@ def with_assessments(check: dict, rows: list[dict]) -> dict:
     return check
 
 
-def encode_cursor(row: dict) -> str:
-    raw = json.dumps([row["created_at"], row["client_id"]]).encode()
+# The best option's probability in basis points (-1: no results), an integer so a
+# keyset cursor compares it exactly on both engines.
+BEST_RANK = "CAST(ROUND(COALESCE(b.success_probability, -0.0001) * 10000) AS INTEGER)"
+
+
+def encode_cursor(row: dict, by_probability: bool = False) -> str:
+    key = [row["created_at"], row["client_id"]]
+    raw = json.dumps([int(row["best_rank"]), *key] if by_probability else key).encode()
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    """Decode a listing cursor; raises ValueError when it is not one of ours."""
+def decode_cursor(cursor: str) -> tuple:
+    """Decode a listing cursor ([rank,] created_at, client_id); ValueError when not ours."""
     try:
-        created_at, client_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except Exception:
         raise ValueError("malformed cursor") from None
-    if not isinstance(created_at, str) or not isinstance(client_id, str):
+    if not isinstance(key, list) or len(key) not in (2, 3) \
+            or not all(isinstance(k, str) for k in key[-2:]) \
+            or (len(key) == 3 and (type(key[0]) is not int)):
         raise ValueError("malformed cursor")
-    return created_at, client_id
+    return tuple(key)
 
 
 def audit_entry(row: dict) -> dict:
@@ -226,6 +263,15 @@ def _client(row: dict) -> dict:
             **json.loads(row["profile"]), "created_by": row["created_by"],
             "created_at": row["created_at"], "updated_at": row["updated_at"],
             "latest_check_id": row["latest_check_id"]}
+
+
+def _listed_client(row: dict) -> dict:
+    best = None if row["best_visa_type"] is None else {
+        "visa_type": row["best_visa_type"], "verdict": row["best_verdict"],
+        "eligibility_score": int(row["best_score"]),
+        "success_probability": float(row["best_probability"])}
+    return {**_client(row), "best_option": best,
+            "latest_check_status": row["latest_check_status"]}
 
 
 def _check(row: dict) -> dict:

@@ -127,6 +127,7 @@ class ReadBatch:
         self._counters: dict[tuple[str, str], list] = {}
         self._audit: list[tuple] = []
         self._reindexed: dict[str, None] = {}
+        self._words_erased = False
 
     def load_current_recommendations(self, client_ids) -> None:
         """Read when each client's current recommendations were requested (None: none are)."""
@@ -162,10 +163,11 @@ class ReadBatch:
     def audit(self, row: dict) -> None:
         self._audit.append(tuple(row[c] for c in AUDIT_COLUMNS))
 
-    def reindex(self, client_id: str) -> None:
+    def reindex(self, client_id: str, erased: bool = False) -> None:
         """The client's search words changed (SQLite keeps them in an FTS5 table beside)."""
         if self.tx.dialect == "sqlite":
             self._reindexed[client_id] = None
+            self._words_erased = self._words_erased or erased
 
     def flush(self) -> None:
         """Write every change: one statement per table and kind of change."""
@@ -197,6 +199,10 @@ class ReadBatch:
                 for c in self._reindexed]
         tx.execute_many(f"DELETE FROM {t.clients_fts} WHERE rowid = ?", [(r,) for r, _ in rows])
         tx.execute_many(f"INSERT INTO {t.clients_fts} (rowid, search_text) VALUES (?, ?)", rows)
+        if self._words_erased:
+            # FTS5 only marks a deleted row's words deleted in a newer segment; merging all
+            # segments into one drops them (PostgreSQL derives the words from the row).
+            tx.execute(f"INSERT INTO {t.clients_fts} ({t.clients_fts}) VALUES ('optimize')")
 
     def _number_search_rows(self) -> None:
         # A client's FTS row is numbered once, when first indexed, after every number in use.

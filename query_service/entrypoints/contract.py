@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from shared.api_schemas import (
+    CLIENT_SORTS,
+    LATEST_CHECK_FILTERS,
+    VERDICTS,
     AuditPageSchema,
     CountryListSchema,
     CheckListSchema,
@@ -29,6 +32,10 @@ _LISTING = (
     ("min_score", {"type": "integer", "minimum": 0, "maximum": 100}),
     ("updated_since", {"type": "string"}),
     ("stale_check", {"type": "string", "enum": ["true", "false"]}),
+    ("best_verdict", {"type": "string", "enum": [*VERDICTS, "none"]}),
+    ("best_visa_type", {"type": "string", "maxLength": 40}),
+    ("latest_check", {"type": "string", "enum": list(LATEST_CHECK_FILTERS)}),
+    ("sort", {"type": "string", "enum": list(CLIENT_SORTS)}),
 )
 _AUDIT = (
     ("actor", {"type": "string"}),
@@ -42,7 +49,8 @@ _AUDIT = (
 OPERATIONS = [
     Operation("get", "/healthz", "Say the service is up", None, (200, HealthSchema),
               tags=("health",)),
-    Operation("get", "/v1/clients", "List the firm's clients, newest first", "viewer",
+    Operation("get", "/v1/clients", "List the firm's clients, newest first or by best option",
+              "viewer",
               (200, ClientPageSchema), query=_LISTING, errors=(400,)),
     Operation("get", "/v1/clients/{client_id}", "Read a client profile (as_of: as it was then)",
               "viewer", (200, ClientSchema), ok_headers=("ETag",), errors=(400,),

@@ -289,17 +289,20 @@ def test_a_viewer_reads_results_but_cannot_edit_or_run_checks(web, embedded):
 
 def test_keyboard_alone_signs_in_and_the_focus_is_always_visible(web, embedded):
     web.open("/login")
+    expect(web.page.get_by_role("heading", name="Sign in to Visa Eligibility")).to_be_focused()
     web.page.keyboard.press("Tab")
     focused = web.page.evaluate("document.activeElement.id")
     web.page.keyboard.type(embedded.firm_a.attorney_email)
     web.page.keyboard.press("Tab")
     web.page.keyboard.type(embedded.firm_a.password)
     web.page.keyboard.press("Enter")
-    expect(web.page.get_by_role("heading", name="Clients", exact=True)).to_be_visible()
+    expect(web.page.get_by_role("heading", name="Clients", exact=True)).to_be_focused()
     # The list renders after its request; tabbing earlier can land on an element it replaces.
-    web.page.wait_for_load_state("networkidle")
+    web.settled()
     web.page.keyboard.press("Tab")
+    expect(web.page.get_by_role("link", name="New client")).to_be_focused()
     web.page.keyboard.press("Tab")
+    expect(web.page.get_by_label("Search")).to_be_focused()
     outline = web.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     unlabelled = web.unlabelled_controls()
 
@@ -397,7 +400,7 @@ def test_the_query_service_serves_the_app_and_writes_reach_the_command_service(b
         client_id = client_id_from_url(web.page.url)
         checks = api.get(f"/v1/clients/{client_id}/eligibility-checks").json()["data"]
         assert checks[0]["status"] == "completed"
-        assert web.page.locator(".result-card").count() == len(checks[0]["recommendations"])
+        expect(web.page.locator(".result-card")).to_have_count(len(checks[0]["recommendations"]))
         assert web.errors == []
 
 
@@ -453,7 +456,7 @@ def test_a_documents_checklist_prints_on_its_own_with_the_clients_name(web, embe
     printed = web.page.evaluate("window.printed")
     assert printed["target"] == visa_type and printed["printing"] is True
     assert printed["heading"].startswith(f"Amara Printable · {visa_type} documents checklist")
-    assert web.page.locator(".print-target").count() == 0
+    expect(web.page.locator(".print-target")).to_have_count(0)
 
 
 def test_an_archived_client_leaves_the_list_and_is_found_under_archived(web, embedded):
@@ -529,6 +532,43 @@ def test_the_dashboard_shows_the_firms_aggregates(web, embedded):
     expect(web.page.locator(".panel", has_text="Top recommended types").locator("tbody tr").first
            ).to_contain_text(top["visa_type"])
     web.screenshot_both("dashboard")
+
+
+def test_the_clients_list_triages_by_best_option_and_the_dashboard_links_to_it(web, embedded):
+    api = attorney(web, embedded, role="admin")
+    tag = f"Triage{uuid.uuid4().hex[:6]}"
+    checked = checked_client(api, last_name=tag)
+    best = api.get(f"/v1/clients/{checked['id']}/eligibility-checks").json()["data"][0][
+        "recommendations"][0]
+    waiting = api.post("/v1/clients", json=researcher_profile(first_name="Unchecked",
+                                                               last_name=tag)).json()
+    api.wait_for_client(waiting["id"])
+    verdict = {"strong": "Strong", "viable": "Viable", "weak": "Weak",
+               "not_eligible": "Not eligible"}[best["verdict"]]
+    web.open(f"/clients?search={tag}&sort=best_probability")
+    rows = web.page.locator(".clients-table tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first.locator(".best-option")).to_have_text(
+        f"{best['visa_type']} {verdict} {round(best['success_probability'] * 100)}% chance")
+    expect(rows.last.locator(".best-option")).to_have_text("Not checked")
+
+    web.page.get_by_label("Best option", exact=True).select_option(best["verdict"])
+    web.page.get_by_label("Best option type").select_option(best["visa_type"])
+    web.page.get_by_role("button", name="Apply").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(f"Amara {tag}")
+    web.screenshot_both("clients-triage")
+
+    web.open("/dashboard")
+    web.page.get_by_role("link", name=re.compile("Archived clients")).click()
+    expect(web.page).to_have_url(re.compile(r"/clients\?status=archived$"))
+    expect(web.page.get_by_label("Status")).to_have_value("archived")
+    web.page.go_back()
+    top = web.page.locator(".panel", has_text="Top recommended types").locator("tbody tr a").first
+    top_type = top.inner_text()
+    top.click()
+    expect(web.page.get_by_label("Best option type")).to_have_value(top_type)
+    expect(web.page.locator(".clients-table tbody tr .best-option strong").first).to_have_text(top_type)
 
 
 def test_an_admin_filters_the_audit_trail_by_client_and_exports_it(web, embedded):
@@ -630,7 +670,6 @@ def test_an_admin_adds_an_attorney_changes_their_role_and_deactivates_them(web, 
     email, password = f"new-{uuid.uuid4().hex[:8]}@firm-a.test", "temporary-pass-1"
     web.open("/attorneys")
     web.page.locator("#invite-email").fill(email)
-    web.page.locator("#invite-password").fill(password)
     web.page.locator("#invite-role").select_option("viewer")
 
     web.page.get_by_role("button", name="Add attorney").click()
@@ -639,12 +678,30 @@ def test_an_admin_adds_an_attorney_changes_their_role_and_deactivates_them(web, 
     role = row.get_by_label(f"Role of {email}")
     expect(row).to_contain_text("Active")
     expect(role).to_have_value("viewer")
+    link = web.page.locator("#password-link")
+    expect(link).to_have_value(re.compile(r"/set-password#token=[\w-]{43}$"))
+    invite_url = link.input_value()
+    # The admin only hands the link over; the attorney chooses the password.
+    web.page.goto(invite_url)
+    web.page.locator("#new-password").fill("password")
+    web.page.locator("#repeat-password").fill("password")
+    web.page.get_by_role("button", name="Set password").click()
+    expect(web.page.locator("#set-password-message")).to_contain_text("common")
+    web.page.locator("#new-password").fill(password)
+    web.page.locator("#repeat-password").fill(password)
+    web.page.get_by_role("button", name="Set password").click()
+    expect(web.page.locator("#set-password-message")).to_contain_text("Your password is set")
     newcomer = embedded.api.login(email, password)
     assert newcomer.post("/v1/clients", json=researcher_profile()).status_code == 403
 
-    role.select_option("attorney")
+    web.open("/attorneys")
+    web.page.locator("tbody tr", has_text=email).get_by_label(
+        f"Role of {email}").select_option("attorney")
     expect(web.page.locator("tbody tr", has_text=email).get_by_label(
         f"Role of {email}")).to_have_value("attorney")
+    # The role change ends the tokens issued before it; a new sign-in has the new role.
+    assert newcomer.post("/v1/clients", json=researcher_profile()).status_code == 401
+    newcomer = embedded.api.login(email, password)
     assert newcomer.post("/v1/clients", json=researcher_profile()).status_code == 201
 
     web.page.once("dialog", lambda dialog: dialog.accept())
