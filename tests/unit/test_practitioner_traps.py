@@ -221,3 +221,11 @@ def test_a_three_year_bachelors_is_presumed_from_the_citizenship_a_masters_count
     assert gate(bachelors, "eb2_threshold")["met"] is not True
     assert "India" in gate(bachelors, "eb2_threshold")["explanation"]
     assert masters["verdict"] == "strong"
+
+
+def test_a_modest_e2_investment_is_viable_pending_proportionality():
+    e2 = rec({"citizenships": ["GB"], "investment_usd": 75000, "ownership_percent": 100,
+              "investment_at_risk": True}, "E-2")
+
+    assert e2["verdict"] == "viable" and e2["conditional"] is True
+    assert "cost to buy or start" in e2["questions"][0]["question"]
