@@ -28,8 +28,13 @@ OPERATIONS = [
               tags=("health",)),
     Operation("post", "/v1/auth/login", "Exchange email and password for a bearer token", None,
               (200, TokenSchema), body=LoginSchema, errors=(400, 401, 413, 415, 429)),
-    Operation("post", "/v1/auth/logout", "Revoke the token of this request", "viewer",
-              (204, None), accepts_idempotency_key=False),
+    Operation("post", "/v1/auth/refresh", "Exchange the browser's sign-in cookie (visa_refresh, "
+              "set by login) for a fresh access token", None, (200, TokenSchema),
+              errors=(401, 403), accepts_idempotency_key=False,
+              headers=(("X-Visa-CSRF", {"type": "string", "enum": ["1"]}),)),
+    Operation("post", "/v1/auth/logout", "Revoke the token of this request and end the "
+              "browser's sign-in (every tab)", "viewer", (204, None),
+              accepts_idempotency_key=False),
     Operation("get", "/v1/attorneys", "List the firm's attorneys", "admin",
               (200, AttorneyListSchema)),
     Operation("post", "/v1/attorneys", "Invite (create) an attorney in the firm", "admin",
