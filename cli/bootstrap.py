@@ -61,11 +61,12 @@ def migrate(settings: Settings) -> list[Migration]:
 
 
 def prepare_event_stores(settings: Settings) -> int:
-    """Create every known firm's event store (schema and tables); return how many firms."""
+    """Create every known firm's event store (schema and tables) and key a chain written
+    before links were keyed; return how many firms."""
     stores = FirmStores(settings)
     firm_ids = directory(settings, stores).firm_ids()
     for firm_id in firm_ids:
-        stores.for_firm(firm_id)
+        stores.for_firm(firm_id).adopt_keyed_chain()
     stores.close()
     close_shared_pools()
     return len(firm_ids)

@@ -76,7 +76,11 @@ def migrate(args) -> int:
     settings = load_settings()
     for migration in bootstrap.migrate(settings):
         print(f"applied {migration.component} v{migration.version}: {migration.description}")
-    firms = bootstrap.prepare_event_stores(settings)
+    try:
+        firms = bootstrap.prepare_event_stores(settings)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"schema up to date; event stores ready for {firms} firms")
     return 0
 

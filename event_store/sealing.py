@@ -13,8 +13,8 @@ from typing import Iterator
 
 from eventsourcing.persistence import Mapper, StoredEvent
 
+from contracts.profile import SEALED_FIELDS
 from event_store.keyring import ClientKeyring
-from shared.profile_schema import DIRECT_IDENTIFIERS
 
 
 # Within one read of a stream, each client's key is fetched once, not once per event. The
@@ -74,7 +74,7 @@ def _has_identifiers(domain_event) -> bool:
     # Only client profile events carry `fields` (created) or `changes` (edited).
     state = vars(domain_event)
     named = set(state.get("fields") or {}) | set(state.get("changes") or {})
-    return bool(named & set(DIRECT_IDENTIFIERS))
+    return not named.isdisjoint(SEALED_FIELDS)
 
 
 def _with_state(domain_event, state: dict):

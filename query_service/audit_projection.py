@@ -30,6 +30,7 @@ _ACTIONS = {
     contracts.ATTORNEY_DEACTIVATED: "attorney_deactivated",
     contracts.ATTORNEY_REACTIVATED: "attorney_reactivated",
     contracts.ATTORNEY_SIGNED_OUT: "attorney_signed_out",
+    contracts.ATTORNEY_PASSWORD_SET: "attorney_password_set",
 }
 
 
@@ -101,7 +102,7 @@ def changes_of(e: EventEnvelope, check: dict | None = None) -> dict:
     if e.event_type == contracts.ATTORNEY_ASSESSMENT_RECORDED:
         return {"attorney_assessment": {"old": None, "new": e.data["assessment"]}}
     if e.event_type in (contracts.FIRM_CREATED, contracts.ATTORNEY_INVITED,
-                        contracts.ATTORNEY_ROLE_CHANGED):
+                        contracts.ATTORNEY_ROLE_CHANGED, contracts.ATTORNEY_PASSWORD_SET):
         return {name: {"old": None, "new": value} for name, value in e.data.items()}
     if e.event_type in (contracts.ATTORNEY_DEACTIVATED, contracts.ATTORNEY_REACTIVATED):
         active = e.event_type == contracts.ATTORNEY_REACTIVATED

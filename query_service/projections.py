@@ -17,7 +17,8 @@ from query_service.dashboard_projection import DashboardProjection
 import contracts
 from contracts import EventEnvelope
 from shared.positions import PositionTable
-from event_store import ClientKeyring, EmailIndex, without_direct_identifiers
+from contracts.profile import erased_fields
+from event_store import ClientKeyring, EmailIndex
 from shared.quarantine import HELD, Quarantine, describe, is_transient
 from shared.sql import Database, Transaction
 
@@ -81,14 +82,20 @@ class ClientListingProjection:
     def client_profile_erased(self, tx: Transaction, e: EventEnvelope) -> None:
         row = tx.fetch_one(f"SELECT profile FROM {self.t.clients}"
                            " WHERE firm_id = ? AND client_id = ?", (e.firm_id, e.aggregate_id))
-        remaining = without_direct_identifiers(json.loads(row["profile"])) if row else {}
+        remaining = erased_fields(json.loads(row["profile"])) if row else {}
         tx.execute(f"UPDATE {self.t.clients} SET version = ?, status = 'erased', first_name = '',"
-                   " last_name = '', email = NULL, email_digest = NULL, search_text = ?,"
+                   " last_name = '', email = NULL, email_digest = NULL, employer = NULL,"
+                   " field = NULL, search_text = ?,"
                    " profile = ?, updated_at = ?"
                    " WHERE firm_id = ? AND client_id = ?",
                    (e.aggregate_version, search_text(remaining), canonical_json(remaining),
                     e.occurred_at, e.firm_id, e.aggregate_id))
         self._index(tx, e, remaining)
+        if tx.dialect == "sqlite":
+            # FTS5 only marks a deleted row's words deleted in a newer segment; merging all
+            # segments into one drops them (PostgreSQL derives the words from the row).
+            tx.execute(f"INSERT INTO {self.t.clients_fts} ({self.t.clients_fts})"
+                       " VALUES ('optimize')")
 
     def _index(self, tx: Transaction, e: EventEnvelope, fields: dict) -> None:
         # PostgreSQL derives its tsvector column; SQLite keeps an FTS5 table beside.
@@ -287,6 +294,9 @@ class Projector:
             # Something in the batch is poison: apply one by one to find and set it aside.
             with self._db.transaction() as tx:
                 self.apply_batch(tx, envelopes, isolate=True)
+        if any(e.event_type == contracts.CLIENT_PROFILE_ERASED for e in envelopes):
+            # The log's older frames still hold the erased client's rows as they were.
+            self._db.truncate_wal()
 
     def apply_batch(self, tx: Transaction, envelopes: list[EventEnvelope],
                     isolate: bool = False) -> int:

@@ -35,6 +35,9 @@ class Settings:
     firm_requests_per_minute: int = 1200
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
+    login_max_failures_per_address: int = 50
+    password_hash_parallel: int = 2
+    password_hash_queue: int = 32
     retention_inactive_days: int = 2555
     retention_grace_days: int = 30
     log_level: str = "INFO"
@@ -44,6 +47,10 @@ class Settings:
     health_port: int = 9400
     stuck_check_seconds: int = 300
     check_lease_seconds: int = 30
+    key_store: str = "database"
+    vault_addr: str | None = None
+    vault_token: str | None = field(default=None, repr=False)
+    vault_transit_mount: str = "transit"
 
     @property
     def uses_postgres(self) -> bool:
@@ -89,6 +96,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         firm_requests_per_minute=_positive_int(env, "VISA_FIRM_REQUESTS_PER_MINUTE", 1200),
         login_max_failures=_positive_int(env, "VISA_LOGIN_MAX_FAILURES", 5),
         login_lockout_seconds=_positive_int(env, "VISA_LOGIN_LOCKOUT_SECONDS", 900),
+        login_max_failures_per_address=_positive_int(env, "VISA_LOGIN_MAX_FAILURES_PER_ADDRESS",
+                                                     50),
+        password_hash_parallel=_positive_int(env, "VISA_PASSWORD_HASH_PARALLEL", 2),
+        password_hash_queue=_positive_int(env, "VISA_PASSWORD_HASH_QUEUE", 32),
         retention_inactive_days=_positive_int(env, "VISA_RETENTION_INACTIVE_DAYS", 2555),
         retention_grace_days=_positive_int(env, "VISA_RETENTION_GRACE_DAYS", 30),
         log_level=log_level(env),
@@ -97,7 +108,26 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         health_port=_port(env, "VISA_HEALTH_PORT", 9400),
         stuck_check_seconds=_positive_int(env, "VISA_STUCK_CHECK_SECONDS", 300),
         check_lease_seconds=_positive_int(env, "VISA_CHECK_LEASE_SECONDS", 30),
+        **_key_store(env),
     )
+
+
+KEY_STORES = ("database", "vault")
+
+
+def _key_store(env) -> dict:
+    """Where clients' data keys are wrapped: the database (master key) or Vault's transit."""
+    kind = (env.get("VISA_KEY_STORE") or "database").lower()
+    if kind not in KEY_STORES:
+        raise ConfigurationError(
+            f"VISA_KEY_STORE must be one of {', '.join(KEY_STORES)}, got {kind!r}")
+    settings = {"key_store": kind, "vault_addr": env.get("VISA_VAULT_ADDR") or None,
+                "vault_token": env.get("VISA_VAULT_TOKEN") or None,
+                "vault_transit_mount": env.get("VISA_VAULT_TRANSIT_MOUNT") or "transit"}
+    if kind == "vault" and not (settings["vault_addr"] and settings["vault_token"]):
+        raise ConfigurationError(
+            "VISA_KEY_STORE=vault needs VISA_VAULT_ADDR and VISA_VAULT_TOKEN")
+    return settings
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")

@@ -38,6 +38,7 @@ class Operation:
     body_required: bool = True
     accepts_idempotency_key: bool = True
     tags: tuple = field(default=())
+    error_notes: tuple = ()  # (status, description) where the generic one would mislead
 
 
 def build_document(title: str, operations: list[Operation]) -> dict:
@@ -104,8 +105,9 @@ def _operation(op: Operation) -> dict:
     if op.body is not None:
         operation["requestBody"] = {"required": op.body_required,
                                     "content": {"application/json": {"schema": op.body}}}
+    notes = dict(op.error_notes)
     for code in sorted(set(op.errors) | _standard_errors(op)):
-        operation["responses"][str(code)] = _error_response(code)
+        operation["responses"][str(code)] = _error_response(code, notes.get(code))
     return operation
 
 
@@ -126,10 +128,10 @@ def _takes_idempotency_key(op: Operation) -> bool:
     return op.method == "post" and op.role is not None and op.accepts_idempotency_key
 
 
-def _error_response(code: int) -> dict:
-    response = {"description": _ERROR_TEXT.get(code, "Error"),
+def _error_response(code: int, note: str | None = None) -> dict:
+    response = {"description": note or _ERROR_TEXT.get(code, "Error"),
                 "content": {"application/json": {"schema": "Error"}}}
-    if code == 429:
+    if code in (429, 503):
         response["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
     return response
 

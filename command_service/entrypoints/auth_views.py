@@ -1,4 +1,4 @@
-"""Sign-in and sign-out: exchange an attorney's email and password for a bearer token.
+"""Sign-in, sign-out and passwords: tokens for attorneys, who set their own passwords.
 
 A browser also gets a refresh cookie (httpOnly, SameSite=Strict, only sent to /v1/auth):
 any tab of that browser exchanges it for an access token at /v1/auth/refresh, so opening
@@ -7,16 +7,17 @@ a link in a new tab keeps the attorney signed in; signing out ends it for every 
 
 from __future__ import annotations
 
-import functools
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from shared.api_schemas import LoginSchema
+from command_service.adapters.password_links import LinkInvalidError
+from command_service.sign_in import FirmChoiceNeededError, SignInRefusedError, SignInThrottledError
+from shared.api_schemas import LoginSchema, PasswordChangeSchema, PasswordFromLinkSchema
 from shared.access import AccessDeniedError
-from shared.auth import Principal, hash_password, verify_password
+from shared.auth import Principal
 from shared.http import ApiError, authorized, json_body, request_meta
-from shared.limits import Quota
+from shared.password_policy import check_password
 
 bp = Blueprint("auth", __name__)
 REFRESH_COOKIE = "visa_refresh"
@@ -27,15 +28,22 @@ CSRF_HEADER = "X-Visa-CSRF"
 @bp.post("/v1/auth/login")
 def login():
     credentials = LoginSchema().load(json_body())
-    bucket = "login:" + credentials["email"].strip().lower()
-    _refuse_while_locked(bucket)
-    attorney = current_app.extensions["directory"].attorney_by_email(credentials["email"])
-    stored_hash = attorney["password_hash"] if attorney else _decoy_hash()
-    if not verify_password(credentials["password"], stored_hash) or not attorney["active"]:
-        current_app.extensions["gatekeeper"].counters.hit(bucket, _login_quota())
-        raise ApiError(401, "invalid_credentials", "Email or password is incorrect.")
-    current_app.extensions["gatekeeper"].counters.reset(bucket)
-    principal = Principal(attorney["id"], attorney["firm_id"], attorney["role"])
+    try:
+        attorney = current_app.extensions["sign_in"].attempt(
+            credentials["email"], credentials["password"], request.remote_addr or "unknown",
+            str(credentials["firm_id"]) if "firm_id" in credentials else None)
+    except SignInThrottledError as exc:
+        raise ApiError(429, "too_many_failed_logins",
+                       "Too many failed sign-ins for this email or from this address; "
+                       "try again later.", {"retry_after_seconds": exc.retry_after},
+                       {"Retry-After": str(exc.retry_after)}) from None
+    except SignInRefusedError:
+        raise ApiError(401, "invalid_credentials", "Email or password is incorrect.") from None
+    except FirmChoiceNeededError as exc:
+        raise ApiError(409, "choose_firm", "You have accounts in several firms: sign in again "
+                       "with the firm_id of one of them.", {"firms": exc.firms}) from None
+    principal = Principal(attorney["id"], attorney["firm_id"], attorney["role"],
+                          epoch=attorney["token_epoch"])
     return _signed_in(principal, attorney, new_session=True)
 
 
@@ -49,13 +57,14 @@ def refresh():
     if session is None:
         raise ApiError(401, "unauthorized", "No sign-in to continue; please sign in.")
     try:
+        # The epoch the session began with: a later password, role or status change ends it.
         principal = current_app.extensions["gatekeeper"].access.confirm(
-            _session_principal(session))
+            Principal(session.attorney_id, session.firm_id, "viewer", epoch=session.epoch))
     except AccessDeniedError:
         _end_session(cookie)
         raise ApiError(401, "unauthorized", "This sign-in has ended; please sign in.") from None
-    attorney = next((a for a in current_app.extensions["directory"].attorneys_of_firm(
-        principal.firm_id) if a["id"] == principal.attorney_id), None)
+    attorney = current_app.extensions["directory"].attorney(principal.firm_id,
+                                                            principal.attorney_id)
     if attorney is None:
         raise ApiError(401, "unauthorized", "This sign-in has ended; please sign in.")
     return _signed_in(principal, attorney, session=session)
@@ -75,20 +84,13 @@ def _signed_in(principal: Principal, attorney: dict, new_session: bool = False, 
         return response
     if new_session:
         cookie, session = sessions.start(principal.attorney_id, principal.firm_id,
-                                         getattr(principal, "epoch", 0))
+                                         principal.epoch)
         response.set_cookie(REFRESH_COOKIE, cookie, max_age=sessions.ttl_seconds,
                             path=COOKIE_PATH, httponly=True, samesite="Strict",
                             secure=request.is_secure)
     issued = tokens.verify(token)
     sessions.minted(session.session_id, issued.token_id, issued.expires_at)
     return response
-
-
-def _session_principal(session) -> Principal:
-    # The role is confirmed from the directory; the epoch (when tokens carry one) is the
-    # one the session was opened with, so a later password or role change ends it.
-    fields = {"epoch": session.epoch} if "epoch" in Principal.__dataclass_fields__ else {}
-    return Principal(session.attorney_id, session.firm_id, "viewer", **fields)
 
 
 def _refuse_cross_site() -> None:
@@ -135,20 +137,52 @@ def logout():
     return response
 
 
-def _refuse_while_locked(bucket: str) -> None:
-    verdict = current_app.extensions["gatekeeper"].counters.peek(bucket, _login_quota())
-    if not verdict.allowed:
-        raise ApiError(429, "too_many_failed_logins",
-                       "Too many failed sign-ins for this email; try again later.",
-                       {"retry_after_seconds": verdict.retry_after},
-                       {"Retry-After": str(max(verdict.retry_after, 1))})
+@bp.post("/v1/auth/password")
+def set_password_from_link():
+    """Set an attorney's password from an invite or reset link's token (no sign-in needed)."""
+    body = PasswordFromLinkSchema().load(json_body())
+    links = current_app.extensions["password_links"]
+    try:
+        holder = links.holder(body["token"])
+        _check_policy(body["password"], holder["email"], holder["firm_name"])
+        links.redeem(body["token"], current_app.extensions["hasher"].hash(body["password"]),
+                     {"actor_id": holder["attorney_id"], "actor_kind": "attorney",
+                      "request_id": g.request_id, "correlation_id": g.correlation_id})
+    except LinkInvalidError:
+        raise ApiError(410, "link_expired", "This link was already used or has expired; ask "
+                       "your firm's admin for a new one.") from None
+    return jsonify({"email": holder["email"], "firm_id": holder["firm_id"],
+                    "firm_name": holder["firm_name"]})
 
 
-@functools.cache
-def _decoy_hash() -> str:
-    # Unknown emails are checked against a hash too, so timing does not reveal who exists.
-    return hash_password("decoy-password-never-used")
+@bp.post("/v1/auth/password-change")
+@authorized("viewer")
+def change_own_password():
+    """Change the signed-in attorney's password; every older token of theirs stops working."""
+    body = PasswordChangeSchema().load(json_body())
+    principal = g.principal
+    directory = current_app.extensions["directory"]
+    attorney = directory.attorney(principal.firm_id, principal.attorney_id)
+    try:
+        account = current_app.extensions["sign_in"].attempt(
+            attorney["email"], body["current_password"], request.remote_addr or "unknown",
+            principal.firm_id)
+    except SignInThrottledError as exc:
+        raise ApiError(429, "too_many_failed_logins", "Too many wrong passwords; try again "
+                       "later.", {"retry_after_seconds": exc.retry_after},
+                       {"Retry-After": str(exc.retry_after)}) from None
+    except SignInRefusedError:
+        raise ApiError(403, "wrong_password", "The current password is not right.") from None
+    _check_policy(body["new_password"], account["email"], account["firm_name"])
+    with directory.transaction() as tx:
+        directory.set_password(tx, principal.firm_id, principal.attorney_id,
+                               current_app.extensions["hasher"].hash(body["new_password"]),
+                               "change", request_meta())
+    return "", 204
 
 
-def _login_quota() -> Quota:
-    return current_app.extensions["login_quota"]
+def _check_policy(password: str, email: str, firm_name: str) -> None:
+    try:
+        check_password(password, (email, firm_name))
+    except ValueError as exc:
+        raise ApiError(400, "weak_password", str(exc), {"password": str(exc)}) from None

@@ -311,6 +311,12 @@ def _significance(citations: int, norms: dict, evidence: set, claims: list) -> f
         score = max(score, 0.75)
     if "widely_cited" in evidence and citations >= norms["notable"] / 2:
         score = max(score, 0.6)
+    # Citations shown high for the field (the intake's "widely cited", with its analysis) and
+    # experts explaining what the work changed: the AAO accepted this with 233 citations in
+    # neurosurgery (appeal sustained 15 Apr 2019); raw counts alone stay declined.
+    if {"widely_cited", "independent_expert_letters"} <= evidence and \
+            citations >= norms["notable"] / 10:
+        score = max(score, 0.5)
     if "independent_expert_letters" in evidence and evidence & {"media_about_it",
                                                                 "funded_by_others"}:
         score = max(score, 0.5)

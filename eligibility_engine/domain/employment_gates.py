@@ -10,6 +10,7 @@ import re
 
 from catalogue.loader import Catalogue
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
+from eligibility_engine.domain.profile_view import in_united_states
 
 MANAGERIAL_WORDS = re.compile(r"\b(manager|director|head of|chief|vice president|vp|president|"
                               r"executive|ceo|cto|cfo|coo|founder|general manager|managing|"
@@ -54,6 +55,21 @@ def one_year_abroad(profile: dict, catalogue: Catalogue) -> Finding:
                                 "related company abroad in the last three years?")
     if months >= 12:
         return met(f"{months} months abroad in the last 3 years", months=months)
+    status = (profile.get("current_us_status") or "").upper().replace(" ", "")
+    if in_united_states(profile) and status.startswith(("L-1", "L1", "H-1B", "H1B", "E-", "O-1")):
+        # Already in the U.S. working for the related employer: the year abroad is counted in
+        # the three years before entry as a nonimmigrant (8 CFR 204.5(j)(3)(i)(B)); time in
+        # the U.S. for the same employer neither counts nor interrupts (214.2(l)(1)(ii)(A)).
+        # An L-1 approval has already found that year.
+        return unknown(f"{months} months abroad in the last 3 years, but the client is in the "
+                       f"U.S. ({profile.get('current_us_status')}): for a client working for the "
+                       "related employer here, the year abroad is counted in the three years "
+                       "before entering as a nonimmigrant", "foreign_employment.months_in_last_3_years",
+                       question="How many continuous months did the client work for the related "
+                                "company abroad in the three years before entering the U.S. to "
+                                "work for it, and has the client worked for it ever since?",
+                       presumable=status.startswith(("L-1", "L1")), months=months,
+                       current_us_status=profile.get("current_us_status"))
     return not_met(f"{months} months abroad in the last 3 years; 12 continuous are required",
                    months=months)
 

@@ -79,6 +79,9 @@ def specialty_occupation(profile: dict, catalogue: Catalogue) -> Finding:
     value = (profile.get("job_offer") or {}).get("specialty_occupation")
     occupation = offered_occupation(profile)
     facts = {"soc": occupation.soc, "occupation": occupation.title} if occupation else {}
+    if occupation and occupation.unskilled:
+        return not_met(f"{occupation.title} needs under two years of training: not a specialty "
+                       "occupation, whatever the employer records", **facts)
     if value is True:
         return met("The offered job is recorded as a specialty occupation", **facts)
     if value is False:
@@ -183,6 +186,13 @@ def advanced_degree(profile: dict, catalogue: Catalogue) -> Finding:
                            "would qualify", "years_of_experience", highest_degree=degree,
                            question="How many years of progressive experience in the specialty "
                                     "does the client have since the bachelor's?")
+        since = _years_since_degree(profile)
+        if years >= 5 and since is not None and since < 5:
+            return not_met(f"{years:g} years of experience, but the bachelor's was earned in "
+                           f"{profile['graduation_year']}: only {since} years can follow it, and "
+                           "the five progressive years must come after the degree (8 CFR "
+                           "204.5(k)(2))", highest_degree=degree, years_of_experience=years,
+                           graduation_year=profile["graduation_year"])
         if years >= 5:
             return met("Bachelor's plus 5 years of progressive experience", highest_degree=degree,
                        years_of_experience=years)
@@ -191,6 +201,11 @@ def advanced_degree(profile: dict, catalogue: Catalogue) -> Finding:
                        years_of_experience=years)
     return not_met(f"Highest degree is {degree.replace('_', ' ')}: no advanced degree or "
                    "equivalent", highest_degree=degree)
+
+
+def _years_since_degree(profile: dict) -> int | None:
+    today, year = profile.get("_today"), profile.get("graduation_year")
+    return max(0, today.year - year) if today and year else None
 
 
 def eb2_threshold(profile: dict, catalogue: Catalogue) -> Finding:
@@ -211,6 +226,16 @@ def eb2_threshold(profile: dict, catalogue: Catalogue) -> Finding:
 
 
 def eb3_worker_qualification(profile: dict, catalogue: Catalogue) -> Finding:
+    occupation = offered_occupation(profile)
+    if occupation and occupation.unskilled:
+        return not_met(f"{occupation.title} normally needs under two years of training or "
+                       "experience: the labor certification's requirements set the "
+                       "subcategory, so only EB-3 other workers fits, whatever the client's own "
+                       "degree (8 CFR 204.5(l)(3)(ii)(B)-(D), (l)(4))", soc=occupation.soc)
+    return _eb3_worker(profile, catalogue)
+
+
+def _eb3_worker(profile: dict, catalogue: Catalogue) -> Finding:
     degree = profile.get("highest_degree")
     years = profile.get("years_of_experience")
     if degree is not None and DEGREE_RANK[degree] >= DEGREE_RANK["bachelors"]:
@@ -232,8 +257,11 @@ def eb3_worker_qualification(profile: dict, catalogue: Catalogue) -> Finding:
 
 def other_worker_position(profile: dict, catalogue: Catalogue) -> Finding:
     """EB-3 other workers: a permanent job needing under two years of training or experience."""
-    skilled = eb3_worker_qualification(profile, catalogue)
     occupation = offered_occupation(profile)
+    if occupation and occupation.unskilled:
+        return met(f"{occupation.title} is a job needing under two years of training or "
+                   "experience: the other-workers subcategory", soc=occupation.soc)
+    skilled = _eb3_worker(profile, catalogue)
     if occupation and occupation.specialty:
         return not_met(f"{occupation.title} requires a degree: the professional or skilled "
                        "subcategory (EB-3) applies, not other workers", soc=occupation.soc)

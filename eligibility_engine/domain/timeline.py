@@ -38,10 +38,18 @@ def bulletin_wait_months(visa_type: dict, profile: dict, catalogue: Catalogue) -
         return {"low": 0, "high": 0}
     chart = catalogue.visa_bulletin["final_action"][category]
     country = profile.get("country_of_birth") or ""
+    presumed = not country and len(profile.get("citizenships") or []) == 1
+    if presumed:
+        # Chargeability follows the country of birth (INA 202(b)); a sole citizenship is the
+        # likeliest one until it is recorded.
+        country = profile["citizenships"][0]
     cutoff = chart.get(country, chart["default"])
     wait = {"category": category, "country_of_chargeability": country or None,
             "final_action_date": cutoff}
-    if not country:
+    if presumed:
+        wait["note"] = (f"country of birth not recorded; presumed {country} from the client's "
+                        "citizenship (chargeability follows the country of birth)")
+    elif not country:
         wait["note"] = "country of birth not recorded; the all-chargeability row is assumed"
     spouse = profile.get("spouse_country_of_birth")
     if country and spouse and spouse != country and \

@@ -25,4 +25,4 @@ def opened(entries: Iterable[dict]) -> Iterator[dict]:
             continue
         if client_id not in sealers:
             sealers[client_id] = keyring.sealer(g.principal.firm_id, client_id)
-        yield {**entry, "changes": sealers[client_id].open_anywhere(entry["changes"])}
+        yield {**entry, "changes": sealers[client_id].open_changes(entry["changes"])}

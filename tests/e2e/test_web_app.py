@@ -817,7 +817,6 @@ def test_an_admin_adds_an_attorney_changes_their_role_and_deactivates_them(web, 
     email, password = f"new-{uuid.uuid4().hex[:8]}@firm-a.test", "temporary-pass-1"
     web.open("/attorneys")
     web.page.locator("#invite-email").fill(email)
-    web.page.locator("#invite-password").fill(password)
     web.page.locator("#invite-role").select_option("viewer")
 
     web.page.get_by_role("button", name="Add attorney").click()
@@ -826,12 +825,30 @@ def test_an_admin_adds_an_attorney_changes_their_role_and_deactivates_them(web, 
     role = row.get_by_label(f"Role of {email}")
     expect(row).to_contain_text("Active")
     expect(role).to_have_value("viewer")
+    link = web.page.locator("#password-link")
+    expect(link).to_have_value(re.compile(r"/set-password#token=[\w-]{43}$"))
+    invite_url = link.input_value()
+    # The admin only hands the link over; the attorney chooses the password.
+    web.page.goto(invite_url)
+    web.page.locator("#new-password").fill("password")
+    web.page.locator("#repeat-password").fill("password")
+    web.page.get_by_role("button", name="Set password").click()
+    expect(web.page.locator("#set-password-message")).to_contain_text("common")
+    web.page.locator("#new-password").fill(password)
+    web.page.locator("#repeat-password").fill(password)
+    web.page.get_by_role("button", name="Set password").click()
+    expect(web.page.locator("#set-password-message")).to_contain_text("Your password is set")
     newcomer = embedded.api.login(email, password)
     assert newcomer.post("/v1/clients", json=researcher_profile()).status_code == 403
 
-    role.select_option("attorney")
+    web.open("/attorneys")
+    web.page.locator("tbody tr", has_text=email).get_by_label(
+        f"Role of {email}").select_option("attorney")
     expect(web.page.locator("tbody tr", has_text=email).get_by_label(
         f"Role of {email}")).to_have_value("attorney")
+    # The role change ends the tokens issued before it; a new sign-in has the new role.
+    assert newcomer.post("/v1/clients", json=researcher_profile()).status_code == 401
+    newcomer = embedded.api.login(email, password)
     assert newcomer.post("/v1/clients", json=researcher_profile()).status_code == 201
 
     web.page.once("dialog", lambda dialog: dialog.accept())

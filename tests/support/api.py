@@ -23,6 +23,16 @@ class Api:
         assert response.status_code == 200, response.text
         return Api(self.command_url, self.query_url, response.json()["access_token"])
 
+    def invite(self, body: dict, password: str = "correct-horse-42") -> dict:
+        """Invite an attorney as an admin, then set their password from the invite link."""
+        response = self.post("/v1/attorneys", json=body)
+        assert response.status_code == 201, response.text
+        token = response.json()["invite_url"].split("#token=", 1)[1]
+        chosen = requests.post(f"{self.command_url}/v1/auth/password",
+                               json={"token": token, "password": password}, timeout=10)
+        assert chosen.status_code == 200, chosen.text
+        return response.json()
+
     @property
     def headers(self) -> dict:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}

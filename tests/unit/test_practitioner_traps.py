@@ -98,3 +98,70 @@ def test_a_nobel_laureate_is_well_positioned_for_an_niw():
               "EB-2 NIW")
 
     assert niw["verdict"] in ("strong", "viable")
+
+
+def test_an_l1a_manager_already_here_counts_the_year_abroad_before_entry_for_eb1c():
+    transferee = {"citizenships": ["IN"],
+                  "foreign_employment": {"affiliated_with_us_employer": True,
+                                         "months_in_last_3_years": 10, "role": "manager"},
+                  "job_offer": {"employer": "X US", "title": "Engineering manager",
+                                "role": "manager", "permanent": True,
+                                "us_entity_years_doing_business": 10}}
+
+    here = rec({**transferee, "current_us_status": "L-1A"}, "EB-1C")
+    abroad = rec({**transferee, "current_location": "Mumbai, India"}, "EB-1C")
+
+    assert here["verdict"] in ("strong", "viable") and here["conditional"] is True
+    assert "before entering" in gate(here, "one_year_abroad")["explanation"]
+    assert abroad["verdict"] == "not_eligible"
+
+
+def test_an_unskilled_job_sets_the_eb3_subcategory_whatever_the_workers_degree():
+    housekeeper = {"citizenships": ["PH"], "highest_degree": "bachelors",
+                   "job_offer": {"employer": "Hotel", "title": "Housekeeper", "permanent": True,
+                                 "annual_wage_usd": 38000, "worksite_state": "TX",
+                                 "worksite_city": "Houston"}}
+
+    assert rec(housekeeper, "EB-3")["verdict"] == "not_eligible"
+    assert rec(housekeeper, "EB-3 other workers")["verdict"] == "strong"
+    assert rec(housekeeper, "H-1B")["verdict"] == "not_eligible"
+
+
+def test_without_a_country_of_birth_a_sole_citizenship_sets_the_presumed_queue():
+    wait = rec({"citizenships": ["IN"], "highest_degree": "masters",
+                "job_offer": SEATTLE_DEVELOPER},
+               "EB-2 PERM")["estimated_timeline_months"]["visa_bulletin_wait_months"]
+
+    assert wait["country_of_chargeability"] == "IN" and wait["high"] > 0
+    assert "presumed" in wait["note"]
+
+
+def test_the_five_years_of_a_bachelors_plus_five_must_follow_the_degree():
+    client = {"citizenships": ["IN"], "highest_degree": "bachelors", "years_of_experience": 9,
+              "job_offer": SEATTLE_DEVELOPER}
+
+    recent = rec({**client, "graduation_year": 2024}, "EB-2 PERM")
+    earlier = rec({**client, "graduation_year": 2016}, "EB-2 PERM")
+
+    assert recent["verdict"] not in ("strong", "viable")
+    assert "after the degree" in gate(recent, "eb2_threshold")["explanation"]
+    assert earlier["verdict"] == "strong"
+
+
+def test_an_h1b_held_at_a_university_was_never_counted_so_a_company_needs_the_lottery():
+    client = {"citizenships": ["IN"], "current_us_status": "H-1B", "highest_degree": "doctorate",
+              "job_offer": SEATTLE_DEVELOPER}
+
+    from_university = rec({**client, "current_employer": "Stanford University"}, "H-1B")
+    from_company = rec({**client, "current_employer": "Amazon"}, "H-1B")
+
+    assert from_university["lottery"]["applies"] is True
+    assert from_company["lottery"]["applies"] is False
+
+
+def test_a_scientific_technician_needs_the_disciplines_theory_not_a_named_degree():
+    technician = {"citizenships": ["CA"], "years_of_experience": 1,
+                  "job_offer": {"employer": "Lab", "title": "Scientific technician"}}
+
+    assert rec({**technician, "highest_degree": "associate"}, "TN")["verdict"] == "strong"
+    assert rec({**technician, "highest_degree": "high_school"}, "TN")["verdict"] == "not_eligible"

@@ -11,6 +11,7 @@ import { comparePage } from "./pages/compare.js";
 import { dashboardPage } from "./pages/dashboard.js";
 import { auditPage } from "./pages/audit.js";
 import { attorneysPage } from "./pages/attorneys.js";
+import { setPasswordPage } from "./pages/set_password.js";
 
 function signedIn(page) {
   return async (main, params, query) => {
@@ -69,6 +70,10 @@ whenUnauthorized(() => {
 route("/login", async (main, params, query) => {
   document.getElementById("topbar").hidden = true;
   await loginPage(main, params, query);
+});
+route("/set-password", async (main) => {
+  document.getElementById("topbar").hidden = true;
+  await setPasswordPage(main);
 });
 route("/", signedIn(async () => navigate("/clients", { replace: true })));
 route("/clients", signedIn(clientsPage));
