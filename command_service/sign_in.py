@@ -12,10 +12,9 @@ only after a match is the choice of firms (those whose password matched) reveale
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
-from shared.auth import hash_password
 from shared.limits import Quota, RateCounters, Verdict
 from shared.password_hashing import BoundedHasher, HashingBusyError
 
@@ -47,6 +46,8 @@ class SignIn:
     per_email: Quota
     per_address: Quota
     hasher: BoundedHasher
+    _decoy: str = field(default="", init=False)
+    _decoy_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def attempt(self, email: str, password: str, address: str,
                 firm_id: str | None = None) -> dict:
@@ -89,10 +90,13 @@ class SignIn:
             return self.hasher.verify(password, stored)
         # Unknown emails and invites not yet accepted cost a hash too, so timing does not
         # tell who has an account; they never match, whatever the password.
-        self.hasher.verify(password, _decoy_hash())
+        self.hasher.verify(password, self._decoy_hash())
         return False
 
-
-@functools.cache
-def _decoy_hash() -> str:
-    return hash_password("decoy-password-never-used")
+    def _decoy_hash(self) -> str:
+        # Made once, under the lock and the hashing bound: a burst of first sign-ins must
+        # not each compute it (16 MiB apiece) outside the bound.
+        with self._decoy_lock:
+            if not self._decoy:
+                self._decoy = self.hasher.hash("decoy-password-never-used")
+            return self._decoy

@@ -19,6 +19,7 @@ from event_store.keyring import ClientKeyring
 from event_store.sealing import SealingMapper, sealer_for, sealers_remembered
 from event_store.stored_events import CLIENT_PROFILE_TOPICS, DecodedEvent, decode, encode_state
 from event_store.tenancy import firm_store_name
+from event_store.transcoder import FastJSONTranscoder
 
 
 class AppendConflictError(Exception):
@@ -38,6 +39,11 @@ class FirmEventStore(Application):
         self.keyring = keyring
         super().__init__(env=env)
         self.recorder.chain_key = chain_key
+
+    def construct_transcoder(self):
+        transcoder = FastJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def construct_mapper(self):
         mapper = super().construct_mapper()

@@ -81,6 +81,9 @@ class CheckSchema(Schema):
     recommendations = fields.List(fields.Dict())
     catalogue_version = fields.String(allow_none=True)
     rules_version = fields.String(allow_none=True)
+    summary = fields.Dict(allow_none=True)
+    groups = fields.List(fields.Dict())
+    verify = fields.List(fields.Dict())
     error_message = fields.String(allow_none=True)
     retry_allowed = StrictBoolean()
 

@@ -35,6 +35,7 @@ class Operation:
     errors: tuple = ()
     headers: tuple = ()
     ok_headers: tuple = ()
+    ok_media: str = "application/json"
     body_required: bool = True
     accepts_idempotency_key: bool = True
     tags: tuple = field(default=())
@@ -92,7 +93,7 @@ def _operation(op: Operation) -> dict:
     status, schema = op.ok
     ok = {"description": "Success"}
     if schema is not None:
-        ok["content"] = {"application/json": {"schema": schema}}
+        ok["content"] = {op.ok_media: {"schema": schema}}
     if op.ok_headers:
         ok["headers"] = {name: {"schema": {"type": "string"}} for name in op.ok_headers}
     operation = {"summary": op.summary, "tags": list(op.tags) or [op.path.split("/")[2]],

@@ -12,7 +12,8 @@ from shared.strict_fields import StrictBoolean, StrictFloat, StrictInteger
 
 DEGREES = ("none", "high_school", "associate", "bachelors", "masters", "doctorate", "professional")
 AWARD_LEVELS = ("major_international", "international", "national", "regional", "institutional")
-EMPLOYER_TYPES = ("for_profit", "university", "nonprofit_research", "government_research")
+EMPLOYER_TYPES = ("for_profit", "university", "affiliated_nonprofit", "nonprofit_research",
+                  "government_research", "nonprofit_other")
 FOREIGN_ROLES = ("executive", "manager", "specialized_knowledge", "other")
 US_ROLES = ("executive", "manager", "specialized_knowledge", "individual_contributor", "other")
 CLIENT_STATUSES = ("active", "archived")

@@ -240,10 +240,22 @@ def _eb3_worker(profile: dict, catalogue: Catalogue) -> Finding:
     years = profile.get("years_of_experience")
     if degree is not None and DEGREE_RANK[degree] >= DEGREE_RANK["bachelors"]:
         if effective_degree(profile, catalogue) == "three_year_bachelors":
+            facts = {"highest_degree": degree, "three_year_degree": True}
+            occupation = offered_occupation(profile)
+            if occupation and occupation.specialty:
+                # Matter of X- Corp. (AAO Nov. 23, 2016): a labor certification asking for a
+                # U.S. bachelor's or a single foreign equivalent excludes a three-year degree.
+                return unknown(f"A three-year bachelor's is not a foreign equivalent degree "
+                               f"({SHAH}): {occupation.title} qualifies as a skilled worker only "
+                               "if the labor certification states that it accepts a three-year "
+                               "degree (or a combination of degrees, or education and "
+                               "experience)", "labor_certification_requirements",
+                               question="Will the labor certification state that it accepts a "
+                                        "three-year degree or an equivalent combination?",
+                               presumable=True, **facts)
             return met(f"Skilled worker: a three-year bachelor's is not a professional's "
                        f"foreign equivalent degree ({SHAH}), but its post-secondary study counts "
-                       "as training toward the two years a skilled worker needs", 0.7,
-                       highest_degree=degree, three_year_degree=True)
+                       "as training toward the two years a skilled worker needs", 0.7, **facts)
         return met(f"Professional: holds a {degree} degree", highest_degree=degree)
     if years is not None and years >= 2:
         return met(f"Skilled worker: {years:g} years of experience", years_of_experience=years)

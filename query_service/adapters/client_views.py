@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 from query_service.adapters.read_tables import LIVE, firm_scope
 from query_service.dashboard_projection import dashboard_from_counters
 from query_service.projections import search_terms
+from query_service.report.wording import headline
 from event_store import EmailIndex, looks_like_email
 from shared.sql import Database
 
@@ -227,7 +228,7 @@ class FirmReadView:
 
 ENGINE_RESULT_KEYS = ("missing_information", "gap_plan", "shared_evidence", "provenance", "analysis", "llm",
                       "analysis_note", "guardrail_notes", "changes_since_previous_check",
-                      "evaluated_on")
+                      "evaluated_on", "summary", "groups", "verify")
 
 
 def with_assessments(check: dict, rows: list[dict]) -> dict:
@@ -306,7 +307,9 @@ def _check(row: dict) -> dict:
         "updated_at": row["updated_at"],
     }
     if result is not None:
-        check["recommendations"] = result["recommendations"]
+        # Each finding leads with one sentence in plain words, for the web app and the report.
+        check["recommendations"] = [{"headline": headline(r), **r}
+                                    for r in result["recommendations"]]
         check["catalogue_version"] = result.get("catalogue_version")
         check["rules_version"] = result.get("rules_version")
         for key in ENGINE_RESULT_KEYS:

@@ -148,17 +148,21 @@ def test_attorney_creates_a_client_with_awards_and_a_job_offer_and_reads_the_res
                                    "annual_wage_usd": 215000, "employer_type": "for_profit",
                                    "specialty_occupation": True}
     assert stored["citizenships"] == ["NG", "CA"]
-    expected = [r["visa_type"] for r in latest["recommendations"]]
+    # Grouped (work now, then green card), each group worth pursuing first, in the engine's order.
+    recs = latest["recommendations"]
+    expected = [r["visa_type"] for group in ("work_authorization", "permanent_residence")
+                for eligible in (True, False) for r in recs
+                if r["group"] == group and (r["verdict"] != "not_eligible") == eligible]
     assert cards.evaluate_all("cards => cards.map(c => c.dataset.visaType)") == expected
-    best = latest["recommendations"][0]
-    first = cards.first
+    best = recs[0]
+    first = web.page.locator(f'.result-card[data-visa-type="{best["visa_type"]}"]')
     expect(first.get_by_role("meter")).to_have_attribute("aria-valuenow", str(best["eligibility_score"]))
     expect(first).to_contain_text(f"{round(best['success_probability'] * 100)}%")
     timeline = best["estimated_timeline_months"]
     expect(first).to_contain_text(f"{timeline['low']}–{timeline['high']}")
     expect(first.locator(".citation").first).to_contain_text(best["gates"][0]["citation"]
                                                          if best["gates"] else best["criteria"][0]["citation"])
-    expect(web.page.locator(".result-meta .badge")).to_have_text("Rules only")
+    expect(web.page.locator(".result-meta .badge")).to_have_text("Rules-based assessment")
     first.locator("summary", has_text="Documents checklist").click()
     expect(first.locator(".checklist li")).to_have_count(len(best["required_documents"]))
 

@@ -6,6 +6,7 @@ from threads with their own test clients and source addresses, as parallel calle
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -142,3 +143,27 @@ def test_inviting_an_email_another_firm_uses_reveals_nothing(command):
     assert invited.status_code == 201 and invited.json["firm_id"] == command.firm_id
     assert again.status_code == 409 and other_firm not in again.get_data(as_text=True)
     assert "your firm already has" in again.json["message"].lower()
+
+
+def test_a_burst_of_sign_ins_never_runs_more_scrypt_hashes_at_once_than_the_bound(
+        command, monkeypatch):
+    real_scrypt, lock, running, peak = hashlib.scrypt, threading.Lock(), [0], [0]
+
+    def counted_scrypt(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        try:
+            return real_scrypt(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(hashlib, "scrypt", counted_scrypt)
+    parallel = command.app.extensions["sign_in"].hasher.parallel
+
+    answers = _in_parallel(30, lambda i: command.login(f"nobody-{i}@x.test", "wrong-password",
+                                                       address=f"10.3.0.{i}").status_code)
+
+    assert set(answers) <= {401, 503} and answers.count(401) >= 1
+    assert peak[0] <= parallel == 2

@@ -69,3 +69,9 @@ class Api:
                 return response.json()
             return None
         return wait_until(projected, timeout, what=f"client {client_id} v{version}")
+
+    def checked_client(self, profile: dict, timeout: float = 60) -> tuple[dict, dict]:
+        """Create a client, run one check and return both once the check has concluded."""
+        client = self.post("/v1/clients", json=profile).json()
+        started = self.post(f"/v1/clients/{client['id']}/eligibility-checks").json()
+        return client, self.wait_for_check(started["status_url"], timeout=timeout)

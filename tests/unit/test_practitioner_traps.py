@@ -35,7 +35,11 @@ def test_a_three_year_indian_bachelors_plus_five_years_is_not_an_eb2_advanced_de
 
     assert perm["verdict"] not in ("strong", "viable")
     assert "Matter of Shah" in gate(perm, "eb2_threshold")["explanation"]
-    assert rec(client, "EB-3")["verdict"] == "strong"
+    eb3 = rec(client, "EB-3")
+    # Skilled worker only if the labor certification accepts the three-year degree (Matter of
+    # X- Corp.): strong once confirmed, with the question first.
+    assert eb3["verdict"] == "strong" and eb3["conditional"] is True
+    assert "three-year degree" in eb3["questions"][0]["question"]
 
 
 def test_a_masters_on_a_three_year_degree_counts_as_a_bachelors_so_five_years_decide_eb2():
@@ -165,3 +169,42 @@ def test_a_scientific_technician_needs_the_disciplines_theory_not_a_named_degree
 
     assert rec({**technician, "highest_degree": "associate"}, "TN")["verdict"] == "strong"
     assert rec({**technician, "highest_degree": "high_school"}, "TN")["verdict"] == "not_eligible"
+
+
+def test_three_years_of_experience_in_the_notes_is_not_a_three_year_degree():
+    perm = rec({"citizenships": ["IN"], "highest_degree": "bachelors", "years_of_experience": 8,
+                "notes": "3 years of experience at Infosys, then 5 at Acme",
+                "job_offer": SEATTLE_DEVELOPER}, "EB-2 PERM")
+
+    assert perm["verdict"] == "strong"
+
+
+@pytest.mark.parametrize("kind, exempt", [("affiliated_nonprofit", True),
+                                          ("nonprofit_other", False)])
+def test_a_nonprofit_is_cap_exempt_only_when_affiliated_with_a_university(kind, exempt):
+    offer = {"employer": "Mercy Hospital", "employer_type": kind, "title": "Research scientist",
+             "annual_wage_usd": 120000, "worksite_state": "OH", "worksite_city": "Cleveland",
+             "specialty_occupation": True}
+    client = {"citizenships": ["IN"], "highest_degree": "doctorate", "job_offer": offer}
+
+    assert (rec(client, "H-1B cap-exempt")["verdict"] == "strong") is exempt
+    assert (rec(client, "H-1B")["verdict"] == "strong") is not exempt
+
+
+def test_an_award_from_long_ago_weighs_less_than_a_recent_one_for_sustained_acclaim():
+    def runner(year: int) -> dict:
+        return rec({"citizenships": ["KE"], "field_category": "athletics",
+                    "current_job_title": "Runner",
+                    "awards": [{"name": "National marathon championship", "level": "national",
+                                "year": year}],
+                    "media_coverage": [{"outlet": "Daily Nation", "outlet_type": "major_media",
+                                        "about_client": True}],
+                    "critical_roles": [{"organization": "Kenya national team", "role": "Captain",
+                                        "distinguished_organization": True}]}, "EB-1A")
+
+    recent, old = runner(2024), runner(2005)
+
+    assert old["eligibility_score"] < recent["eligibility_score"]
+    assert old["success_probability"] < recent["success_probability"]
+    awards = next(c for c in old["criteria"] if c["id"] == "awards")
+    assert "sustained acclaim" in awards["explanation"]

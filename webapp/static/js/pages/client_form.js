@@ -133,7 +133,7 @@ function labelFor(key) {
   if (parts.length === 1) return top;
   const index = parts.find((p) => /^\d+$/.test(p));
   const leaf = parts[parts.length - 1];
-  if (index === undefined) return pathLabel(key);
+  if (index === undefined) return pathLabel(key) || key.replace(/[._]/g, " ");
   const item = SECTIONS.flatMap((s) => s.fields).find((f) => f.name === parts[0]);
   const sub = item?.fields?.find((f) => f.name === leaf);
   return `${item ? humanize(item.item) : top} ${Number(index) + 1}: ${sub ? sub.label : leaf.replace(/_/g, " ")}`;
