@@ -93,7 +93,7 @@ def _pipeline(side: dict) -> str:
 
 
 def _replay(side: dict, data: dict) -> str:
-    rebuild, as_of = side["rebuild"], side["as_of"]
+    rebuild, as_of, export = side["rebuild"], side["as_of"], side["audit_export"]
     versions = [k for k in as_of if k.startswith("as_of_version_")]
     return "\n".join([
         "## Replay", "",
@@ -106,6 +106,11 @@ def _replay(side: dict, data: dict) -> str:
           f"{_ms(as_of[k], 'p99_ms')} ms" for k in versions],
         f"- Raw SELECT of the same {as_of['events']} rows: p50 "
         f"{_ms(as_of['raw_select_of_the_rows'], 'p50_ms')} ms (ratio {as_of['ratio_p50']})",
+        f"- `GET /v1/clients/{{id}}?as_of=` over HTTP for that client: p50 "
+        f"**{_ms(as_of['http'], 'p50_ms')} ms**, p99 {_ms(as_of['http'], 'p99_ms')} ms",
+        f"- `visa audit export` of the largest firm ({export['events']} events, "
+        f"{export['megabytes']} MB of JSON Lines, identifiers opened): "
+        f"**{export['events_per_second']} events/s** ({export['seconds']} s)",
     ])
 
 

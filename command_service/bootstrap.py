@@ -69,6 +69,8 @@ def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
                   lambda db: _attorneys_per_firm(db, settings)),
         Migration("directory", 4, "one-time password links (digests only)",
                   directory_schema.password_links),
+        Migration("directory", 5, "password reset requests for the firm's admins",
+                  directory_schema.reset_requests),
         Migration("outbox", 1, "relay positions",
                   lambda db: PositionTable(db, "relay").migrate()),
         Migration("outbox", 2, "relay positions in the command service's own table",

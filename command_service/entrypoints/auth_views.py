@@ -13,7 +13,12 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from command_service.adapters.password_links import LinkInvalidError
 from command_service.sign_in import FirmChoiceNeededError, SignInRefusedError, SignInThrottledError
-from shared.api_schemas import LoginSchema, PasswordChangeSchema, PasswordFromLinkSchema
+from shared.api_schemas import (
+    LoginSchema,
+    PasswordChangeSchema,
+    PasswordFromLinkSchema,
+    PasswordResetRequestSchema,
+)
 from shared.access import AccessDeniedError
 from shared.auth import Principal
 from shared.http import ApiError, authorized, json_body, request_meta
@@ -153,6 +158,23 @@ def set_password_from_link():
                        "your firm's admin for a new one.") from None
     return jsonify({"email": holder["email"], "firm_id": holder["firm_id"],
                     "firm_name": holder["firm_name"]})
+
+
+@bp.post("/v1/auth/password-reset-request")
+def request_password_reset():
+    """Ask the firm's admins for a reset link; the answer is the same whoever exists."""
+    body = PasswordResetRequestSchema().load(json_body())
+    sign_in = current_app.extensions["sign_in"]
+    verdict = sign_in.counters.hit("reset-from:" + (request.remote_addr or "unknown"),
+                                   sign_in.per_address)
+    if not verdict.allowed:
+        raise ApiError(429, "rate_limited", "Too many requests from this address; try later.",
+                       {"retry_after_seconds": verdict.retry_after},
+                       {"Retry-After": str(max(verdict.retry_after, 1))})
+    current_app.extensions["directory"].request_password_reset(body["email"])
+    return jsonify({"message": "If this email has an account, your firm's admins now see "
+                               "that you asked for a new password; one of them will send you "
+                               "a link."}), 202
 
 
 @bp.post("/v1/auth/password-change")

@@ -20,6 +20,8 @@ from shared.api_schemas import (
     PasswordChangeSchema,
     PasswordFromLinkSchema,
     PasswordResetLinkSchema,
+    PasswordResetRequestedSchema,
+    PasswordResetRequestSchema,
     PasswordSetSchema,
     TokenSchema,
 )
@@ -57,6 +59,12 @@ OPERATIONS = [
                         "a common password, too easy to guess)"),
                   (410, "link_expired: the link is unknown, used or expired"),
                   (503, "busy: too many passwords are being hashed; retry after Retry-After"))),
+    Operation("post", "/v1/auth/password-reset-request",
+              "Forgot your password: ask your firm's admins for a reset link", None,
+              (202, PasswordResetRequestedSchema), body=PasswordResetRequestSchema,
+              errors=(400, 413, 415, 429), error_notes=(
+                  (429, "rate_limited: too many requests from this address; see Retry-After"),
+              )),
     Operation("post", "/v1/auth/password-change",
               "Change your own password (all your tokens, this one too, stop working)",
               "viewer", (204, None), body=PasswordChangeSchema, accepts_idempotency_key=False,

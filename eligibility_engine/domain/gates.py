@@ -18,6 +18,7 @@ from eligibility_engine.domain.employment_gates import (
     us_managerial_role,
 )
 from eligibility_engine.domain.degree_equivalency import (
+    degree_country,
     effective_degree,
     short_degree_not_equivalent,
 )
@@ -150,7 +151,7 @@ def advanced_degree(profile: dict, catalogue: Catalogue) -> Finding:
     effective = effective_degree(profile, catalogue)
     years = profile.get("years_of_experience")
     if effective == "three_year_bachelors":
-        return not_met(f"A three-year bachelor's from {names([profile['degree_country']])} is not a "
+        return not_met(f"A three-year bachelor's from {names([degree_country(profile)])} is not a "
                        f"single-source equivalent of a U.S. bachelor's ({SHAH}): the bachelor's "
                        "plus five years route is closed", highest_degree=degree,
                        three_year_degree=True, years_of_experience=years)
@@ -161,7 +162,7 @@ def advanced_degree(profile: dict, catalogue: Catalogue) -> Finding:
                        "it, the bachelor's plus five route applies", 0.8, highest_degree=degree,
                        three_year_degree=True, years_of_experience=years)
         built_on = (f"A master's built on a three-year bachelor's from "
-                    f"{names([profile['degree_country']])} equals a U.S. bachelor's, not a master's "
+                    f"{names([degree_country(profile)])} equals a U.S. bachelor's, not a master's "
                     f"({SHAH}; EDGE)")
         facts = {"highest_degree": degree, "three_year_degree": True,
                  "years_of_experience": years}

@@ -801,6 +801,26 @@ def test_a_rate_limited_check_says_when_the_next_one_can_run(browser, faulty_pro
     assert 0 <= shown - int(refused.headers["Retry-After"]) <= (60 if unit == "min" else 30)
 
 
+def test_a_forgotten_password_is_asked_for_at_sign_in_and_the_admin_hands_over_a_link(
+        web, embedded):
+    email = f"forgot-{uuid.uuid4().hex[:8]}@firm-a.test"
+    embedded.as_attorney(embedded.firm_a, "admin").invite({"email": email, "role": "viewer"})
+    web.open("/login")
+    web.page.get_by_label("Email").fill(email)
+
+    web.page.get_by_role("button", name="Forgot your password?").click()
+
+    expect(web.page.locator("#login-message")).to_contain_text("admins now see")
+    attorney(web, embedded, role="admin")
+    web.open("/attorneys")
+    row = web.page.locator("tbody tr", has_text=email)
+    expect(row).to_contain_text("Asked for a new password")
+    row.get_by_role("button", name="Password link").click()
+    expect(web.page.locator("#password-link")).to_have_value(
+        re.compile(r"/set-password#token=[\w-]{43}$"))
+    assert web.errors == []
+
+
 def use_up_the_check_limit(api: Api, client_id: str) -> None:
     """Request checks until the limit refuses one, with more than a few seconds left."""
     for _ in range(2 * CHECK_LIMIT + 2):
@@ -846,8 +866,10 @@ def test_an_admin_adds_an_attorney_changes_their_role_and_deactivates_them(web, 
     assert newcomer.post("/v1/clients", json=researcher_profile()).status_code == 403
 
     web.open("/attorneys")
-    web.page.locator("tbody tr", has_text=email).get_by_label(
-        f"Role of {email}").select_option("attorney")
+    with web.page.expect_response(lambda r: r.request.method == "PATCH") as changed:
+        web.page.locator("tbody tr", has_text=email).get_by_label(
+            f"Role of {email}").select_option("attorney")
+    assert changed.value.status == 200
     expect(web.page.locator("tbody tr", has_text=email).get_by_label(
         f"Role of {email}")).to_have_value("attorney")
     # The role change ends the tokens issued before it; a new sign-in has the new role.

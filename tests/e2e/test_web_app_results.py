@@ -93,6 +93,8 @@ def test_no_internal_word_identifier_or_raw_field_name_reaches_the_page(results)
         assert leak not in text, leak
     assert re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", text) == []
     assert re.findall(r"\bn=\d", text) == []
+    profile = web.page.locator(".profile-summary").inner_text()
+    assert "Nigeria" in profile and not re.search(r"\bNG\b", profile)
     strong = next(r for r in check["recommendations"] if (r.get("criteria_required") or 0) > 0)
     expect(card(web, strong["visa_type"]).locator(".section > summary").filter(has_text="Requirements")
            ).to_contain_text(f"{strong['criteria_met']} criteria met; {strong['criteria_required']} needed")

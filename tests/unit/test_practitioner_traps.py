@@ -208,3 +208,37 @@ def test_an_award_from_long_ago_weighs_less_than_a_recent_one_for_sustained_accl
     assert old["success_probability"] < recent["success_probability"]
     awards = next(c for c in old["criteria"] if c["id"] == "awards")
     assert "sustained acclaim" in awards["explanation"]
+
+
+def test_a_three_year_bachelors_is_presumed_from_the_citizenship_a_masters_country_is_asked():
+    bachelors = rec({"citizenships": ["IN"], "highest_degree": "bachelors",
+                     "bachelors_program_years": 3, "years_of_experience": 8,
+                     "job_offer": SEATTLE_DEVELOPER}, "EB-2 PERM")
+    masters = rec({"citizenships": ["IN"], "highest_degree": "masters",
+                   "bachelors_program_years": 3, "years_of_experience": 1,
+                   "job_offer": SEATTLE_DEVELOPER}, "EB-2 PERM")
+
+    assert gate(bachelors, "eb2_threshold")["met"] is not True
+    assert "India" in gate(bachelors, "eb2_threshold")["explanation"]
+    assert masters["verdict"] == "strong"
+
+
+def test_a_modest_e2_investment_is_viable_pending_proportionality():
+    e2 = rec({"citizenships": ["GB"], "investment_usd": 75000, "ownership_percent": 100,
+              "investment_at_risk": True}, "E-2")
+
+    assert e2["verdict"] == "viable" and e2["conditional"] is True
+    assert "cost to buy or start" in e2["questions"][0]["question"]
+
+
+def test_a_physician_in_a_shortage_area_has_the_statutory_national_interest_waiver():
+    doctor = {"citizenships": ["IN"], "highest_degree": "professional",
+              "field_of_study": "medicine", "current_job_title": "Physician"}
+
+    rural = rec({**doctor, "proposed_endeavor": "Practice primary care for five years in a "
+                 "Health Professional Shortage Area in rural Texas"}, "EB-2 NIW")
+    city = rec({**doctor, "proposed_endeavor": "Practice cardiology in Manhattan"}, "EB-2 NIW")
+
+    assert rural["verdict"] == "strong"
+    assert all("8 CFR 204.12" in c["explanation"] for c in rural["criteria"])
+    assert city["verdict"] == "weak"
