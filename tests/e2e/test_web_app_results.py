@@ -192,7 +192,7 @@ def test_the_results_page_fits_the_screen(browser, embedded, checked, viewport, 
         web.sign_in(embedded.firm_a.attorney_email, embedded.firm_a.password)
         web.open(f"/clients/{client['id']}")
         expect(web.page.locator(".answer")).to_be_visible(timeout=30_000)
-        web.page.wait_for_load_state("networkidle")
+        web.settled()
 
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         web.page.screenshot(path=str(ARTIFACTS / f"results-{name}-first-screen.png"))

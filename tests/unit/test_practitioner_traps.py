@@ -229,3 +229,16 @@ def test_a_modest_e2_investment_is_viable_pending_proportionality():
 
     assert e2["verdict"] == "viable" and e2["conditional"] is True
     assert "cost to buy or start" in e2["questions"][0]["question"]
+
+
+def test_a_physician_in_a_shortage_area_has_the_statutory_national_interest_waiver():
+    doctor = {"citizenships": ["IN"], "highest_degree": "professional",
+              "field_of_study": "medicine", "current_job_title": "Physician"}
+
+    rural = rec({**doctor, "proposed_endeavor": "Practice primary care for five years in a "
+                 "Health Professional Shortage Area in rural Texas"}, "EB-2 NIW")
+    city = rec({**doctor, "proposed_endeavor": "Practice cardiology in Manhattan"}, "EB-2 NIW")
+
+    assert rural["verdict"] == "strong"
+    assert all("8 CFR 204.12" in c["explanation"] for c in rural["criteria"])
+    assert city["verdict"] == "weak"
