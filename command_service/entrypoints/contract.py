@@ -45,8 +45,13 @@ OPERATIONS = [
                         "often; no password is checked until Retry-After"),
                   (503, "busy: too many passwords are being checked at once; retry after "
                         "Retry-After"))),
-    Operation("post", "/v1/auth/logout", "Revoke the token of this request", "viewer",
-              (204, None), accepts_idempotency_key=False),
+    Operation("post", "/v1/auth/refresh", "Exchange the browser's sign-in cookie (visa_refresh, "
+              "set by login) for a fresh access token", None, (200, TokenSchema),
+              errors=(401, 403), accepts_idempotency_key=False,
+              headers=(("X-Visa-CSRF", {"type": "string", "enum": ["1"]}),)),
+    Operation("post", "/v1/auth/logout", "Revoke the token of this request and end the "
+              "browser's sign-in (every tab)", "viewer", (204, None),
+              accepts_idempotency_key=False),
     Operation("post", "/v1/auth/password", "Set your password from an invite or reset link",
               None, (200, PasswordSetSchema), body=PasswordFromLinkSchema,
               errors=(400, 410, 413, 415, 503), error_notes=(

@@ -151,7 +151,7 @@ def test_download_report_takes_the_chosen_types_and_the_pdf_says_so(results):
     web.page.get_by_role("button", name="Worth pursuing only").click()
     web.page.get_by_label(left_out, exact=True).uncheck()
 
-    with web.page.expect_download() as download:
+    with web.page.expect_download(timeout=60_000) as download:  # the PDF renders server-side
         web.page.get_by_role("button", name="Download PDF").click()
 
     with open(download.value.path(), "rb") as pdf:
@@ -192,7 +192,7 @@ def test_the_results_page_fits_the_screen(browser, embedded, checked, viewport, 
         web.sign_in(embedded.firm_a.attorney_email, embedded.firm_a.password)
         web.open(f"/clients/{client['id']}")
         expect(web.page.locator(".answer")).to_be_visible(timeout=30_000)
-        web.page.wait_for_load_state("networkidle")
+        web.settled()
 
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         web.page.screenshot(path=str(ARTIFACTS / f"results-{name}-first-screen.png"))
