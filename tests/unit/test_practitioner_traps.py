@@ -1,5 +1,6 @@
 """Profiles a practitioner uses to catch a naive engine (issue 12, rounds 2-3), judged as the law
-reads them: three-year degrees, ACWIA wages, cross-chargeability, landmark awards for NIW, the degree's field against the job."""
+reads them: three-year degrees, ACWIA wages, cross-chargeability, landmark awards for NIW, the
+degree's field against the job.
 
 from __future__ import annotations
 
