@@ -1,6 +1,6 @@
 """Profiles a practitioner uses to catch a naive engine (issue 12, rounds 2-3), judged as the law
 reads them: three-year degrees, ACWIA wages, cross-chargeability, landmark awards for NIW, the
-degree's field against the job.
+degree's field against the job."""
 
 from __future__ import annotations
 
@@ -321,3 +321,21 @@ def test_a_staff_nurse_job_supports_eb3_not_eb2_whatever_the_nurses_experience()
     assert "Job Zone 3" in gate(eb2, "job_requires_advanced_degree")["explanation"]
     assert eb3["verdict"] == "strong"
     assert gate(practitioner, "job_requires_advanced_degree")["met"] is True
+
+
+def test_a_multinational_executive_is_led_to_eb1c_before_a_slower_perm_case():
+    result = evaluate_profile(load_profile({
+        "first_name": "A", "last_name": "B", "citizenships": ["JP"], "highest_degree": "bachelors",
+        "field_of_study": "Economics", "graduation_year": 1998, "years_of_experience": 27,
+        "foreign_employment": {"employer": "Kaito Motor", "affiliated_with_us_employer": True,
+                               "months_in_last_3_years": 36, "role": "executive"},
+        "job_offer": {"employer": "Kaito Motor NA", "title": "Executive Vice President",
+                      "annual_wage_usd": 400000, "permanent": True, "employer_type": "for_profit",
+                      "worksite_city": "Plano", "worksite_state": "TX", "role": "executive",
+                      "us_entity_years_doing_business": 30}}), load_catalogue(), today=TODAY)
+    strong = [r["visa_type"] for r in result["recommendations"]
+              if r["group"] == "permanent_residence" and r["verdict"] == "strong"]
+
+    assert {"EB-1C", "EB-2 PERM"} <= set(strong)
+    assert result["summary"]["best_green_card_path"]["visa_type"] == "EB-1C"
+    assert strong.index("EB-1C") < strong.index("EB-2 PERM")
