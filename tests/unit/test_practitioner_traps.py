@@ -339,3 +339,20 @@ def test_a_multinational_executive_is_led_to_eb1c_before_a_slower_perm_case():
     assert {"EB-1C", "EB-2 PERM"} <= set(strong)
     assert result["summary"]["best_green_card_path"]["visa_type"] == "EB-1C"
     assert strong.index("EB-1C") < strong.index("EB-2 PERM")
+
+
+def test_a_poultry_job_does_not_support_eb2_and_a_nurse_is_not_asked_about_o1a_prizes():
+    poultry = {"citizenships": ["MX"], "highest_degree": "high_school", "years_of_experience": 4,
+               "job_offer": {"employer": "Southern Poultry", "title": "Poultry Processing Worker",
+                             "annual_wage_usd": 36000, "permanent": True,
+                             "worksite_state": "GA", "worksite_city": "Gainesville"}}
+    nurse = {"citizenships": ["PH"], "highest_degree": "bachelors", "field_of_study": "Nursing",
+             "years_of_experience": 7, "job_offer": {
+                 "employer": "Methodist", "title": "Registered Nurse", "annual_wage_usd": 85000,
+                 "permanent": True, "worksite_city": "Houston", "worksite_state": "TX"}}
+
+    assert rec(poultry, "EB-2 PERM")["verdict"] == "not_eligible"
+    summary = evaluate_profile(load_profile({"first_name": "A", "last_name": "B", **nurse}),
+                               load_catalogue(), today=TODAY)["summary"]
+    assert not any({"O-1A", "EB-1A"} & set(q["affects"]) for q in summary["ask_first"])
+    assert summary["best_green_card_path"]["visa_type"] == "EB-3"
