@@ -34,14 +34,15 @@ from contracts import (
 )
 from tests.fakes.fake_messages_api import TAG_PREFIX, FakeMessagesAPI
 
-# Mostly transient failures, so that analyses exhaust their retries one after another and
-# open the breaker; answers that are not vendor failures (a malformed or invalid answer,
-# max_tokens, a refusal) come between them and close the count again.
-STORM = ("rate_limited", "timeout", "server_error", "overloaded", "server_error", "timeout",
+# Each answer that is not a vendor failure (a malformed or invalid answer, max_tokens, a
+# refusal) first, while the breaker is still closed, so each is met; then transient failures,
+# every call of which counts against the vendor, so the breaker opens within a few calls and
+# the retries of analyses in flight are refused.
+STORM = ("malformed_json", "bad_answer", "max_tokens", "refusal",
+         "rate_limited", "timeout", "server_error", "overloaded", "server_error", "timeout",
          "rate_limited", "overloaded", "server_error", "timeout", "server_error", "overloaded",
-         "malformed_json", "rate_limited", "server_error", "timeout", "overloaded",
-         "server_error", "bad_answer", "timeout", "server_error", "rate_limited", "overloaded",
-         "max_tokens", "server_error", "timeout", "overloaded", "server_error", "refusal")
+         "rate_limited", "server_error", "timeout", "overloaded", "server_error", "rate_limited",
+         "overloaded", "server_error", "timeout", "overloaded", "server_error", "timeout")
 # The engine's LLM settings for the storm: each analysis ends within 3 s of its start.
 LLM_ENV = {"VISA_LLM_CALL_TIMEOUT_SECONDS": 1, "VISA_LLM_DEADLINE_SECONDS": 3,
            "VISA_LLM_MAX_ATTEMPTS": 3, "VISA_LLM_BREAKER_FAIL_MAX": 3,

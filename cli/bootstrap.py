@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -60,11 +61,12 @@ def migrate(settings: Settings) -> list[Migration]:
 
 
 def prepare_event_stores(settings: Settings) -> int:
-    """Create every known firm's event store (schema and tables); return how many firms."""
+    """Create every known firm's event store (schema and tables) and key a chain written
+    before links were keyed; return how many firms."""
     stores = FirmStores(settings)
     firm_ids = directory(settings, stores).firm_ids()
     for firm_id in firm_ids:
-        stores.for_firm(firm_id)
+        stores.for_firm(firm_id).adopt_keyed_chain()
     stores.close()
     close_shared_pools()
     return len(firm_ids)
@@ -91,14 +93,20 @@ class EmbeddedProduct:
             "Visa eligibility API", command_contract.document(), query_contract.document()),
             self.stores, keys)
 
-    def welcome_first_run(self) -> str | None:
-        """On an empty data directory, create a demo firm and admin; return how to sign in."""
-        if self.directory.firm_ids():
+    def is_first_run(self) -> bool:
+        return not self.directory.firm_ids()
+
+    def welcome_first_run(self, progress: Callable[[int], None] | None = None) -> str | None:
+        """On an empty data directory, create a demo firm and admin; return how to sign in.
+
+        progress hears how many of the DEMO_CLIENTS demo clients are done.
+        """
+        if not self.is_first_run():
             return None
         firm = self.directory.create_firm("Demo Immigration LLP")
         password = secrets.token_urlsafe(12)
         admin = self.directory.create_attorney(firm["id"], "admin@demo.example", password, "admin")
-        self._seed_demo_clients(firm, admin)
+        self._seed_demo_clients(firm, admin, progress)
         note = (f"First run: created firm {firm['name']!r} ({firm['id']}) "
                 f"with {DEMO_CLIENTS} demo clients.\n"
                 f"Sign in as {admin['email']} with password {password}\n")
@@ -107,13 +115,13 @@ class EmbeddedProduct:
         credentials.chmod(0o600)
         return note
 
-    def _seed_demo_clients(self, firm: dict, admin: dict) -> None:
+    def _seed_demo_clients(self, firm: dict, admin: dict, progress) -> None:
         from demo.profiles import ProfileGenerator
         from demo.seed import SeededFirm, Seeder
 
         seeder = Seeder(self.stores, self.directory, ProfileGenerator(seed=2026))
         seeder.fill(SeededFirm(firm["id"], firm["name"], admin["email"]), DEMO_CLIENTS,
-                    actor_id=admin["id"])
+                    actor_id=admin["id"], progress=progress)
 
     def _stored(self, firm_id: str) -> None:
         self.delivery.wake(firm_id)

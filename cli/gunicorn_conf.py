@@ -28,8 +28,11 @@ def log_config(service: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "shared.logs.JsonFormatter", "service": service}},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
+        "formatters": {"json": {"()": "shared.logs.JsonFormatter", "service": service},
+                       "text": {"()": "shared.logs.TextFormatter"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler",
+                                "formatter": ("text" if os.environ.get("VISA_LOG_FORMAT", "")
+                                              .lower() == "text" else "json"),
                                 "stream": "ext://sys.stderr"}},
         "root": {"level": os.environ.get("VISA_LOG_LEVEL", "INFO").upper(),
                  "handlers": ["stderr"]},

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from shared.config import ConfigurationError, log_level
+from shared.config import ConfigurationError, log_format, log_level
 from shared.logs import configure_logging
 from shared.private_files import keep_files_private, restrict_data_dir
 
@@ -40,6 +40,7 @@ RUNNERS = {
     "projections quarantine skip": "cli.quarantine_commands:skip",
     "audit verify": "cli.operator_commands:verify",
     "audit export": "cli.operator_commands:export",
+    "audit checkpoint": "cli.operator_commands:checkpoint",
     "bench query": "cli.operator_commands:bench_query",
     "catalogue publish": "cli.engine_commands:publish",
     "catalogue import-bulletin": "cli.engine_commands:import_bulletin",
@@ -74,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     args.argv = sys.argv[1:] if argv is None else argv
     try:
-        configure_logging(args.command, log_level())
+        # The embedded default talks to a person at a console; every other process to a
+        # log pipeline.
+        console = args.command == "serve"
+        configure_logging(args.command, log_level(default=None),
+                          log_format(default="text" if console else "json"), quiet=console)
         _private_data()
         return args.run(args) or 0
     except ConfigurationError as exc:
@@ -130,7 +135,8 @@ def _product_commands(commands) -> None:
                       "attorney create")
     create.add_argument("--firm", required=True)
     create.add_argument("--email", required=True)
-    create.add_argument("--password", required=True)
+    create.add_argument("--password", help="set by the operator (the first admin); without it, "
+                        "the output's invite_path is a one-time link to set it")
     create.add_argument("--role", choices=("admin", "attorney", "viewer"), default="attorney")
 
     _command(commands, "check", "evaluate a profile offline and print the result").add_argument(
@@ -184,6 +190,17 @@ def _operator_commands(commands) -> None:
     verify = _command(audit, "verify", "check each firm's hash chain and compare the read "
                       "tables with a fresh projection; exit 1 on any problem", "audit verify")
     verify.add_argument("--firm", help="verify one firm (default: every firm)")
+    verify.add_argument("--checkpoints", help="an auditor's file of signed chain heads "
+                        "(`visa audit checkpoint`): fail on history rewritten or truncated "
+                        "since")
+    verify.add_argument("--public-key", help="the Ed25519 public key (PEM) the checkpoints "
+                        "must be signed with")
+    checkpoint = _command(audit, "checkpoint", "sign every firm's chain head (Ed25519) and "
+                          "append the checkpoints to a file an auditor keeps",
+                          "audit checkpoint")
+    checkpoint.add_argument("--signing-key", required=True,
+                            help="Ed25519 private key (PEM); created, with <file>.pub, if absent")
+    checkpoint.add_argument("--output", required=True, help="the checkpoint file to append to")
     export = _command(audit, "export", "print a firm's whole event history, identifiers "
                       "opened (an erased client's stay sealed), as JSON Lines", "audit export")
     export.add_argument("--firm", required=True)

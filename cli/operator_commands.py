@@ -1,4 +1,5 @@
-"""Query-side operator commands: `visa projections ...`, `visa audit verify|export`, `visa bench query`."""
+"""Query-side operator commands: `visa projections ...`, `visa audit verify|checkpoint|export`,
+`visa bench query`."""
 
 from __future__ import annotations
 
@@ -7,13 +8,23 @@ import sqlite3
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator, TextIO
 
 import psycopg
 from eventsourcing.persistence import PersistenceError
 
 from cli import bootstrap
-from event_store import FirmStores, UnknownFirmError, close_shared_pools, parse_firm_id
+from event_store import (
+    FirmStores,
+    UnknownFirmError,
+    close_shared_pools,
+    parse_firm_id,
+    public_key,
+    read_checkpoints,
+    sign,
+    signing_key,
+)
 from eligibility_engine.bootstrap import ENGINE_POSITIONS
 from shared.config import load_settings
 from shared.positions import PositionTable
@@ -79,6 +90,12 @@ def _other_consumers(settings) -> dict[str, dict[str, int]]:
 def verify(args) -> int:
     from query_service.verification import verify_firm
 
+    try:
+        checkpoints = _checkpoints(args.checkpoints)
+        trusted = public_key(Path(args.public_key)) if args.public_key else None
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     settings = load_settings()
     stores = _stores(settings)
     firm_ids = stores.firm_ids()
@@ -94,12 +111,52 @@ def verify(args) -> int:
         firm_ids = [firm_id]
     read_db = bootstrap.read_database(settings)
     try:
-        reports = [verify_firm(read_db, stores, firm_id) for firm_id in firm_ids]
+        reports = [verify_firm(read_db, stores, firm_id, checkpoints=checkpoints,
+                               trusted_key=trusted) for firm_id in firm_ids]
     finally:
         _close(stores)
     for report in reports:
         print(json.dumps(report.as_dict()))
-    return 0 if all(r.ok for r in reports) else 1
+    # A checkpointed firm missing altogether was deleted with its whole history.
+    vanished = sorted({c.firm_id for c in checkpoints} - set(stores.firm_ids())) \
+        if not args.firm else []
+    for firm_id in vanished:
+        print(json.dumps({"firm_id": firm_id, "ok": False,
+                          "chain_problems": [{"kind": "truncated", "position": 0,
+                                              "detail": "the checkpointed firm's event store"
+                                                        " is gone"}]}))
+    return 0 if all(r.ok for r in reports) and not vanished else 1
+
+
+def checkpoint(args) -> int:
+    """Sign every firm's chain head and append the checkpoints to the auditor's file."""
+    try:
+        key = signing_key(Path(args.signing_key))
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    settings = load_settings()
+    stores = _stores(settings)
+    try:
+        lines = []
+        for firm_id in stores.firm_ids():
+            links = stores.for_firm(firm_id).chain_links()
+            lines.append(sign(key, firm_id, links[-1] if links else None).to_line())
+    finally:
+        _close(stores)
+    with open(args.output, "a", encoding="utf-8") as out:
+        out.writelines(line + "\n" for line in lines)
+    print(f"signed the chain heads of {len(lines)} firm(s) into {args.output}; keep it, and "
+          f"{args.signing_key}.pub, where the database's administrators cannot write",
+          file=sys.stderr)
+    return 0
+
+
+def _checkpoints(path: str | None) -> list:
+    if path is None:
+        return []
+    with open(path, encoding="utf-8") as lines:
+        return read_checkpoints(lines)
 
 
 def export(args) -> int:

@@ -13,6 +13,7 @@ from werkzeug.serving import WSGIRequestHandler
 from catalogue.loader import load_catalogue
 from cli import bootstrap
 from cli.directory_commands import migrate_embedded, refusals_exit_1
+from cli.progress import progress_bar
 from cli.shutdown import on_shutdown_signal
 from command_service import bootstrap as command_root
 from command_service.adapters.directory import DirectoryError
@@ -24,7 +25,10 @@ def serve(args) -> int:
     from werkzeug.serving import make_server
 
     product = bootstrap.EmbeddedProduct(load_settings())
-    welcome = product.welcome_first_run()
+    welcome = None
+    if product.is_first_run():
+        with progress_bar("Creating the demo firm's clients", bootstrap.DEMO_CLIENTS) as advance:
+            welcome = product.welcome_first_run(advance)
     if welcome:
         print(welcome, flush=True)
     product.start()
@@ -72,7 +76,11 @@ def migrate(args) -> int:
     settings = load_settings()
     for migration in bootstrap.migrate(settings):
         print(f"applied {migration.component} v{migration.version}: {migration.description}")
-    firms = bootstrap.prepare_event_stores(settings)
+    try:
+        firms = bootstrap.prepare_event_stores(settings)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"schema up to date; event stores ready for {firms} firms")
     return 0
 
@@ -89,8 +97,10 @@ def demo_seed(args) -> int:
     migrate_embedded(settings)
     stores = command_root.case_files(settings)
     try:
-        summary = seed_demo(stores, bootstrap.directory(settings, stores), args.firms, args.clients,
-                            args.password or demo_password(), args.seed)
+        with progress_bar("Seeding demo clients", args.firms * args.clients) as advance:
+            summary = seed_demo(stores, bootstrap.directory(settings, stores), args.firms,
+                                args.clients, args.password or demo_password(), args.seed,
+                                progress=advance)
     finally:
         stores.close()
     print(json.dumps(summary, indent=2))

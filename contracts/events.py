@@ -78,17 +78,19 @@ ATTORNEY_ROLE_CHANGED = "AttorneyRoleChanged"
 ATTORNEY_DEACTIVATED = "AttorneyDeactivated"
 ATTORNEY_REACTIVATED = "AttorneyReactivated"
 ATTORNEY_SIGNED_OUT = "AttorneySignedOut"
+ATTORNEY_PASSWORD_SET = "AttorneyPasswordSet"
 ANALYSIS_PRODUCED = "AnalysisProduced"
 ANALYSIS_FAILED = "AnalysisFailed"
 
 CONTRACTS: dict[str, EventContract] = {c.name: c for c in (
     # v2: countries (citizenships, country_of_birth) are ISO 3166-1 alpha-2 codes.
-    _contract(CLIENT_PROFILE_CREATED, 2, "An attorney opened a client's profile.",
+    # v3: free text (contracts.profile.FREE_TEXT) is sealed like the identifiers.
+    _contract(CLIENT_PROFILE_CREATED, 3, "An attorney opened a client's profile.",
               Field("fields", "object")),
-    _contract(CLIENT_PROFILE_EDITED, 2, "Profile fields changed, each as {old, new}.",
+    _contract(CLIENT_PROFILE_EDITED, 3, "Profile fields changed, each as {old, new}.",
               Field("changes", "object")),
     _contract(CLIENT_PROFILE_ARCHIVED, 1, "The profile left the active list."),
-    _contract(CLIENT_PROFILE_ERASED, 1, "The client's identifiers were destroyed."),
+    _contract(CLIENT_PROFILE_ERASED, 1, "The client's identifiers and free text were destroyed."),
     _contract(CASE_OUTCOME_RECORDED, 1, "How a filed case ended.", Field("outcome", "object")),
     _contract(CHECK_REQUESTED, 1, "An attorney asked for a check of a pinned profile version.",
               Field("client_id", "string"), Field("profile_version", "integer"),
@@ -114,7 +116,15 @@ CONTRACTS: dict[str, EventContract] = {c.name: c for c in (
     _contract(ATTORNEY_REACTIVATED, 1, "A deactivated attorney may act again."),
     _contract(ATTORNEY_SIGNED_OUT, 1, "One of the attorney's tokens was revoked.",
               Field("token_id", "string"), Field("expires_at", "integer")),
+    _contract(ATTORNEY_PASSWORD_SET, 1, "The attorney's password was set (never carried here) "
+              "from an invite or reset link, by the attorney, or by an operator.",
+              Field("via", "string")),
 )}
+
+# Each of these ends every token issued before it: a token carries the attorney stream's
+# version of the latest one (its epoch), and a token with an older epoch is refused.
+TOKEN_EPOCH_EVENTS = (ATTORNEY_ROLE_CHANGED, ATTORNEY_DEACTIVATED, ATTORNEY_REACTIVATED,
+                      ATTORNEY_PASSWORD_SET)
 
 
 def contract_for(event_type: str) -> EventContract:

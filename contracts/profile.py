@@ -10,8 +10,63 @@ from contracts.events import (
     CLIENT_PROFILE_ERASED,
 )
 
-# The fields sealed with the client's key and dropped on erasure.
+# The fields that name the client: sealed, dropped on erasure, never sent to the engine's LLM.
 DIRECT_IDENTIFIERS = ("first_name", "last_name", "email", "phone", "date_of_birth", "notes")
+
+# Every other text an attorney types freely (not a choice from a list, a code or a number):
+# any of it may name the client, so it is sealed with the client's key and dropped on
+# erasure too. "awards.name" is the name of each award; a bare field is its whole value.
+FREE_TEXT = (
+    "current_location", "current_us_status", "field_of_study", "university",
+    "current_job_title", "current_employer", "original_contributions", "skills", "languages",
+    "commercial_successes", "proposed_endeavor",
+    "awards.name", "memberships.organization", "media_coverage.outlet", "media_coverage.title",
+    "critical_roles.organization", "critical_roles.role",
+    "job_offer.employer", "job_offer.title", "job_offer.worksite_city",
+    "job_offer.worksite_county", "foreign_employment.employer", "goals.preferred_visa_types",
+)
+
+SEALED_PATHS = (*DIRECT_IDENTIFIERS, *FREE_TEXT)
+# Top-level field -> the parts of it that are sealed: () for the whole value.
+SEALED_FIELDS: dict[str, tuple[str, ...]] = {}
+for _path in SEALED_PATHS:
+    _field, _, _part = _path.partition(".")
+    SEALED_FIELDS[_field] = (*SEALED_FIELDS.get(_field, ()), *((_part,) if _part else ()))
+
+
+def map_sealed_value(name: str, value, transform):
+    """Apply transform(path, text) to the sealed parts of one field's value."""
+    parts = SEALED_FIELDS.get(name)
+    if parts is None or value is None:
+        return value
+    if not parts:
+        return transform(name, value)
+    if isinstance(value, dict):
+        return {k: transform(f"{name}.{k}", v) if k in parts else v for k, v in value.items()}
+    if isinstance(value, list):
+        return [map_sealed_value(name, item, transform) if isinstance(item, dict) else item
+                for item in value]
+    return value
+
+
+def erased_fields(fields: dict) -> dict:
+    """Return what is kept of a profile after erasure: no identifier and no free text."""
+    kept = {}
+    for name, value in fields.items():
+        parts = SEALED_FIELDS.get(name)
+        if parts is None:
+            kept[name] = value
+        elif parts:
+            kept[name] = _without_parts(value, parts)
+    return kept
+
+
+def _without_parts(value, parts: tuple[str, ...]):
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if k not in parts}
+    if isinstance(value, list):
+        return [_without_parts(item, parts) for item in value]
+    return value
 
 
 def fold_profile(events: list[EventEnvelope]) -> dict | None:
@@ -33,6 +88,5 @@ def fold_profile(events: list[EventEnvelope]) -> dict | None:
             state["status"] = "archived"
         elif event.event_type == CLIENT_PROFILE_ERASED:
             state["status"] = "erased"
-            for name in DIRECT_IDENTIFIERS:
-                state["fields"].pop(name, None)
+            state["fields"] = erased_fields(state["fields"])
     return state

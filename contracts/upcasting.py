@@ -19,7 +19,8 @@ from contracts.events import (
 )
 
 Upcaster = Callable[[dict], dict]
-COUNTRY_FIELDS = ("citizenships", "country_of_birth")
+COUNTRY_FIELDS = ("citizenships", "country_of_birth", "spouse_country_of_birth",
+                  "degree_country")
 
 
 def country_value_as_code(name: str, value):
@@ -28,7 +29,7 @@ def country_value_as_code(name: str, value):
         return None
     if name == "citizenships" and isinstance(value, list):
         return [country_code_or_none(v) or v if isinstance(v, str) else v for v in value]
-    if name == "country_of_birth" and isinstance(value, str):
+    if name != "citizenships" and isinstance(value, str):
         return country_code_or_none(value) or value
     return value
 
@@ -45,11 +46,18 @@ def profile_changes_v1_to_v2(changes: dict) -> dict:
             for k, v in changes.items()}
 
 
+def free_text_in_clear_v2_to_v3(payload: dict) -> dict:
+    """v2 stored free text in clear, v3 seals it: a clear value reads as an opened one."""
+    return payload
+
+
 # (event type, from version) -> function returning the payload one version up.
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     (CLIENT_PROFILE_CREATED, 1): lambda p: {**p, "fields": profile_fields_v1_to_v2(p["fields"])},
     (CLIENT_PROFILE_EDITED, 1): lambda p: {**p,
                                           "changes": profile_changes_v1_to_v2(p["changes"])},
+    (CLIENT_PROFILE_CREATED, 2): free_text_in_clear_v2_to_v3,
+    (CLIENT_PROFILE_EDITED, 2): free_text_in_clear_v2_to_v3,
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from command_service.adapters.directory import Directory
@@ -67,14 +68,20 @@ class Seeder:
         directory_events = len(self._stores.for_firm(firm["id"]).read_envelopes(0))
         return SeededFirm(firm["id"], name, email, events=directory_events)
 
-    def fill(self, firm: SeededFirm, clients: int, actor_id: str = "demo-seed") -> SeededFirm:
-        """Append `clients` client histories to the firm's event store, batch by batch."""
+    def fill(self, firm: SeededFirm, clients: int, actor_id: str = "demo-seed",
+             progress: Callable[[int], None] | None = None) -> SeededFirm:
+        """Append `clients` client histories to the firm's event store, batch by batch.
+
+        progress, when given, hears how many clients are done after each one.
+        """
         cases = self._stores.for_firm(firm.id)
         meta = {"actor_id": actor_id, "actor_kind": "attorney", "correlation_id": "demo-seed"}
         for start in range(0, clients, self._plan.batch_size):
             batch = []
-            for _ in range(min(self._plan.batch_size, clients - start)):
+            for number in range(min(self._plan.batch_size, clients - start)):
                 batch += self._client_history(meta)
+                if progress:
+                    progress(start + number + 1)
             # Count before saving: the library empties pending events on save.
             firm.events += sum(len(a.pending_events) for a in batch)
             cases.save(*batch)
@@ -105,11 +112,18 @@ class Seeder:
 
 
 def seed_demo(stores: FirmStores, directory: Directory, firms: int, clients: int,
-              password: str, seed: int = 0, plan: SeedPlan | None = None) -> dict:
-    """Create `firms` firms of `clients` clients each; return a summary for the operator."""
+              password: str, seed: int = 0, plan: SeedPlan | None = None,
+              progress: Callable[[int], None] | None = None) -> dict:
+    """Create `firms` firms of `clients` clients each; return a summary for the operator.
+
+    progress, when given, hears how many clients (over all firms) are done.
+    """
     seeder = Seeder(stores, directory, ProfileGenerator(seed), plan)
     started = time.perf_counter()
-    seeded = [seeder.fill(seeder.create_firm(i, password), clients) for i in range(firms)]
+    seeded = [seeder.fill(seeder.create_firm(i, password), clients,
+                          progress=(lambda done, i=i: progress(i * clients + done))
+                          if progress else None)
+              for i in range(firms)]
     seconds = time.perf_counter() - started
     events = sum(f.events for f in seeded)
     return {

@@ -151,7 +151,7 @@ class CheckHandler:
         """Durably start a check and hand it to a worker; a concluded check is skipped."""
         check = self._checks.requested_check(firm_id, str(check_id))
         if check.is_concluded:
-            log.info("check %s already concluded; redelivery ignored", check_id)
+            log.debug("check %s already concluded; redelivery ignored", check_id)
             return self._release(firm_id, check_id)
         if self._pool is None:
             return self.run_check(firm_id, check_id, request_meta)

@@ -31,6 +31,7 @@ from eligibility_engine.domain.scoring import SCORE_BANDS, VERDICTS, verdict_for
 from shared.profile_schema import load_profile
 
 RECOMMENDED = ("strong", "viable")
+ORIGINS = ("external", "own")
 EVAL_DATE = date(2026, 11, 27)
 
 
@@ -51,12 +52,15 @@ def evaluate_directory(directory: str | Path) -> dict:
     catalogue = load_catalogue()
     codes = [t["code"] for t in catalogue.types]
     counts = {code: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for code in codes}
+    by_origin = {origin: {code: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for code in codes}
+                 for origin in ORIGINS}
     criteria: dict[str, dict] = {}
     disagreements, results = [], []
     cases = load_cases(directory)
     for case in cases:
         result = evaluate_profile(load_profile(case["profile"]), catalogue, today=EVAL_DATE)
         results.append(result)
+        origin = ORIGINS[0] if is_external(case) else ORIGINS[1]
         by_type = {r["visa_type"]: r for r in result["recommendations"]}
         scope = ([catalogue.visa_type(c)["code"] for c in case["labelled_types"]]
                  if "labelled_types" in case else codes)
@@ -65,12 +69,12 @@ def evaluate_directory(directory: str | Path) -> dict:
         expected = {catalogue.visa_type(code)["code"] for code in case["viable"]}
         for code in scope:
             _count(counts[code], code in predicted, code in expected)
+            _count(by_origin[origin][code], code in predicted, code in expected)
         if predicted != expected:
             disagreements.append({"id": case["id"], "missed": sorted(expected - predicted),
                                   "extra": sorted(predicted - expected)})
         _count_criteria(criteria, case, by_type, catalogue, disagreements)
-    external = [c for c in cases if (c.get("source") or {}).get("kind", "regulation")
-                != "regulation"]
+    external = [c for c in cases if is_external(c)]
     calls = sum(sum(c.values()) for c in counts.values())
     agree = sum(c["tp"] + c["tn"] for c in counts.values())
     return {"cases": len(cases), "external_cases": len(external),
@@ -80,8 +84,32 @@ def evaluate_directory(directory: str | Path) -> dict:
             "agreement": agree / calls if calls else None,
             "per_criterion": {k: {**v, "agreement": v["agree"] / v["labelled"]}
                               for k, v in sorted(criteria.items())},
+            "agreement_by_origin": {origin: _agreement_per_type(by_origin[origin])
+                                    for origin in ORIGINS},
             "coherence_violations": coherence_violations(results),
+            "hard_gate_false_positives": hard_gate_false_positives(results),
             "disagreements": disagreements}
+
+
+def is_external(case: dict) -> bool:
+    """A label from outside the rules' authors: a decision, a court, agency guidance."""
+    return (case.get("source") or {}).get("kind", "regulation") != "regulation"
+
+
+def hard_gate_false_positives(results: list[dict]) -> list[dict]:
+    """Every type recommended (strong or viable) although one of its gates is not met."""
+    return [{"case": n, "visa_type": rec["visa_type"], "gates": failed}
+            for n, result in enumerate(results) for rec in result["recommendations"]
+            if rec["verdict"] in RECOMMENDED
+            and (failed := [g["id"] for g in rec.get("gates", []) if g.get("met") is False])]
+
+
+def _agreement_per_type(counts: dict) -> dict:
+    rows = {code: {"calls": sum(c.values()), "agree": c["tp"] + c["tn"], "fp": c["fp"],
+                   "fn": c["fn"]} for code, c in counts.items()}
+    total = {k: sum(r[k] for r in rows.values()) for k in ("calls", "agree", "fp", "fn")}
+    return {code: {**r, "agreement": r["agree"] / r["calls"] if r["calls"] else None}
+            for code, r in [*rows.items(), ("ALL", total)]}
 
 
 def evaluate_with_analysis(directory: str | Path, analyst, deadline_seconds: float = 600) -> dict:
@@ -170,13 +198,20 @@ def coherence_violations(results: list[dict]) -> list[dict]:
 
 def format_report(report: dict) -> str:
     lines = [f"{report['cases']} labelled profiles ({report['external_cases']} with labels from "
-             f"outside: AAO decisions, approved-case write-ups)",
+             f"outside: AAO, precedent and court decisions, approved-case write-ups, USCIS "
+             f"and State Department guidance)",
              f"agreement over every (profile, type) call: {_pct(report['agreement'])}",
              f"coherence violations: {len(report['coherence_violations'])}",
              f"{'type':<20} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}"]
     for code, r in [*report["per_type"].items(), ("ALL (micro)", report["micro"])]:
         lines.append(f"{code:<20} {_pct(r['precision']):>9} {_pct(r['recall']):>7} "
                      f"{r['tp']:>4} {r['fp']:>4} {r['fn']:>4}")
+    lines.append(f"hard-gate false positives (recommended with a gate not met): "
+                 f"{len(report['hard_gate_false_positives'])}")
+    ext, own = report["agreement_by_origin"]["external"], report["agreement_by_origin"]["own"]
+    lines.append(f"{'agreement per type':<20} {'external':>14} {'own':>14}")
+    for code in ext:
+        lines.append(f"{code:<20} {_share(ext[code]):>14} {_share(own[code]):>14}")
     if report["per_criterion"]:
         lines.append(f"{'criterion (type)':<40} {'agreement':>9} {'labelled':>8}")
         for key, r in report["per_criterion"].items():
@@ -226,6 +261,10 @@ def _rates(c: dict) -> dict:
     precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else None
     recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else None
     return {**c, "precision": precision, "recall": recall}
+
+
+def _share(row: dict) -> str:
+    return f"{_pct(row['agreement'])} ({row['agree']}/{row['calls']})" if row["calls"] else "-"
 
 
 def _pct(value: float | None) -> str:

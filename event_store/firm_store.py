@@ -14,10 +14,12 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
 
 from contracts import EventEnvelope
+from event_store.chain import rechained, verify_chain
 from event_store.keyring import ClientKeyring
-from event_store.sealing import SealingMapper, sealer_for, sealers_remembered
+from event_store.sealing import SealingMapper, remember_sealers, sealer_for, sealers_remembered
 from event_store.stored_events import CLIENT_PROFILE_TOPICS, DecodedEvent, decode, encode_state
 from event_store.tenancy import firm_store_name
+from event_store.transcoder import FastJSONTranscoder
 
 
 class AppendConflictError(Exception):
@@ -28,13 +30,20 @@ class FirmEventStore(Application):
     """A firm's event store: its own file or table, sealing client identifiers on the way in."""
 
     def __init__(self, firm_id: str, env: dict, on_saved: Callable[[str], None] | None = None,
-                 keyring: ClientKeyring | None = None):
+                 keyring: ClientKeyring | None = None, chain_key: bytes | None = None):
         self.firm_id = firm_id
+        self.chain_key = chain_key
         # The library names the events table after the application: one table per firm.
         self.name = firm_store_name(firm_id)
         self._on_saved = on_saved
         self.keyring = keyring
         super().__init__(env=env)
+        self.recorder.chain_key = chain_key
+
+    def construct_transcoder(self):
+        transcoder = FastJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def construct_mapper(self):
         mapper = super().construct_mapper()
@@ -54,6 +63,10 @@ class FirmEventStore(Application):
         notifications = self.recorder.select_notifications(
             start=after, limit=limit, inclusive_of_start=False)
         with sealers_remembered():
+            if self.keyring is not None:
+                remember_sealers(self.keyring, self.firm_id, {
+                    str(n.originator_id) for n in notifications
+                    if n.topic in CLIENT_PROFILE_TOPICS})
             return [_envelope(self.firm_id, n.id, self._decode(n, reveal=True, erased="sealed"))
                     for n in notifications]
 
@@ -97,6 +110,27 @@ class FirmEventStore(Application):
 
     def chain_links(self):
         return self.recorder.chain_links()
+
+    def adopt_keyed_chain(self) -> bool:
+        """Re-link a chain written before links were keyed, once it verifies; True if it was.
+
+        Its first link tells: a keyed chain is left alone without reading its events.
+        """
+        first = self.recorder.select_notifications(0, 1)
+        links = self.recorder.chain_links()
+        if not first or not links or not verify_chain(links[:1], first, self.chain_key)[0]:
+            return False
+        notifications, after = [], 0
+        while page := self.recorder.select_notifications(after, 5000, inclusive_of_start=False):
+            notifications += page
+            after = page[-1].id
+        try:
+            links = rechained(links, notifications, self.chain_key)
+        except ValueError as exc:
+            raise ValueError(f"firm {self.firm_id}: {exc}; see `visa audit verify`") from None
+        if links is not None:
+            self.recorder.replace_chain(links)
+        return links is not None
 
     def notify_saved(self) -> None:
         if self._on_saved is not None:

@@ -16,6 +16,7 @@ import psycopg
 from eventsourcing.postgres import PostgresFactory
 from psycopg_pool import ConnectionPool
 
+from event_store.chain import chain_key
 from event_store.firm_store import FirmEventStore
 from event_store.keyring import ClientKeyring
 from event_store.postgres_recorder import STORED_CHANNEL
@@ -111,7 +112,7 @@ class FirmStores:
     def _open(self, firm_id: str) -> FirmEventStore:
         if not self._settings.uses_postgres:
             return self._application(firm_id, self._env_for(firm_id), self._on_saved,
-                                     self.keyring)
+                                     self.keyring, self._chain_key(firm_id))
         # Every process opens a firm's store on first use and the library creates its
         # table then; a lock serialises that DDL across processes (concurrent CREATE ...
         # IF NOT EXISTS and CREATE OR REPLACE can fail on each other).
@@ -119,9 +120,12 @@ class FirmStores:
             conn.execute("SELECT pg_advisory_lock(%s)", (DDL_LOCK_KEY,))
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{EVENT_STORE_SCHEMA}"')
             app = self._application(firm_id, self._env_for(firm_id), self._on_saved,
-                                     self.keyring)
+                                     self.keyring, self._chain_key(firm_id))
             _drop_announcement_trigger(conn, app.name + "_events")
         return app
+
+    def _chain_key(self, firm_id: str) -> bytes:
+        return chain_key(self._settings.master_key, firm_id)
 
     def _env_for(self, firm_id: str) -> dict:
         base = {"IS_SNAPSHOTTING_ENABLED": "no"}

@@ -1,7 +1,7 @@
-"""Envelope encryption of clients' direct identifiers, with one data key per client.
+"""Envelope encryption of clients' identifiers and free text, with one data key per client.
 
-Each client's data key is wrapped (AES-GCM) by the master key and kept in the
-client_keys table, apart from the events. Identifiers are sealed as
+Each client's data key is wrapped (by the master key, or by Vault: event_store.key_wrapping)
+and kept in the client_keys table, apart from the events. Identifiers are sealed as
 "pii:v1:<base64 nonce+ciphertext>" tokens inside the stored events and on the
 wire; only holders of the key table and the master key can open them.
 Destroying a client's key (crypto-shredding) makes every copy unreadable:
@@ -18,7 +18,9 @@ from datetime import UTC, datetime
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from contracts.profile import map_sealed_value
 from event_store.blind_index import EmailIndex
+from event_store.key_wrapping import KeyWrapping, MasterKeyWrapping
 from shared.profile_schema import DIRECT_IDENTIFIERS
 from shared.sql import Database, apply_schema
 
@@ -46,9 +48,9 @@ def without_direct_identifiers(fields: dict) -> dict:
 class ClientKeyring:
     """Create, unwrap and destroy the per-client data keys."""
 
-    def __init__(self, db: Database, master_key: bytes):
+    def __init__(self, db: Database, master_key: bytes, wrapping: KeyWrapping | None = None):
         self._db = db
-        self._master = AESGCM(master_key)
+        self._wrapping = wrapping or MasterKeyWrapping(master_key)
         self.email_index = EmailIndex(master_key)
 
     def migrate(self) -> None:
@@ -56,8 +58,8 @@ class ClientKeyring:
 
     def create(self, firm_id: str, client_id: str) -> bytes:
         """Return the client's data key, creating it on first use (one transaction)."""
-        key, nonce = AESGCM.generate_key(bit_length=256), os.urandom(12)
-        wrapped = nonce + self._master.encrypt(nonce, key, _aad(firm_id, client_id))
+        key = AESGCM.generate_key(bit_length=256)
+        wrapped = self._wrapping.wrap(firm_id, str(client_id), key)
         with self._db.transaction() as tx:
             if tx.dialect == "postgresql":
                 # No wait for this commit's WAL flush: the key is only ever used by the
@@ -67,7 +69,7 @@ class ClientKeyring:
             created = tx.fetch_one(
                 "INSERT INTO client_keys (firm_id, client_id, wrapped_key, created_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (firm_id, client_id) DO NOTHING"
-                " RETURNING client_id", (firm_id, client_id, base64.b64encode(wrapped).decode(),
+                " RETURNING client_id", (firm_id, client_id, wrapped,
                                          datetime.now(UTC).isoformat()))
             if created is not None:
                 return key
@@ -82,19 +84,37 @@ class ClientKeyring:
                                " AND client_id = ?", (firm_id, str(client_id)))
         return None if row is None else self._unwrap(firm_id, client_id, row["wrapped_key"])
 
+    def sealers(self, firm_id: str, client_ids) -> dict[str, FieldSealer]:
+        """Each client's sealer for opening, its key fetched with the others in few statements."""
+        ids, found = sorted({str(c) for c in client_ids}), {}
+        for start in range(0, len(ids), KEYS_PER_STATEMENT):
+            chunk = ids[start:start + KEYS_PER_STATEMENT]
+            with self._db.read() as tx:
+                rows = tx.fetch_all("SELECT client_id, wrapped_key FROM client_keys"
+                                    f" WHERE firm_id = ? AND client_id IN ({_marks(chunk)})",
+                                    (firm_id, *chunk))
+            found.update((r["client_id"], r["wrapped_key"]) for r in rows)
+        return {c: FieldSealer(self._unwrap(firm_id, c, found[c]) if c in found else None,
+                               f"{firm_id}:{c}") for c in ids}
+
     def _unwrap(self, firm_id: str, client_id: str, wrapped_key: str) -> bytes | None:
         if not wrapped_key:  # being destroyed
             return None
-        wrapped = base64.b64decode(wrapped_key)
-        return self._master.decrypt(wrapped[:12], wrapped[12:], _aad(firm_id, str(client_id)))
+        return self._wrapping.unwrap(firm_id, str(client_id), wrapped_key)
 
     def destroy(self, firm_id: str, client_id: str) -> None:
-        """Destroy the client's data key: every sealed identifier becomes unreadable."""
+        """Destroy the client's data key: every sealed identifier becomes unreadable.
+
+        The wrapper forgets first (Vault deletes the client's transit key), then the row
+        goes; on SQLite secure_delete zeroes its bytes and the log is emptied of its frames.
+        """
+        self._wrapping.forget(firm_id, str(client_id))
         with self._db.transaction() as tx:
             tx.execute("UPDATE client_keys SET wrapped_key = '' WHERE firm_id = ?"
                        " AND client_id = ?", (firm_id, str(client_id)))
             tx.execute("DELETE FROM client_keys WHERE firm_id = ? AND client_id = ?",
                        (firm_id, str(client_id)))
+        self._db.truncate_wal()
 
     def sealer(self, firm_id: str, client_id: str, create: bool = False) -> FieldSealer:
         key = self.create(firm_id, str(client_id)) if create else self.key(firm_id, client_id)
@@ -135,37 +155,35 @@ class FieldSealer:
             return None
 
     def seal_profile_data(self, data: dict) -> dict:
-        """Seal the identifiers in an event's fields (created) or changes (edited)."""
-        return _map_identifiers(data, self.seal)
+        """Seal the identifiers and free text in an event's fields (created) or changes."""
+        return _map_sealed(data, self.seal)
 
     def open_profile_data(self, data: dict) -> dict:
-        return _map_identifiers(data, self.open)
+        return _map_sealed(data, self.open)
 
-    def open_anywhere(self, value, name: str | None = None):
-        """Open every sealed identifier in a nested structure (audit entries, history)."""
-        if isinstance(value, dict):
-            return {k: self.open_anywhere(v, k if k in DIRECT_IDENTIFIERS else name)
-                    for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.open_anywhere(v, name) for v in value]
-        return self.open(name, value) if name and is_sealed(value) else value
+    def open_changes(self, changes: dict) -> dict:
+        """Open the {field: {old, new}} changes of a history entry."""
+        return self.open_profile_data({"changes": changes})["changes"]
 
     def _aad(self, name: str) -> bytes:
         return f"{self._context}:{name}".encode()
 
 
-def _map_identifiers(data: dict, transform) -> dict:
+def _map_sealed(data: dict, transform) -> dict:
     out = dict(data)
     if isinstance(out.get("fields"), dict):
-        out["fields"] = {name: transform(name, v) if name in DIRECT_IDENTIFIERS else v
+        out["fields"] = {name: map_sealed_value(name, v, transform)
                          for name, v in out["fields"].items()}
     if isinstance(out.get("changes"), dict):
         out["changes"] = {
-            name: ({k: transform(name, v) for k, v in change.items()}
-                   if name in DIRECT_IDENTIFIERS and isinstance(change, dict) else change)
+            name: ({k: map_sealed_value(name, v, transform) for k, v in change.items()}
+                   if isinstance(change, dict) else change)
             for name, change in out["changes"].items()}
     return out
 
 
-def _aad(firm_id: str, client_id: str) -> bytes:
-    return f"client-key:{firm_id}:{client_id}".encode()
+KEYS_PER_STATEMENT = 500
+
+
+def _marks(values) -> str:
+    return ", ".join("?" * len(values))

@@ -27,7 +27,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier, Literal
 
-from event_store.chain import GENESIS, ChainLink, links_for
+from event_store.chain import GENESIS, ChainLink, links_for, required_key
 
 STORED_CHANNEL = "visa_events_stored"
 # Advisory locks taken with two keys never collide with single-key ones (the DDL lock).
@@ -37,9 +37,11 @@ APPEND_LOCK_CLASS = 7_310_512
 class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     """The library's PostgreSQL recorder with the firm's hash chain and one-trip appends."""
 
+    chain_key: bytes | None = None  # set by the firm's store once it is built
+
     def __init__(self, datastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
-        names = _Names(self.datastore.schema, self.events_table_name)
+        names = self._names = _Names(self.datastore.schema, self.events_table_name)
         self.chain_table = (names.schema, names.chain)
         self.sql_create_statements += [
             SQL("CREATE TABLE IF NOT EXISTS {schema}.{chain} (notification_id bigint PRIMARY KEY,"
@@ -80,7 +82,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         head = self._head
         if head is None:
             return None
-        links = _links_after(head, events)
+        links = _links_after(self.chain_key, head, events)
         row = conn.execute(self._append_call, (head.notification_id, head.hash,
                                                *_arguments(events, links)),
                            prepare=True).fetchone()
@@ -92,7 +94,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             while cursor.nextset():
                 pass
             row = cursor.fetchone()
-            links = _links_after(ChainLink(row["last_id"], "", row["last_hash"]), events)
+            links = _links_after(self.chain_key, ChainLink(row["last_id"], "", row["last_hash"]),
+                                 events)
             conn.execute(self._insert_and_announce, _arguments(events, links))
             conn.execute("COMMIT")
         except BaseException:
@@ -111,6 +114,20 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                              " ORDER BY notification_id").format(*self.chain_table))
             return [ChainLink(r["notification_id"], r["prev_hash"], r["hash"])
                     for r in curs.fetchall()]
+
+    def replace_chain(self, links: Sequence[ChainLink]) -> None:
+        """Swap the firm's links, under its append lock, in one transaction."""
+        with self.datastore.get_connection() as conn:
+            with conn.transaction():
+                conn.execute(SQL("SELECT pg_advisory_xact_lock({lock_keys})").format(
+                    **self._names.sql))
+                conn.execute(SQL("DELETE FROM {0}.{1}").format(*self.chain_table))
+                with conn.cursor() as curs:
+                    curs.executemany(SQL("INSERT INTO {0}.{1} (notification_id, prev_hash, hash)"
+                                         " VALUES (%s, %s, %s)").format(*self.chain_table),
+                                     [(x.notification_id, x.prev_hash, x.hash) for x in links])
+        with self._head_lock:
+            self._head = None
 
 
 class _Names:
@@ -172,9 +189,11 @@ def _append_functions(names: _Names, lock_timeout: int) -> list:
     return [head, append]
 
 
-def _links_after(head: ChainLink, events: Sequence[StoredEvent]) -> list[ChainLink]:
+def _links_after(key: bytes | None, head: ChainLink,
+                 events: Sequence[StoredEvent]) -> list[ChainLink]:
     first = head.notification_id + 1
-    return links_for(((first + n, e.originator_id, e.originator_version, e.topic, e.state)
+    return links_for(required_key(key), ((first + n, e.originator_id, e.originator_version,
+                                          e.topic, e.state)
                       for n, e in enumerate(events)), head)
 
 

@@ -13,8 +13,8 @@ from typing import Iterator
 
 from eventsourcing.persistence import Mapper, StoredEvent
 
+from contracts.profile import SEALED_FIELDS
 from event_store.keyring import ClientKeyring
-from shared.profile_schema import DIRECT_IDENTIFIERS
 
 
 # Within one read of a stream, each client's key is fetched once, not once per event. The
@@ -33,6 +33,13 @@ def sealers_remembered() -> Iterator[None]:
         yield
     finally:
         _remembered.reset(token)
+
+
+def remember_sealers(keyring: ClientKeyring, firm_id: str, client_ids) -> None:
+    """Fetch the keys of many clients at once into the memory of sealers_remembered()."""
+    memory = _remembered.get()
+    if memory is not None:
+        memory.update(keyring.sealers(firm_id, {c for c in client_ids if c not in memory}))
 
 
 def sealer_for(keyring: ClientKeyring, firm_id: str, client_id: str):
@@ -74,7 +81,7 @@ def _has_identifiers(domain_event) -> bool:
     # Only client profile events carry `fields` (created) or `changes` (edited).
     state = vars(domain_event)
     named = set(state.get("fields") or {}) | set(state.get("changes") or {})
-    return bool(named & set(DIRECT_IDENTIFIERS))
+    return not named.isdisjoint(SEALED_FIELDS)
 
 
 def _with_state(domain_event, state: dict):

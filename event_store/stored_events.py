@@ -34,8 +34,8 @@ class StoredForm:
 
 
 STORED_FORMS: tuple[StoredForm, ...] = (
-    StoredForm(contracts.CLIENT_PROFILE_CREATED, f"{_PROFILE}.Created", class_version=2),
-    StoredForm(contracts.CLIENT_PROFILE_EDITED, f"{_PROFILE}.Edited", class_version=2),
+    StoredForm(contracts.CLIENT_PROFILE_CREATED, f"{_PROFILE}.Created", class_version=3),
+    StoredForm(contracts.CLIENT_PROFILE_EDITED, f"{_PROFILE}.Edited", class_version=3),
     StoredForm(contracts.CLIENT_PROFILE_ARCHIVED, f"{_PROFILE}.Archived"),
     StoredForm(contracts.CLIENT_PROFILE_ERASED, f"{_PROFILE}.Erased"),
     StoredForm(contracts.CASE_OUTCOME_RECORDED, f"{_PROFILE}.CaseOutcomeRecorded"),

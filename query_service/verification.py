@@ -6,11 +6,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
-from event_store import ChainProblem, verify_chain
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from event_store import Checkpoint, ChainProblem, check_against, verify_chain
 from event_store import FirmStores
 from event_store import to_envelope
 from query_service.adapters.read_tables import LIVE, ReadTables, create_tables
+from query_service.adapters.read_batch import json_column
 from query_service.projections import Projector
 from shared.sql import Database, Transaction
 
@@ -61,8 +65,10 @@ class FirmVerification:
 
 
 def verify_firm(read_db: Database, stores: FirmStores, firm_id: str,
-                wait_seconds: float = 10.0) -> FirmVerification:
-    """Check one firm's chain, its projection's progress, and its read tables afresh.
+                wait_seconds: float = 10.0, checkpoints: Sequence[Checkpoint] = (),
+                trusted_key: Ed25519PublicKey | None = None) -> FirmVerification:
+    """Check one firm's chain (and the auditor's signed checkpoints of it), its projection's
+    progress, and its read tables afresh.
 
     The read tables must have caught up with the store's head (waiting up to
     wait_seconds for the projector) and hold no quarantined event.
@@ -72,7 +78,10 @@ def verify_firm(read_db: Database, stores: FirmStores, firm_id: str,
     report = FirmVerification(firm_id, events=len(notifications),
                               head_position=notifications[-1].id if notifications else 0)
     report.chain_problems, report.chain_head = verify_chain(app.recorder.chain_links(),
-                                                           notifications)
+                                                           notifications, app.chain_key)
+    report.chain_problems += check_against(
+        [c for c in checkpoints if c.firm_id == firm_id], app.recorder.chain_links(),
+        trusted_key)
     _wait_for_projection(read_db, firm_id, report.head_position, wait_seconds)
     live = _live_rows(read_db, firm_id)
     report.position = live.pop("__position")
@@ -136,7 +145,7 @@ def _rows(tx: Transaction, t: ReadTables, firm_id: str) -> dict:
         selected = ", ".join((*keys, *columns))
         fetched = tx.fetch_all(f"SELECT {selected} FROM {getattr(t, table)} WHERE firm_id = ?",
                                (firm_id,))
-        rows[table] = {tuple(_plain(r[k]) for k in keys): {c: _plain(r[c]) for c in columns}
+        rows[table] = {tuple(_plain(r[k]) for k in keys): {c: _plain(r[c], c) for c in columns}
                        for r in fetched}
     position = tx.fetch_one(f"SELECT position FROM {t.projector_positions}"
                             " WHERE consumer = 'projector' AND firm_id = ?", (firm_id,))
@@ -158,7 +167,13 @@ def _differences(table: str, live: dict, fresh: dict) -> list[dict]:
     return drift
 
 
-def _plain(value):
+# Compared as the JSON they hold: rows projected by earlier releases spell it differently.
+JSON_COLUMNS = frozenset(("profile", "result", "changes"))
+
+
+def _plain(value, column: str = ""):
+    if column in JSON_COLUMNS and isinstance(value, str):
+        return json_column(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return round(float(value), 9)
     return value

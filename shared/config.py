@@ -35,13 +35,22 @@ class Settings:
     firm_requests_per_minute: int = 1200
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
+    login_max_failures_per_address: int = 50
+    password_hash_parallel: int = 2
+    password_hash_queue: int = 32
     retention_inactive_days: int = 2555
     retention_grace_days: int = 30
     log_level: str = "INFO"
+    refresh_ttl_seconds: int = 43200
+    log_format: str | None = None  # unset: text for `visa serve`, JSON for every other process
     health_host: str = "127.0.0.1"
     health_port: int = 9400
     stuck_check_seconds: int = 300
     check_lease_seconds: int = 30
+    key_store: str = "database"
+    vault_addr: str | None = None
+    vault_token: str | None = field(default=None, repr=False)
+    vault_transit_mount: str = "transit"
 
     @property
     def uses_postgres(self) -> bool:
@@ -75,6 +84,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         jwt_issuer=env.get("VISA_JWT_ISSUER") or "visa-eligibility",
         jwt_audience=env.get("VISA_JWT_AUDIENCE") or "visa-eligibility-api",
         jwt_ttl_seconds=_positive_int(env, "VISA_JWT_TTL_SECONDS", 3600),
+        refresh_ttl_seconds=_positive_int(env, "VISA_REFRESH_TTL_SECONDS", 43200),
         anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
         web_command_url=(env.get("VISA_WEB_COMMAND_URL") or "").rstrip("/"),
         web_origins=tuple(o.strip().rstrip("/") for o in (env.get("VISA_WEB_ORIGINS") or "").split(",")
@@ -86,27 +96,63 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         firm_requests_per_minute=_positive_int(env, "VISA_FIRM_REQUESTS_PER_MINUTE", 1200),
         login_max_failures=_positive_int(env, "VISA_LOGIN_MAX_FAILURES", 5),
         login_lockout_seconds=_positive_int(env, "VISA_LOGIN_LOCKOUT_SECONDS", 900),
+        login_max_failures_per_address=_positive_int(env, "VISA_LOGIN_MAX_FAILURES_PER_ADDRESS",
+                                                     50),
+        password_hash_parallel=_positive_int(env, "VISA_PASSWORD_HASH_PARALLEL", 2),
+        password_hash_queue=_positive_int(env, "VISA_PASSWORD_HASH_QUEUE", 32),
         retention_inactive_days=_positive_int(env, "VISA_RETENTION_INACTIVE_DAYS", 2555),
         retention_grace_days=_positive_int(env, "VISA_RETENTION_GRACE_DAYS", 30),
         log_level=log_level(env),
+        log_format=log_format(env),
         health_host=env.get("VISA_HEALTH_HOST") or "127.0.0.1",
         health_port=_port(env, "VISA_HEALTH_PORT", 9400),
         stuck_check_seconds=_positive_int(env, "VISA_STUCK_CHECK_SECONDS", 300),
         check_lease_seconds=_positive_int(env, "VISA_CHECK_LEASE_SECONDS", 30),
+        **_key_store(env),
     )
 
 
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+KEY_STORES = ("database", "vault")
 
 
-def log_level(environ=None) -> str:
-    """Return VISA_LOG_LEVEL, upper-cased, or raise ConfigurationError naming the choices."""
-    env = os.environ if environ is None else environ
-    level = (env.get("VISA_LOG_LEVEL") or "INFO").upper()
-    if level not in LOG_LEVELS:
+def _key_store(env) -> dict:
+    """Where clients' data keys are wrapped: the database (master key) or Vault's transit."""
+    kind = (env.get("VISA_KEY_STORE") or "database").lower()
+    if kind not in KEY_STORES:
         raise ConfigurationError(
-            f"VISA_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
-    return level
+            f"VISA_KEY_STORE must be one of {', '.join(KEY_STORES)}, got {kind!r}")
+    settings = {"key_store": kind, "vault_addr": env.get("VISA_VAULT_ADDR") or None,
+                "vault_token": env.get("VISA_VAULT_TOKEN") or None,
+                "vault_transit_mount": env.get("VISA_VAULT_TRANSIT_MOUNT") or "transit"}
+    if kind == "vault" and not (settings["vault_addr"] and settings["vault_token"]):
+        raise ConfigurationError(
+            "VISA_KEY_STORE=vault needs VISA_VAULT_ADDR and VISA_VAULT_TOKEN")
+    return settings
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("json", "text")
+
+
+def log_level(environ=None, default: str | None = "INFO") -> str | None:
+    """Return VISA_LOG_LEVEL, upper-cased (default when unset), or raise ConfigurationError."""
+    env = os.environ if environ is None else environ
+    return _one_of("VISA_LOG_LEVEL", env.get("VISA_LOG_LEVEL"), LOG_LEVELS, default, str.upper)
+
+
+def log_format(environ=None, default: str | None = None) -> str | None:
+    """Return VISA_LOG_FORMAT (json or text; default when unset), or raise ConfigurationError."""
+    env = os.environ if environ is None else environ
+    return _one_of("VISA_LOG_FORMAT", env.get("VISA_LOG_FORMAT"), LOG_FORMATS, default, str.lower)
+
+
+def _one_of(name: str, raw: str | None, choices: tuple[str, ...], default, normalise):
+    if not raw:
+        return default
+    value = normalise(raw)
+    if value not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
 
 
 def _bootstrap_servers(env) -> str | None:

@@ -108,6 +108,7 @@ class IdempotencyStore:
         """Drop kept responses about a resource (an erased client's profile)."""
         with self._db.transaction() as tx:
             tx.execute("DELETE FROM idempotency_records WHERE resource_id = ?", (resource_id,))
+        self._db.truncate_wal()
 
 
 def idempotent(view):

@@ -85,12 +85,39 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure_logging(service: str, level: str | None = None) -> None:
-    """Send every logger's records to stderr as JSON lines tagged with the service name."""
+class TextFormatter(logging.Formatter):
+    """One short line for people at a console: time, level when it matters, message."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        level = f"{record.levelname.lower()}: " if record.levelno >= logging.WARNING else ""
+        line = f"{when} {level}{redact(record.getMessage())}"
+        if isinstance(getattr(record, "duration_ms", None), (int, float)):
+            line += f" ({record.duration_ms:.0f} ms)"
+        if record.exc_info:
+            line += "\n" + redact(self.formatException(record.exc_info))
+        return line
+
+
+# What a quiet console still shows at INFO: one line per request and one per check.
+CONSOLE_LOGGERS = ("visa.access", "eligibility_engine.check_handler")
+_NOISY = ("kafka", "werkzeug", "eventsourcing", "psycopg.pool")
+
+
+def configure_logging(service: str, level: str | None = None, fmt: str = "json",
+                      quiet: bool = False) -> None:
+    """Send every logger's records to stderr, as JSON lines (tagged with the service) or text.
+
+    quiet (the embedded default's console, unless a level is given) keeps warnings and the
+    one-line-per-request-or-check loggers only.
+    """
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter(service))
+    handler.setFormatter(TextFormatter() if fmt == "text" else JsonFormatter(service))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel((level or os.environ.get("VISA_LOG_LEVEL") or "INFO").upper())
-    for noisy in ("kafka", "werkzeug", "eventsourcing", "psycopg.pool"):
+    chosen = level or os.environ.get("VISA_LOG_LEVEL")
+    root.setLevel((chosen or ("WARNING" if quiet else "INFO")).upper())
+    for name in CONSOLE_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO if quiet and not chosen else logging.NOTSET)
+    for noisy in _NOISY:
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -47,6 +47,16 @@ class Transaction:
         cur = self._conn.execute(self._adapt(sql), tuple(params))
         return cur.rowcount
 
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for each row of parameters, without a round trip per row."""
+        if not rows:
+            return
+        if self.dialect == "postgresql":
+            with self._conn.cursor() as cur:
+                cur.executemany(self._adapt(sql), [tuple(r) for r in rows])
+            return
+        self._conn.executemany(sql, rows)
+
     def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[dict]:
         cur = self._conn.execute(self._adapt(sql), tuple(params))
         return [dict(row) for row in cur.fetchall()]
@@ -178,6 +188,20 @@ class Database:
         self._open_pool()
         with self._pool.connection() as conn:
             return _run_script(conn, statements, write, wait_for_flush)
+
+    def truncate_wal(self) -> bool:
+        """SQLite: move the write-ahead log into the database file and empty it.
+
+        After an erasure, the log's older frames still hold the rows as they were; with
+        secure_delete the database file itself keeps no freed bytes. False when a reader
+        held the log past the busy timeout (the frames are then overwritten later).
+        PostgreSQL: nothing to do here (see the README on its residual window).
+        """
+        if self._pool is not None:
+            return True
+        busy, _, _ = self._sqlite_connection().execute(
+            "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
 
     def ping(self, timeout: float = 3.0) -> None:
         """Run a trivial query, raising if the database does not answer within the timeout."""

@@ -9,17 +9,18 @@ from command_service.domain.errors import (
     ClientErasedError,
     StaleVersionError,
 )
+from contracts.profile import erased_fields
 from contracts.upcasting import profile_changes_v1_to_v2, profile_fields_v1_to_v2
-from shared.profile_schema import DIRECT_IDENTIFIERS
 
 
 class ClientProfile(Aggregate):
     """A client's profile; every change is an event with the attorney who made it."""
 
     class Created(Aggregate.Created):
-        """v2: countries are ISO 3166-1 alpha-2 codes (v1 stored English names)."""
+        """v2: countries are ISO 3166-1 alpha-2 codes (v1 stored English names).
+        v3: free text is sealed like the identifiers (v2 stored it in clear)."""
 
-        class_version = 2
+        class_version = 3
         fields: dict
         meta: dict
 
@@ -27,16 +28,25 @@ class ClientProfile(Aggregate):
         def upcast_v1_v2(state: dict) -> None:
             state["fields"] = profile_fields_v1_to_v2(state["fields"])
 
-    class Edited(Aggregate.Event):
-        """v2: countries are ISO 3166-1 alpha-2 codes (v1 stored English names)."""
+        @staticmethod
+        def upcast_v2_v3(state: dict) -> None:
+            """Clear text reads as opened text: nothing to change."""
 
-        class_version = 2
+    class Edited(Aggregate.Event):
+        """v2: countries are ISO 3166-1 alpha-2 codes (v1 stored English names).
+        v3: free text is sealed like the identifiers (v2 stored it in clear)."""
+
+        class_version = 3
         changes: dict
         meta: dict
 
         @staticmethod
         def upcast_v1_v2(state: dict) -> None:
             state["changes"] = profile_changes_v1_to_v2(state["changes"])
+
+        @staticmethod
+        def upcast_v2_v3(state: dict) -> None:
+            """Clear text reads as opened text: nothing to change."""
 
     @event(Created)
     def __init__(self, fields: dict, meta: dict):
@@ -82,15 +92,14 @@ class ClientProfile(Aggregate):
         self.archived_by = meta.get("actor_id")
 
     def erase(self, meta: dict) -> None:
-        """Forget the client's direct identifiers; erasing twice records nothing new."""
+        """Forget the client's identifiers and free text; erasing twice records nothing new."""
         if self.status != "erased":
             self._erased(meta=meta)
 
     @event("Erased")
     def _erased(self, meta: dict) -> None:
         self.status = "erased"
-        for name in DIRECT_IDENTIFIERS:
-            self.fields.pop(name, None)
+        self.fields = erased_fields(self.fields)
 
     def check_is_active(self) -> None:
         if self.status == "erased":

@@ -152,24 +152,19 @@ class AnthropicAnalyst:
     def _answer(self, case_message: str, problem: str | None, deadline: float,
                 ledger: UsageLedger) -> dict:
         try:
-            trial = self.breaker.admit()
+            message = self._call_with_retries(self.request(case_message, problem), deadline,
+                                              ledger)
         except CircuitOpenError as exc:
             LLM_ERRORS.labels("circuit_open").inc()
             raise self._unavailable("breaker_open", f"the LLM circuit breaker is open: {exc}",
                                     ledger) from None
-        try:
-            message = self._call_with_retries(self.request(case_message, problem), deadline,
-                                              ledger)
         except _DeadlinePassed:
-            self.breaker.failed(trial)
             raise self._unavailable("deadline", "the analysis deadline passed", ledger) from None
         except anthropic.APIStatusError as exc:
-            return self._vendor_error(exc, trial, ledger)
+            return self._vendor_error(exc, ledger)
         except anthropic.APIError as exc:
-            self.breaker.failed(trial)
             raise self._unavailable(_kind(exc), f"the Messages API failed: {type(exc).__name__}",
                                     ledger) from None
-        self.breaker.succeeded(trial)
         try:
             return _validated(message)
         except _Stopped as stop:
@@ -177,14 +172,11 @@ class AnthropicAnalyst:
             raise self._unavailable(stop.reason, _STOP_MESSAGES[stop.reason], ledger,
                                     retry_allowed=stop.reason == "max_tokens") from None
 
-    def _vendor_error(self, exc: anthropic.APIStatusError, trial: bool, ledger: UsageLedger):
+    def _vendor_error(self, exc: anthropic.APIStatusError, ledger: UsageLedger):
         if _transient(exc):
-            self.breaker.failed(trial)
             reason = _kind(exc)
             raise self._unavailable(reason, f"the Messages API failed: {_describe(exc)}",
                                     ledger) from None
-        # The vendor answered: the request itself was refused, so it counts as reachable.
-        self.breaker.succeeded(trial)
         LLM_ERRORS.labels("rejected").inc()
         raise self._unavailable("rejected", f"the Messages API refused the request: "
                                 f"{_describe(exc)}", ledger, retry_allowed=False) from None
@@ -197,7 +189,25 @@ class AnthropicAnalyst:
                             reraise=True)
         for attempt in retrying:
             with attempt:
-                return self._stream(params, deadline, ledger)
+                return self._guarded_call(params, deadline, ledger)
+
+    def _guarded_call(self, params: dict, deadline: float, ledger: UsageLedger):
+        """One call through the breaker, so a retry is refused once the circuit has opened.
+
+        A transient failure or a passed deadline counts against the vendor; any answer,
+        a refused request included, shows it reachable.
+        """
+        trial = self.breaker.admit()
+        try:
+            message = self._stream(params, deadline, ledger)
+        except anthropic.APIStatusError as exc:
+            (self.breaker.failed if _transient(exc) else self.breaker.succeeded)(trial)
+            raise
+        except BaseException:
+            self.breaker.failed(trial)
+            raise
+        self.breaker.succeeded(trial)
+        return message
 
     def _stream(self, params: dict, deadline: float, ledger: UsageLedger):
         started, snapshot, request_id = time.monotonic(), None, None

@@ -25,7 +25,9 @@ class KernelCheckStore:
         return fold_check(firm_id, self._stores.for_firm(firm_id).stream(check_id))
 
     def profile(self, firm_id: str, client_id: str, version: int) -> dict:
-        state = fold_profile(self._stores.for_firm(firm_id).stream(client_id, to_version=version))
+        # Free text is sealed like the identifiers: opened to be judged, identifiers left out.
+        state = fold_profile(self._stores.for_firm(firm_id).stream(client_id, to_version=version,
+                                                                   reveal=True))
         if state is None:
             raise ProfileUnavailableError(f"client {client_id} has no version {version}")
         return without_direct_identifiers(state["fields"])

@@ -10,6 +10,7 @@ import re
 
 from catalogue.loader import Catalogue
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
+from eligibility_engine.domain.profile_view import in_united_states
 
 MANAGERIAL_WORDS = re.compile(r"\b(manager|director|head of|chief|vice president|vp|president|"
                               r"executive|ceo|cto|cfo|coo|founder|general manager|managing|"
@@ -54,6 +55,21 @@ def one_year_abroad(profile: dict, catalogue: Catalogue) -> Finding:
                                 "related company abroad in the last three years?")
     if months >= 12:
         return met(f"{months} months abroad in the last 3 years", months=months)
+    status = (profile.get("current_us_status") or "").upper().replace(" ", "")
+    if in_united_states(profile) and status.startswith(("L-1", "L1", "H-1B", "H1B", "E-", "O-1")):
+        # Already in the U.S. working for the related employer: the year abroad is counted in
+        # the three years before entry as a nonimmigrant (8 CFR 204.5(j)(3)(i)(B)); time in
+        # the U.S. for the same employer neither counts nor interrupts (214.2(l)(1)(ii)(A)).
+        # An L-1 approval has already found that year.
+        return unknown(f"{months} months abroad in the last 3 years, but the client is in the "
+                       f"U.S. ({profile.get('current_us_status')}): for a client working for the "
+                       "related employer here, the year abroad is counted in the three years "
+                       "before entering as a nonimmigrant", "foreign_employment.months_in_last_3_years",
+                       question="How many continuous months did the client work for the related "
+                                "company abroad in the three years before entering the U.S. to "
+                                "work for it, and has the client worked for it ever since?",
+                       presumable=status.startswith(("L-1", "L1")), months=months,
+                       current_us_status=profile.get("current_us_status"))
     return not_met(f"{months} months abroad in the last 3 years; 12 continuous are required",
                    months=months)
 
@@ -213,6 +229,11 @@ def us_entity_one_year(profile: dict, catalogue: Catalogue) -> Finding:
                    years=years)
 
 
+CAP_SUBJECT = {"for_profit": "For-profit employer",
+               "nonprofit_other": "A nonprofit neither affiliated with a university nor a "
+                                  "research organization"}
+
+
 def employer_type(profile: dict) -> str | None:
     """The recorded employer type, or one read from the employer's name."""
     offer = profile.get("job_offer") or {}
@@ -233,8 +254,8 @@ def cap_subject_employer(profile: dict, catalogue: Catalogue) -> Finding:
                        "job_offer.employer_type", presumable=True,
                        question="Is the employer a university, an affiliated nonprofit, or a "
                                 "nonprofit or government research organization (cap-exempt)?")
-    if kind == "for_profit":
-        return met("For-profit employer: subject to the annual cap")
+    if kind in CAP_SUBJECT:
+        return met(f"{CAP_SUBJECT[kind]}: subject to the annual cap")
     return not_met(f"The employer ({kind.replace('_', ' ')}) is cap-exempt: file H-1B "
                    "cap-exempt instead")
 
@@ -245,6 +266,13 @@ def cap_exempt_employer(profile: dict, catalogue: Catalogue) -> Finding:
         return unknown("Employer type not recorded", "job_offer.employer_type",
                        question="Is the employer a university, an affiliated nonprofit, or a "
                                 "nonprofit or government research organization?")
+    if kind == "affiliated_nonprofit":
+        return met("A nonprofit related to or affiliated with an institution of higher education "
+                   "is cap-exempt: shared ownership or control, operation by the institution, "
+                   "membership or branch, or a written affiliation agreement with research or "
+                   "education as a fundamental activity (8 CFR 214.2(h)(8)(iii)(F)(2))", 0.9)
     if kind in ("university", "nonprofit_research", "government_research"):
         return met(f"Employer type {kind.replace('_', ' ')} is cap-exempt", 1.0)
-    return not_met("For-profit employer: subject to the annual cap and registration lottery")
+    return not_met(f"{CAP_SUBJECT.get(kind, 'Employer')}: subject to the annual cap and "
+                   "registration lottery (a nonprofit is exempt only if affiliated with a "
+                   "university or primarily engaged in research)")

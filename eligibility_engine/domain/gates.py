@@ -17,6 +17,11 @@ from eligibility_engine.domain.employment_gates import (
     us_entity_one_year,
     us_managerial_role,
 )
+from eligibility_engine.domain.degree_equivalency import (
+    degree_country,
+    effective_degree,
+    short_degree_not_equivalent,
+)
 from eligibility_engine.domain.exceptional_ability import exceptional_ability_shown
 from eligibility_engine.domain.field_gates import field_category, o1a_field, o1b_arts_field
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
@@ -32,6 +37,7 @@ from eligibility_engine.domain.nationality_gates import (
     citizenships,
     e2_treaty_national,
     h1b1_citizen,
+    names,
     not_travel_banned,
     usmca_citizen,
 )
@@ -43,6 +49,10 @@ __all__ = ["GATES", "DEGREE_RANK", "citizenships", "field_category", "permanent_
 DEGREE_RANK = {"none": 0, "high_school": 1, "associate": 2, "bachelors": 3, "masters": 4,
                "doctorate": 5, "professional": 5}
 DEGREE_QUESTION = "What is the client's highest degree (and in what field)?"
+SHAH = "Matter of Shah, 17 I&N Dec. 244 (Reg. Comm. 1977)"
+EQUIVALENCE_QUESTION = ("Which country awarded the three-year degree, and does a credential "
+                        "evaluation (EDGE) find it a single-source equivalent of a U.S. "
+                        "four-year bachelor's?")
 
 
 def us_petitioner(profile: dict, catalogue: Catalogue) -> Finding:
@@ -70,6 +80,9 @@ def specialty_occupation(profile: dict, catalogue: Catalogue) -> Finding:
     value = (profile.get("job_offer") or {}).get("specialty_occupation")
     occupation = offered_occupation(profile)
     facts = {"soc": occupation.soc, "occupation": occupation.title} if occupation else {}
+    if occupation and occupation.unskilled:
+        return not_met(f"{occupation.title} needs under two years of training: not a specialty "
+                       "occupation, whatever the employer records", **facts)
     if value is True:
         return met("The offered job is recorded as a specialty occupation", **facts)
     if value is False:
@@ -89,6 +102,8 @@ def bachelors_or_equivalent(profile: dict, catalogue: Catalogue) -> Finding:
     degree = profile.get("highest_degree")
     if degree is None:
         return unknown("Highest degree not recorded", "highest_degree", question=DEGREE_QUESTION)
+    if effective_degree(profile, catalogue) == "three_year_bachelors":
+        return _three_years_of_college(profile)
     if DEGREE_RANK[degree] >= DEGREE_RANK["bachelors"]:
         return met(f"Holds a {degree} degree", highest_degree=degree)
     years = profile.get("years_of_experience") or 0
@@ -105,19 +120,80 @@ def bachelors_or_equivalent(profile: dict, catalogue: Catalogue) -> Finding:
                    "required", highest_degree=degree, years_of_experience=years)
 
 
+def _three_years_of_college(profile: dict) -> Finding:
+    """H-1B/E-3: a non-equivalent three-year degree plus three years of specialized experience
+    for the missing year (8 CFR 214.2(h)(4)(iii)(D)(5))."""
+    years = profile.get("years_of_experience")
+    facts = {"highest_degree": profile.get("highest_degree"), "years_of_experience": years,
+             "degree_country": profile.get("degree_country"), "three_year_degree": True}
+    if years is not None and years >= 3:
+        return unknown(f"A three-year bachelor's is three years of U.S. college ({SHAH}); with "
+                       f"{years:g} years of specialized experience an evaluation can show the "
+                       "equivalent of a U.S. bachelor's (three years of experience for the "
+                       "missing year, 8 CFR 214.2(h)(4)(iii)(D)(5))", "credential_evaluation",
+                       presumable=True, question="Can an evaluator confirm three years of "
+                       "progressively responsible experience in the specialty to make up the "
+                       "fourth year?", **facts)
+    if years is None:
+        return unknown(f"A three-year bachelor's is three years of U.S. college ({SHAH}); three "
+                       "years of specialized experience would make up the fourth year",
+                       "years_of_experience", question="How many years of specialized "
+                       "experience does the client have?", **facts)
+    return not_met(f"A three-year bachelor's is three years of U.S. college ({SHAH}) and "
+                   f"{years:g} years of experience do not make up the fourth year (three are "
+                   "needed)", **facts)
+
+
 def advanced_degree(profile: dict, catalogue: Catalogue) -> Finding:
     degree = profile.get("highest_degree")
     if degree is None:
         return unknown("Highest degree not recorded", "highest_degree", question=DEGREE_QUESTION)
+    effective = effective_degree(profile, catalogue)
+    years = profile.get("years_of_experience")
+    if effective == "three_year_bachelors":
+        return not_met(f"A three-year bachelor's from {names([degree_country(profile)])} is not a "
+                       f"single-source equivalent of a U.S. bachelor's ({SHAH}): the bachelor's "
+                       "plus five years route is closed", highest_degree=degree,
+                       three_year_degree=True, years_of_experience=years)
+    if degree == "masters" and effective == "bachelors":
+        if years is not None and years >= 5:
+            return met(f"The master's on a three-year bachelor's equals a U.S. bachelor's "
+                       f"({SHAH}; EDGE); with {years:g} years of progressive experience after "
+                       "it, the bachelor's plus five route applies", 0.8, highest_degree=degree,
+                       three_year_degree=True, years_of_experience=years)
+        built_on = (f"A master's built on a three-year bachelor's from "
+                    f"{names([degree_country(profile)])} equals a U.S. bachelor's, not a master's "
+                    f"({SHAH}; EDGE)")
+        facts = {"highest_degree": degree, "three_year_degree": True,
+                 "years_of_experience": years}
+        if years is None:
+            return unknown(f"{built_on}: five years of progressive post-degree experience are "
+                           "needed", "years_of_experience", question="How many years of "
+                           "progressive experience in the specialty does the client have since "
+                           "the master's?", **facts)
+        return not_met(f"{built_on}, and {years:g} years of experience are under the five "
+                       "required", **facts)
     if DEGREE_RANK[degree] >= DEGREE_RANK["masters"]:
         return met(f"Holds an advanced degree ({degree})", highest_degree=degree)
-    years = profile.get("years_of_experience")
+    if degree == "bachelors" and short_degree_not_equivalent(profile, catalogue) is None \
+            and (years is None or years >= 5):
+        return unknown("A three-year bachelor's supports the bachelor's plus five route only if "
+                       f"it is a single-source equivalent of a U.S. bachelor's ({SHAH})",
+                       "degree_country", question=EQUIVALENCE_QUESTION, highest_degree=degree,
+                       three_year_degree=True, years_of_experience=years)
     if degree == "bachelors":
         if years is None:
             return unknown("Bachelor's degree: 5 years of progressive post-degree experience "
                            "would qualify", "years_of_experience", highest_degree=degree,
                            question="How many years of progressive experience in the specialty "
                                     "does the client have since the bachelor's?")
+        since = _years_since_degree(profile)
+        if years >= 5 and since is not None and since < 5:
+            return not_met(f"{years:g} years of experience, but the bachelor's was earned in "
+                           f"{profile['graduation_year']}: only {since} years can follow it, and "
+                           "the five progressive years must come after the degree (8 CFR "
+                           "204.5(k)(2))", highest_degree=degree, years_of_experience=years,
+                           graduation_year=profile["graduation_year"])
         if years >= 5:
             return met("Bachelor's plus 5 years of progressive experience", highest_degree=degree,
                        years_of_experience=years)
@@ -126,6 +202,11 @@ def advanced_degree(profile: dict, catalogue: Catalogue) -> Finding:
                        years_of_experience=years)
     return not_met(f"Highest degree is {degree.replace('_', ' ')}: no advanced degree or "
                    "equivalent", highest_degree=degree)
+
+
+def _years_since_degree(profile: dict) -> int | None:
+    today, year = profile.get("_today"), profile.get("graduation_year")
+    return max(0, today.year - year) if today and year else None
 
 
 def eb2_threshold(profile: dict, catalogue: Catalogue) -> Finding:
@@ -146,9 +227,36 @@ def eb2_threshold(profile: dict, catalogue: Catalogue) -> Finding:
 
 
 def eb3_worker_qualification(profile: dict, catalogue: Catalogue) -> Finding:
+    occupation = offered_occupation(profile)
+    if occupation and occupation.unskilled:
+        return not_met(f"{occupation.title} normally needs under two years of training or "
+                       "experience: the labor certification's requirements set the "
+                       "subcategory, so only EB-3 other workers fits, whatever the client's own "
+                       "degree (8 CFR 204.5(l)(3)(ii)(B)-(D), (l)(4))", soc=occupation.soc)
+    return _eb3_worker(profile, catalogue)
+
+
+def _eb3_worker(profile: dict, catalogue: Catalogue) -> Finding:
     degree = profile.get("highest_degree")
     years = profile.get("years_of_experience")
     if degree is not None and DEGREE_RANK[degree] >= DEGREE_RANK["bachelors"]:
+        if effective_degree(profile, catalogue) == "three_year_bachelors":
+            facts = {"highest_degree": degree, "three_year_degree": True}
+            occupation = offered_occupation(profile)
+            if occupation and occupation.specialty:
+                # Matter of X- Corp. (AAO Nov. 23, 2016): a labor certification asking for a
+                # U.S. bachelor's or a single foreign equivalent excludes a three-year degree.
+                return unknown(f"A three-year bachelor's is not a foreign equivalent degree "
+                               f"({SHAH}): {occupation.title} qualifies as a skilled worker only "
+                               "if the labor certification states that it accepts a three-year "
+                               "degree (or a combination of degrees, or education and "
+                               "experience)", "labor_certification_requirements",
+                               question="Will the labor certification state that it accepts a "
+                                        "three-year degree or an equivalent combination?",
+                               presumable=True, **facts)
+            return met(f"Skilled worker: a three-year bachelor's is not a professional's "
+                       f"foreign equivalent degree ({SHAH}), but its post-secondary study counts "
+                       "as training toward the two years a skilled worker needs", 0.7, **facts)
         return met(f"Professional: holds a {degree} degree", highest_degree=degree)
     if years is not None and years >= 2:
         return met(f"Skilled worker: {years:g} years of experience", years_of_experience=years)
@@ -162,8 +270,11 @@ def eb3_worker_qualification(profile: dict, catalogue: Catalogue) -> Finding:
 
 def other_worker_position(profile: dict, catalogue: Catalogue) -> Finding:
     """EB-3 other workers: a permanent job needing under two years of training or experience."""
-    skilled = eb3_worker_qualification(profile, catalogue)
     occupation = offered_occupation(profile)
+    if occupation and occupation.unskilled:
+        return met(f"{occupation.title} is a job needing under two years of training or "
+                   "experience: the other-workers subcategory", soc=occupation.soc)
+    skilled = _eb3_worker(profile, catalogue)
     if occupation and occupation.specialty:
         return not_met(f"{occupation.title} requires a degree: the professional or skilled "
                        "subcategory (EB-3) applies, not other workers", soc=occupation.soc)

@@ -13,14 +13,15 @@ from contracts.countries import country_code_or_none
 
 
 def prepared(profile: dict) -> dict:
-    """A copy of the profile with citizenships and country of birth as alpha-2 codes."""
+    """A copy of the profile with its countries as alpha-2 codes."""
     view = dict(profile)
     raw = list(profile.get("citizenships") or [])
     codes = [country_code_or_none(c) for c in raw]
     view["citizenships"] = sorted({c for c in codes if c})
     view["_unreadable_countries"] = [r for r, c in zip(raw, codes) if not c]
-    if profile.get("country_of_birth"):
-        view["country_of_birth"] = country_code_or_none(profile["country_of_birth"])
+    for field in ("country_of_birth", "spouse_country_of_birth", "degree_country"):
+        if profile.get(field):
+            view[field] = country_code_or_none(profile[field])
     return view
 
 

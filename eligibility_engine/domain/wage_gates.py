@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from catalogue.loader import Catalogue, Occupation, occupation_by_soc, occupation_for
 from catalogue.wages import SOURCE, PrevailingWage, prevailing_wage
+from eligibility_engine.domain.employment_gates import employer_type
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
 
 LEVELS = ("I", "II", "III", "IV")
@@ -66,7 +67,23 @@ def prevailing_wage_gate(profile: dict, catalogue: Catalogue) -> Finding:
     if pw is None:
         return unknown(f"No OFLC wage data for SOC {occupation.soc}", "job_offer.soc_code",
                        question="What is the job's SOC code?", presumable=True)
-    return _compare(wage, pw, offer)
+    finding = _compare(wage, pw, offer)
+    rule = catalogue.reference["wage_rules"]["acwia"]
+    if finding.met is not True and employer_type(profile) in rule["employer_types"]:
+        return _acwia(wage, pw, finding, rule)
+    return finding
+
+
+def _acwia(wage: float, pw: PrevailingWage, finding: Finding, rule: dict) -> Finding:
+    """A higher-education or research employer's offer is compared with the ACWIA wage."""
+    share = wage / pw.low[0]
+    return unknown(f"{finding.explanation}. The employer is a higher-education or research "
+                   "employer, whose prevailing wage comes from such employers only (ACWIA, "
+                   f"{rule['citation']}) and is usually lower: check the ACWIA table",
+                   "job_offer.annual_wage_usd", question="Does the offered wage meet the ACWIA "
+                   "prevailing wage (OFLC higher-education data) for the SOC and worksite?",
+                   presumable=share >= rule["presume_from_share_of_level_1"], acwia=True,
+                   share_of_all_industry_level_1=round(share, 2), **finding.facts)
 
 
 def _compare(wage: float, pw: PrevailingWage, offer: dict) -> Finding:

@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 from query_service.adapters.read_tables import LIVE, firm_scope
 from query_service.dashboard_projection import dashboard_from_counters
 from query_service.projections import search_terms
+from query_service.report.wording import headline
 from event_store import EmailIndex, looks_like_email
 from shared.sql import Database
 
@@ -33,12 +34,17 @@ class ClientFilters:
     visa_type: str | None = None
     min_score: int | None = None
     updated_since: str | None = None
+    best_verdict: str | None = None  # a verdict, or "none" for clients without results
+    best_visa_type: str | None = None
+    latest_check: str | None = None  # a check status, "in_progress" or "none" (never checked)
+    sort: str = "newest"
 
 
 @dataclass(frozen=True)
 class AuditFilters:
     actor: str | None = None
     entity: str | None = None
+    client: str = ""  # words of the client's name, employer or field, or their email
     occurred_from: str | None = None
     occurred_to: str | None = None
 
@@ -80,21 +86,46 @@ class FirmReadView:
     def clients(self, *, limit: int, cursor: str | None,
                 filters: ClientFilters) -> tuple[list[dict], str | None]:
         sql, params = self._client_query(filters)
+        by_probability = filters.sort == "best_probability"
         if cursor:
-            created_at, client_id = decode_cursor(cursor)
-            sql += " AND (c.created_at < ? OR (c.created_at = ? AND c.client_id < ?))"
-            params += [created_at, created_at, client_id]
-        sql += " ORDER BY c.created_at DESC, c.client_id DESC LIMIT ?"
+            key = decode_cursor(cursor)
+            if by_probability and len(key) == 3:
+                sql += (f" AND ({BEST_RANK} < ? OR ({BEST_RANK} = ? AND (c.created_at < ?"
+                        " OR (c.created_at = ? AND c.client_id < ?))))")
+                params += [key[0], key[0], key[1], key[1], key[2]]
+            else:
+                created_at, client_id = key[-2:]
+                sql += " AND (c.created_at < ? OR (c.created_at = ? AND c.client_id < ?))"
+                params += [created_at, created_at, client_id]
+        order = f"{BEST_RANK} DESC, " if by_probability else ""
+        sql += f" ORDER BY {order}c.created_at DESC, c.client_id DESC LIMIT ?"
         params.append(limit + 1)
         rows = self._rows(sql, params)
-        page = [_client(r) for r in rows[:limit]]
-        next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+        page = [_listed_client(r) for r in rows[:limit]]
+        next_cursor = encode_cursor(rows[limit - 1], by_probability) \
+            if len(rows) > limit else None
         return page, next_cursor
 
     def _client_query(self, f: ClientFilters) -> tuple[str, list]:
-        columns = ", ".join(f"c.{c.strip()}" for c in CLIENT_COLUMNS.split(","))
-        sql = f"SELECT {columns} FROM {self.t.clients} c WHERE c.firm_id = ?"
+        columns = _prefixed("c", CLIENT_COLUMNS)
+        # The best option is the first recommendation of the client's current results.
+        sql = (f"SELECT {columns}, b.visa_type AS best_visa_type, b.verdict AS best_verdict,"
+               " b.eligibility_score AS best_score, b.success_probability AS best_probability,"
+               f" {BEST_RANK} AS best_rank, k.status AS latest_check_status"
+               f" FROM {self.t.clients} c LEFT JOIN {self.t.recommendations} b"
+               " ON b.firm_id = c.firm_id AND b.client_id = c.client_id AND b.is_current = 1"
+               f" AND b.rank = 1 LEFT JOIN {self.t.checks} k ON k.firm_id = c.firm_id"
+               " AND k.check_id = c.latest_check_id WHERE c.firm_id = ?")
         params: list = [self.firm_id]
+        for column, value in (("b.verdict", f.best_verdict), ("b.visa_type", f.best_visa_type),
+                              ("k.status", f.latest_check)):
+            if value == "none":
+                sql += f" AND {column} IS NULL"
+            elif value == "in_progress":
+                sql += f" AND {column} IN ('pending', 'processing')"
+            elif value:
+                sql += f" AND {column} = ?"
+                params.append(value)
         for column, value in (("status", f.status), ("created_by", f.attorney_id)):
             if value:
                 sql += f" AND c.{column} = ?"
@@ -109,20 +140,26 @@ class FirmReadView:
                     " WHERE r.firm_id = ? AND r.visa_type = ? AND r.is_current = 1"
                     " AND r.eligibility_score >= ?)")
             params += [self.firm_id, f.visa_type, f.min_score or 0]
-        addresses = [w for w in f.search.split() if looks_like_email(w)]
+        clause, words = self._search_clause(f.search, "c")
+        return sql + clause, params + words
+
+    def _search_clause(self, search: str, alias: str) -> tuple[str, list]:
+        """The conditions that find clients by name, employer and field words, or exact email."""
+        sql, params = "", []
+        addresses = [w for w in search.split() if looks_like_email(w)]
         for address in addresses:
             # An address is found exactly through its blind index (none without a key).
             digest = self._email_index.digest(self.firm_id, address) if self._email_index \
                 else None
-            sql += " AND c.email_digest = ?"
+            sql += f" AND {alias}.email_digest = ?"
             params.append(digest or "")
-        terms = search_terms(" ".join(w for w in f.search.split() if w not in addresses))
+        terms = search_terms(" ".join(w for w in search.split() if w not in addresses))
         if terms and self._db.dialect == "sqlite":
-            sql += (f" AND c.search_rowid IN (SELECT rowid FROM {self.t.clients_fts}"
+            sql += (f" AND {alias}.search_rowid IN (SELECT rowid FROM {self.t.clients_fts}"
                     f" WHERE {self.t.clients_fts} MATCH ?)")
             params.append(" ".join(f'"{t}"*' for t in terms))
         elif terms:
-            sql += " AND c.search_vector @@ to_tsquery('simple', ?)"
+            sql += f" AND {alias}.search_vector @@ to_tsquery('simple', ?)"
             params.append(" & ".join(f"{t}:*" for t in terms))
         return sql, params
 
@@ -157,16 +194,25 @@ class FirmReadView:
         return [audit_entry(r) for r in rows]
 
     def audit(self, filters: AuditFilters, after: int, limit: int) -> list[dict]:
-        sql = f"SELECT {AUDIT_COLUMNS} FROM {self.t.audit_log} WHERE firm_id = ? AND position > ?"
+        # Each entry names its client (an erased one has no name left).
+        sql = (f"SELECT {_prefixed('a', AUDIT_COLUMNS)}, c.first_name, c.last_name"
+               f" FROM {self.t.audit_log} a LEFT JOIN {self.t.clients} c"
+               " ON c.firm_id = a.firm_id AND c.client_id = a.client_id"
+               " WHERE a.firm_id = ? AND a.position > ?")
         params: list = [self.firm_id, after]
-        for condition, value in (("actor_id = ?", filters.actor),
-                                 ("entity_id = ?", filters.entity),
-                                 ("occurred_at >= ?", filters.occurred_from),
-                                 ("occurred_at <= ?", filters.occurred_to)):
+        for condition, value in (("a.actor_id = ?", filters.actor),
+                                 ("a.entity_id = ?", filters.entity),
+                                 ("a.occurred_at >= ?", filters.occurred_from),
+                                 ("a.occurred_at <= ?", filters.occurred_to)):
             if value:
                 sql += f" AND {condition}"
                 params.append(value)
-        rows = self._rows(sql + " ORDER BY position LIMIT ?", [*params, limit])
+        if filters.client.strip():
+            clause, words = self._search_clause(filters.client, "m")
+            sql += (f" AND a.client_id IN (SELECT m.client_id FROM {self.t.clients} m"
+                    f" WHERE m.firm_id = ?{clause})")
+            params += [self.firm_id, *words]
+        rows = self._rows(sql + " ORDER BY a.position LIMIT ?", [*params, limit])
         return [audit_entry(r) for r in rows]
 
     def audit_all(self, filters: AuditFilters, page_size: int = 1000) -> Iterator[dict]:
@@ -182,7 +228,7 @@ class FirmReadView:
 
 ENGINE_RESULT_KEYS = ("missing_information", "gap_plan", "shared_evidence", "provenance", "analysis", "llm",
                       "analysis_note", "guardrail_notes", "changes_since_previous_check",
-                      "evaluated_on")
+                      "evaluated_on", "summary", "groups", "verify")
 
 
 def with_assessments(check: dict, rows: list[dict]) -> dict:
@@ -196,29 +242,43 @@ def with_assessments(check: dict, rows: list[dict]) -> dict:
     return check
 
 
-def encode_cursor(row: dict) -> str:
-    raw = json.dumps([row["created_at"], row["client_id"]]).encode()
+# The best option's probability in basis points (-1: no results), an integer so a
+# keyset cursor compares it exactly on both engines.
+BEST_RANK = "CAST(ROUND(COALESCE(b.success_probability, -0.0001) * 10000) AS INTEGER)"
+
+
+def encode_cursor(row: dict, by_probability: bool = False) -> str:
+    key = [row["created_at"], row["client_id"]]
+    raw = json.dumps([int(row["best_rank"]), *key] if by_probability else key).encode()
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    """Decode a listing cursor; raises ValueError when it is not one of ours."""
+def decode_cursor(cursor: str) -> tuple:
+    """Decode a listing cursor ([rank,] created_at, client_id); ValueError when not ours."""
     try:
-        created_at, client_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except Exception:
         raise ValueError("malformed cursor") from None
-    if not isinstance(created_at, str) or not isinstance(client_id, str):
+    if not isinstance(key, list) or len(key) not in (2, 3) \
+            or not all(isinstance(k, str) for k in key[-2:]) \
+            or (len(key) == 3 and (type(key[0]) is not int)):
         raise ValueError("malformed cursor")
-    return created_at, client_id
+    return tuple(key)
+
+
+def _prefixed(alias: str, columns: str) -> str:
+    return ", ".join(f"{alias}.{c.strip()}" for c in columns.split(","))
 
 
 def audit_entry(row: dict) -> dict:
+    name = " ".join(n for n in (row.get("first_name"), row.get("last_name")) if n) or None
     return {"position": int(row["position"]), "event_type": row["event_type"],
             "action": row["action"], "entity_type": row["entity_type"],
             "entity_id": row["entity_id"], "client_id": row["client_id"],
             "actor_id": row["actor_id"], "actor_kind": row["actor_kind"],
             "request_id": row["request_id"], "correlation_id": row["correlation_id"],
-            "occurred_at": row["occurred_at"], "changes": json.loads(row["changes"])}
+            "occurred_at": row["occurred_at"], "changes": json.loads(row["changes"]),
+            **({"client_name": name} if "first_name" in row else {})}
 
 
 def _client(row: dict) -> dict:
@@ -226,6 +286,15 @@ def _client(row: dict) -> dict:
             **json.loads(row["profile"]), "created_by": row["created_by"],
             "created_at": row["created_at"], "updated_at": row["updated_at"],
             "latest_check_id": row["latest_check_id"]}
+
+
+def _listed_client(row: dict) -> dict:
+    best = None if row["best_visa_type"] is None else {
+        "visa_type": row["best_visa_type"], "verdict": row["best_verdict"],
+        "eligibility_score": int(row["best_score"]),
+        "success_probability": float(row["best_probability"])}
+    return {**_client(row), "best_option": best,
+            "latest_check_status": row["latest_check_status"]}
 
 
 def _check(row: dict) -> dict:
@@ -238,7 +307,9 @@ def _check(row: dict) -> dict:
         "updated_at": row["updated_at"],
     }
     if result is not None:
-        check["recommendations"] = result["recommendations"]
+        # Each finding leads with one sentence in plain words, for the web app and the report.
+        check["recommendations"] = [{"headline": headline(r), **r}
+                                    for r in result["recommendations"]]
         check["catalogue_version"] = result.get("catalogue_version")
         check["rules_version"] = result.get("rules_version")
         for key in ENGINE_RESULT_KEYS:

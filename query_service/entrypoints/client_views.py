@@ -7,7 +7,9 @@ from flask import Blueprint, current_app, g, jsonify, request
 from query_service.adapters.client_views import ClientFilters, decode_cursor
 from query_service.entrypoints import catalogue_views
 from query_service.entrypoints.consistency import firm_view
+from query_service.entrypoints.identifiers import opened
 from query_service.entrypoints.params import int_arg, time_arg, time_text_arg, uuid_text_arg
+from shared.api_schemas import CLIENT_SORTS, LATEST_CHECK_FILTERS, VERDICTS
 from shared.http import ApiError, parse_uuid, require_auth
 from shared.profile_schema import CLIENT_STATUSES
 
@@ -71,7 +73,19 @@ def _client_filters() -> ClientFilters:
                        {"min_score": "give visa_type too, e.g. visa_type=O-1A&min_score=70"})
     return ClientFilters(status=status, search=_bounded_arg("search", 100).strip(),
                          attorney_id=uuid_text_arg("attorney_id"), visa_type=visa_type,
-                         min_score=min_score, updated_since=time_text_arg("updated_since"))
+                         min_score=min_score, updated_since=time_text_arg("updated_since"),
+                         best_verdict=_choice_arg("best_verdict", (*VERDICTS, "none")),
+                         best_visa_type=_bounded_arg("best_visa_type", 40).strip() or None,
+                         latest_check=_choice_arg("latest_check", LATEST_CHECK_FILTERS),
+                         sort=_choice_arg("sort", CLIENT_SORTS) or "newest")
+
+
+def _choice_arg(name: str, choices: tuple[str, ...]) -> str | None:
+    raw = request.args.get(name)
+    if raw is not None and raw not in choices:
+        raise ApiError(400, "validation_error", f"Unknown {name.replace('_', ' ')}.",
+                       {name: f"one of {', '.join(choices)}"})
+    return raw
 
 
 @bp.get("/v1/clients/<client_id>")
@@ -103,16 +117,7 @@ def client_history(client_id: str):
     client_id = str(parse_uuid(client_id, "client"))
     if view.client(client_id) is None:
         raise ApiError(404, "not_found", f"No client {client_id}.")
-    return jsonify({"data": _opened(view.history(client_id)), "position": g.read_position})
-
-
-def _opened(entries: list[dict]) -> list[dict]:
-    # The audit log keeps identifiers sealed; the history shows them while the key exists.
-    keyring = current_app.extensions.get("keyring")
-    if keyring is None:
-        return entries
-    return [{**e, "changes": keyring.sealer(g.principal.firm_id, e["client_id"])
-             .open_anywhere(e["changes"])} for e in entries]
+    return jsonify({"data": list(opened(view.history(client_id))), "position": g.read_position})
 
 
 @bp.get("/v1/clients/<client_id>/eligibility-checks")

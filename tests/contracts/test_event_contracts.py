@@ -146,6 +146,31 @@ def test_an_edit_stored_with_country_names_reads_as_iso_codes():
         "citizenships": {"old": ["India"], "new": ["Canadian", "Narnia"]},
         "country_of_birth": {"old": None, "new": "Republic of Korea"}}})
 
-    assert version == 2
+    assert version == 3
     assert payload["changes"]["citizenships"] == {"old": ["IN"], "new": ["CA", "Narnia"]}
     assert payload["changes"]["country_of_birth"] == {"old": None, "new": "KR"}
+
+
+def test_a_profile_stored_before_free_text_was_sealed_reads_as_the_current_payload():
+    from event_store import FieldSealer
+
+    golden = json.loads(golden_path(contracts.CLIENT_PROFILE_CREATED, 2).read_text())
+    state = _transcoder().decode(golden["stored_event"]["state"].encode())
+
+    event = decode(golden["stored_event"]["topic"], "00000000-0000-0000-0000-000000000001", 1,
+                   state)
+    opened = FieldSealer(None, "erased").open_profile_data(event.payload)["fields"]
+
+    assert opened["awards"][0]["name"] == "Best Paper, NeurIPS"
+    assert opened["first_name"] is None  # sealed since v1, and this key is gone
+
+
+def test_the_current_profile_event_stores_no_free_text_in_clear():
+    stored = json.loads(golden_path(contracts.CLIENT_PROFILE_CREATED, 3).read_text())
+
+    state = stored["stored_event"]["state"]
+
+    assert "doctorate" in state
+    for text in ("Best Paper", "Technology Review", "robust training", "Acme AI", "Research lab",
+                 "Machine learning"):
+        assert text not in state, text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 
@@ -53,6 +54,20 @@ def test_attorney_create_refuses_an_unknown_firm_with_a_clear_message(tmp_path):
     assert result.returncode == 1 and "no firm" in result.stderr
 
 
+def test_attorney_create_refuses_a_weak_password_or_hands_out_an_invite_link(tmp_path):
+    env = visa_env(VISA_DATA_DIR=tmp_path)
+    firm = json.loads(run_visa(env, "firm", "create", "Policy Firm").stdout)["id"]
+
+    weak = run_visa(env, "attorney", "create", "--firm", firm, "--email", "w@y.test",
+                    "--password", "12345678")
+    invited = run_visa(env, "attorney", "create", "--firm", firm, "--email", "i@y.test")
+
+    assert weak.returncode == 1 and "common password" in weak.stderr
+    assert invited.returncode == 0
+    invite_path = json.loads(invited.stdout)["invite_path"]
+    assert re.fullmatch(r"/set-password#token=[\w-]{43}", invite_path)
+
+
 def test_embedded_product_stops_cleanly_on_ctrl_c_and_keeps_its_data(tmp_path):
     env = visa_env(VISA_DATA_DIR=tmp_path / "data")
     firm = create_firm(env, "Persistent Firm")
@@ -75,6 +90,13 @@ def test_embedded_product_stops_cleanly_on_ctrl_c_and_keeps_its_data(tmp_path):
     assert exit_code == 0 and "Stopped." in server.output()
     assert [c["id"] for c in listing["data"]] == [client["id"]]
     assert stored_check["status"] == "completed"
+    # The console speaks to a person: one short line per request and per check, no JSON.
+    lines = server.output().splitlines()
+    assert not [line for line in lines if line.lstrip().startswith("{")]
+    assert [line for line in lines if re.fullmatch(r"\d\d:\d\d:\d\d POST /v1/clients 201 \(\d+ ms\)",
+                                                   line)]
+    assert [line for line in lines if re.fullmatch(
+        rf"\d\d:\d\d:\d\d check {check['check_id']} completed in [\d.]+ s", line)]
 
 
 def test_first_run_creates_a_demo_firm_whose_admin_can_sign_in(tmp_path):
@@ -88,3 +110,22 @@ def test_first_run_creates_a_demo_firm_whose_admin_can_sign_in(tmp_path):
         server.stop()
 
     assert login.token and "admin@demo.example" in server.output()
+    # Seeding shows one progress bar (written once, finished, when not on a terminal), not a
+    # line per event; the log format switches back to JSON on demand.
+    lines = server.output().splitlines()
+    assert re.match(r"Creating the demo firm's clients .* 40/40", lines[0])
+    assert len([line for line in lines if line.strip()]) < 12, lines
+
+
+def test_visa_log_format_and_level_switch_the_embedded_consoles_lines(tmp_path):
+    env = visa_env(VISA_DATA_DIR=tmp_path / "data", VISA_LOG_FORMAT="json", VISA_LOG_LEVEL="INFO")
+    create_firm(env, "Json Firm")
+    server, api = start_server(env, tmp_path)
+    try:
+        assert api.get("/v1/clients").status_code == 401
+    finally:
+        server.stop()
+
+    entries = [json.loads(line) for line in server.output().splitlines() if line.startswith("{")]
+    assert {"route": "/v1/clients", "status": 401} in [
+        {k: e.get(k) for k in ("route", "status")} for e in entries]

@@ -1,4 +1,5 @@
-"""The operator's query-side commands: `visa projections rebuild|status` and `visa audit verify`."""
+"""The operator's query-side commands: `visa projections rebuild|status`, `visa audit verify`
+and `visa audit checkpoint`."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from command_service.adapters.case_files import firm_case_files
 from event_store import close_shared_pools
 from shared.config import load_settings
 from event_store import EVENT_STORE_SCHEMA, firm_store_file, firm_store_name
+from event_store.chain import chain_key, links_for
 from tests.support.case_files import write_case_history
 from tests.support.processes import run_visa, visa_env
 
@@ -132,3 +134,82 @@ def test_quarantine_list_retry_and_skip_let_an_operator_deal_with_a_poison_event
     assert skipped.returncode == 0 and after.stdout == ""
     assert [json.loads(line)["status"] for line in kept.stdout.splitlines()] == ["skipped"]
     assert [s["quarantined"] for s in status if s["firm_id"] == firm_id] == [0, 0]
+
+
+def _relink_with_the_key(env: dict, firm_id: str, delete_after: int | None = None) -> None:
+    """What an insider holding the master key could do: change or drop events, then re-link."""
+    settings = load_settings(env)
+    path = settings.data_dir / "event_store" / firm_store_file(firm_id)
+    with sqlite3.connect(path) as conn:
+        if delete_after is None:
+            conn.execute("UPDATE stored_events SET state = state || ' ' WHERE rowid = 1")
+        else:
+            conn.execute("DELETE FROM stored_events WHERE rowid > ?", (delete_after,))
+        rows = conn.execute("SELECT rowid, originator_id, originator_version, topic, state"
+                            " FROM stored_events ORDER BY rowid").fetchall()
+        links = links_for(chain_key(settings.master_key, firm_id), rows, None)
+        conn.execute("DELETE FROM stored_events_chain")
+        conn.executemany("INSERT INTO stored_events_chain VALUES (?, ?, ?)",
+                         [(x.notification_id, x.prev_hash, x.hash) for x in links])
+
+
+def _chain_problems(completed) -> set[str]:
+    return {p["kind"] for p in json.loads(completed.stdout)["chain_problems"]}
+
+
+@pytest.mark.parametrize("rewrite", ["altered", "truncated"])
+def test_signed_checkpoints_catch_history_relinked_by_a_holder_of_the_key(tmp_path, rewrite):
+    env = visa_env(VISA_DATA_DIR=tmp_path / "data")
+    firm_id = _seed_firm(env)
+    auditor = tmp_path / "auditor"
+    key, checkpoints = auditor / "signing.pem", auditor / "checkpoints.jsonl"
+    signed = run_visa(env, "audit", "checkpoint", "--signing-key", str(key),
+                      "--output", str(checkpoints))
+
+    _relink_with_the_key(env, firm_id, delete_after=None if rewrite == "altered" else 10)
+    without = run_visa(env, "audit", "verify", "--firm", firm_id)
+    against = run_visa(env, "audit", "verify", "--firm", firm_id, "--checkpoints",
+                       str(checkpoints), "--public-key", f"{key}.pub")
+
+    assert signed.returncode == 0, signed.stderr
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    assert _chain_problems(without) == set()  # the keyed chain alone cannot tell
+    assert against.returncode == 1
+    assert _chain_problems(against) == {"rewritten" if rewrite == "altered" else "truncated"}
+
+
+def test_a_checkpoint_signed_by_another_key_is_refused(tmp_path):
+    env = visa_env(VISA_DATA_DIR=tmp_path / "data")
+    firm_id = _seed_firm(env)
+    ours, theirs = tmp_path / "ours.pem", tmp_path / "theirs.pem"
+    checkpoints = tmp_path / "checkpoints.jsonl"
+    run_visa(env, "audit", "checkpoint", "--signing-key", str(theirs), "--output",
+             str(checkpoints))
+    run_visa(env, "audit", "checkpoint", "--signing-key", str(ours), "--output",
+             str(tmp_path / "other.jsonl"))
+
+    verified = run_visa(env, "audit", "verify", "--firm", firm_id, "--checkpoints",
+                        str(checkpoints), "--public-key", f"{ours}.pub")
+
+    assert verified.returncode == 1 and _chain_problems(verified) == {"bad_signature"}
+
+
+def test_migrate_keys_a_chain_written_before_links_were_keyed(tmp_path):
+    env = visa_env(VISA_DATA_DIR=tmp_path / "data")
+    firm_id = _seed_firm(env)
+    path = load_settings(env).data_dir / "event_store" / firm_store_file(firm_id)
+    with sqlite3.connect(path) as conn:  # the unkeyed links an older release wrote
+        rows = conn.execute("SELECT rowid, originator_id, originator_version, topic, state"
+                            " FROM stored_events ORDER BY rowid").fetchall()
+        conn.execute("DELETE FROM stored_events_chain")
+        conn.executemany("INSERT INTO stored_events_chain VALUES (?, ?, ?)",
+                         [(x.notification_id, x.prev_hash, x.hash)
+                          for x in links_for(None, rows, None)])
+    before = run_visa(env, "audit", "verify", "--firm", firm_id)
+
+    migrated = run_visa(env, "migrate")
+    after = run_visa(env, "audit", "verify", "--firm", firm_id)
+
+    assert "altered" in _chain_problems(before)
+    assert migrated.returncode == 0, migrated.stderr
+    assert _chain_problems(after) == set()

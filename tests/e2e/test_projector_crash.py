@@ -75,7 +75,7 @@ def test_a_projector_killed_mid_stream_resumes_and_applies_every_event_exactly_o
     assert run_visa(env, "migrate").returncode == 0
     settings = load_settings(env)
     firm_id = bootstrap.directory(settings).create_firm("Crash Test Firm")["id"]
-    stores = firm_case_files(settings)
+    stores = firm_case_files(settings, keyring=bootstrap.keyring(settings))
     head = _seed(stores, firm_id)
     if settings.uses_kafka:
         _publish_everything(settings, stores, firm_id)

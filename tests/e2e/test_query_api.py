@@ -92,6 +92,45 @@ def test_listing_filters_by_attorney_status_update_time_and_visa_score(product):
     assert ids(visa_type=best["visa_type"], min_score=best["eligibility_score"] + 1) == set()
 
 
+def test_the_listing_shows_each_clients_best_option_and_filters_and_sorts_by_it(product):
+    api = product.as_attorney(product.firm_b)
+    tag = uuid.uuid4().hex[:10]
+    strong, _ = _create(api, last_name=f"Best{tag}")
+    weak, _ = _create(api, last_name=f"Best{tag}", awards=[], media_coverage=[], judging_count=0,
+                      citations_count=3, critical_roles=[], original_contributions=[],
+                      annual_salary_usd=40000)
+    unchecked, _ = _create(api, last_name=f"Best{tag}")
+    best = {}
+    for client in (strong, weak):  # a completed check's results are in the listing too
+        check = api.post(f"/v1/clients/{client['id']}/eligibility-checks").json()
+        best[client["id"]] = api.wait_for_check(check["status_url"], timeout=60)[
+            "recommendations"][0]
+
+    def listing(**params):
+        body = api.get("/v1/clients", search=f"Best{tag}", **params).json()
+        return body["data"], body["pagination"]["next_cursor"]
+
+    rows, _ = listing(latest_check="completed")
+    by_probability, order = [], None
+    while True:
+        page, order = listing(sort="best_probability", limit=1, **({"cursor": order} if order else {}))
+        by_probability += [c["id"] for c in page]
+        if order is None:
+            break
+    strong_best = best[strong["id"]]
+
+    assert {c["id"]: c["best_option"] for c in rows} == {cid: {
+        k: rec[k] for k in ("visa_type", "verdict", "eligibility_score", "success_probability")}
+        for cid, rec in best.items()}
+    assert {c["id"] for c in listing(latest_check="none")[0]} == {unchecked["id"]}
+    assert listing(best_verdict="none")[0][0]["best_option"] is None
+    assert strong["id"] in {c["id"] for c in listing(best_verdict=strong_best["verdict"],
+                                                      best_visa_type=strong_best["visa_type"])[0]}
+    # Highest probability first; a tie goes to the newer client (weak was created later).
+    expected = sorted(best, key=lambda cid: (-best[cid]["success_probability"], cid != weak["id"]))
+    assert by_probability == [*expected, unchecked["id"]]
+
+
 def test_history_lists_the_clients_events_oldest_first_with_field_diffs(product):
     api = product.as_attorney(product.firm_a)
     client, _ = _create(api, annual_salary_usd=100000)
@@ -169,6 +208,23 @@ def test_audit_log_is_for_admins_and_exports_as_csv_and_json_lines(product):
     assert [(e["action"], e["entity_id"]) for e in lines] == [("created", client["id"])]
 
 
+def test_the_audit_log_names_its_clients_opens_their_identifiers_and_finds_them_by_name(product):
+    admin = product.as_attorney(product.firm_b, "admin")
+    tag = uuid.uuid4().hex[:10]
+    client, _ = _create(admin, last_name=f"Named{tag}", email=f"n.{tag}@example.org")
+    other, position = _create(admin, last_name=f"Other{tag}")
+
+    by_name = admin.get("/v1/audit", client=f"named{tag}", min_position=position).json()["data"]
+    by_email = admin.get("/v1/audit", client=f"n.{tag}@example.org").json()["data"]
+    exported = admin.get("/v1/audit", client=f"Named{tag}", format="jsonl").text
+
+    assert [(e["entity_id"], e["client_name"]) for e in by_name] == [
+        (client["id"], f"Amara Named{tag}")]
+    assert by_name[0]["changes"]["email"] == {"old": None, "new": f"n.{tag}@example.org"}
+    assert [e["entity_id"] for e in by_email] == [client["id"]]
+    assert "pii:v1:" not in exported and f"Named{tag}" in exported and other["id"] not in exported
+
+
 def test_cursor_pages_have_no_duplicates_or_gaps_while_clients_are_added(product):
     api = product.as_attorney(product.firm_b)
     tag = uuid.uuid4().hex[:10]
@@ -207,6 +263,9 @@ def test_cursor_pages_have_no_duplicates_or_gaps_while_clients_are_added(product
     ("/v1/clients", {"updated_since": "yesterday"}, "updated_since"),
     ("/v1/clients", {"updated_since": "2026-01-01T00:00:00"}, "updated_since"),
     ("/v1/clients", {"attorney_id": "nobody"}, "attorney_id"),
+    ("/v1/clients", {"best_verdict": "great"}, "best_verdict"),
+    ("/v1/clients", {"latest_check": "done"}, "latest_check"),
+    ("/v1/clients", {"sort": "oldest"}, "sort"),
     ("/v1/dashboard", {"min_position": "-3"}, "min_position"),
     ("/v1/clients/6f1c2d8e-51a4-4c1e-9b7a-0d2b3c4e5f60", {"as_of": "last week"}, "as_of"),
     # Present but empty is not "absent": the contract types each parameter.

@@ -168,6 +168,25 @@ def test_the_breaker_opens_then_refuses_at_once_and_a_trial_closes_it(api, case)
     assert subject.breaker.state == CLOSED
 
 
+def test_an_analysis_stops_retrying_once_its_failures_open_the_breaker(api, case):
+    api.default = "server_error"
+    subject = analyst(api, max_attempts=4, breaker_fail_max=2, breaker_reset_seconds=60)
+
+    refused = reason_of(subject, case)
+
+    assert refused.reason == "breaker_open" and api.request_count() == 2
+    assert subject.breaker.state == OPEN
+
+
+def test_any_answer_shows_the_vendor_reachable_and_resets_the_count(api, case):
+    api.then("server_error", "refusal", "server_error")
+    subject = analyst(api, max_attempts=1, breaker_fail_max=2)
+
+    reasons = [reason_of(subject, case).reason for _ in range(3)]
+
+    assert reasons == ["server", "refusal", "server"] and subject.breaker.state == CLOSED
+
+
 def test_a_failed_trial_opens_the_breaker_again(api, case):
     api.default = "server_error"
     subject = analyst(api, max_attempts=1, breaker_fail_max=1, breaker_reset_seconds=0.2)

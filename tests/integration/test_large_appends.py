@@ -56,7 +56,7 @@ def within_deadline(work):
 
 def assert_chain_holds(store) -> None:
     notifications = store.recorder.select_notifications(0, 1_000_000)
-    problems, _ = verify_chain(store.recorder.chain_links(), notifications)
+    problems, _ = verify_chain(store.recorder.chain_links(), notifications, store.chain_key)
     assert problems == []
 
 

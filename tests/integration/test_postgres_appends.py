@@ -33,7 +33,7 @@ def event(version: int = 1, originator=None) -> StoredEvent:
 def assert_gap_free_and_chained(recorder, count: int) -> None:
     notifications = recorder.select_notifications(0, 100_000)
     assert [n.id for n in notifications] == list(range(1, count + 1))
-    assert verify_chain(recorder.chain_links(), notifications)[0] == []
+    assert verify_chain(recorder.chain_links(), notifications, recorder.chain_key)[0] == []
 
 
 def test_two_writers_taking_turns_extend_one_chain_without_gaps(firm):

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -52,11 +54,17 @@ class WebSession:
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()
         self.page.get_by_role("heading", name="Clients", exact=True).wait_for()
+        self.settled()
+
+    def settled(self) -> None:
+        """Wait until the page has rendered, taken the focus and shows nothing still loading."""
+        expect(self.page.locator("#main[aria-busy]")).to_have_count(0)
+        expect(self.page.locator("#main .loading")).to_have_count(0)
 
     def screenshot(self, name: str, full_page: bool = True) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        self.page.wait_for_load_state("networkidle")
+        self.settled()
         # Sticky elements render where the viewport was; scroll so they sit at the page's end.
         self.page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         self.page.screenshot(path=str(path), full_page=full_page)

@@ -19,6 +19,8 @@ def base(tmp_path) -> dict:
     ("VISA_STUCK_CHECK_SECONDS", "-5", "VISA_STUCK_CHECK_SECONDS must be positive"),
     ("VISA_KAFKA_MAX_POLL_INTERVAL_MS", "soon", "VISA_KAFKA_MAX_POLL_INTERVAL_MS must be a whole"),
     ("VISA_DATABASE_URL", "mysql://db/visa", "VISA_DATABASE_URL must be a postgresql:// URL"),
+    ("VISA_KEY_STORE", "hsm", "VISA_KEY_STORE must be one of database, vault"),
+    ("VISA_KEY_STORE", "vault", "VISA_KEY_STORE=vault needs VISA_VAULT_ADDR and VISA_VAULT_TOKEN"),
 ])
 def test_a_bad_value_is_refused_with_a_message_naming_the_variable(base, name, value, expected):
     with pytest.raises(ConfigurationError) as refused:

@@ -60,3 +60,63 @@ def test_the_engine_view_of_a_profile_has_no_direct_identifiers():
                "date_of_birth": "1990-01-01", "notes": "n", "h_index": 3}
 
     assert without_direct_identifiers(profile) == {"h_index": 3}
+
+
+def free_text_paths(schema=None, prefix: str = "") -> set[str]:
+    """Every field of the profile schema an attorney fills with text of their own."""
+    from marshmallow import fields, validate
+
+    from shared.profile_schema import ClientProfileSchema, Country
+
+    def is_free_text(field) -> bool:
+        return (isinstance(field, fields.String) and not isinstance(field, Country)
+                and not any(isinstance(v, (validate.OneOf, validate.Regexp))
+                            for v in field.validators))
+
+    paths = set()
+    for name, field in (schema or ClientProfileSchema()).fields.items():
+        inner = field.inner if isinstance(field, fields.List) else field
+        if isinstance(inner, fields.Nested):
+            paths |= free_text_paths(inner.schema, f"{prefix}{name}.")
+        elif is_free_text(inner):
+            paths.add(f"{prefix}{name}")
+    return paths
+
+
+def test_every_free_text_field_of_the_profile_schema_is_sealed():
+    from contracts.profile import SEALED_PATHS
+
+    paths = free_text_paths()
+
+    assert {"awards.name", "media_coverage.title", "original_contributions",
+            "job_offer.employer", "current_location", "notes"} <= paths
+    assert paths - set(SEALED_PATHS) == set()
+
+
+def test_free_text_is_sealed_inside_lists_and_objects_and_opens_again():
+    from shared.profile_schema import load_profile
+    from tests.support.profiles import researcher_profile
+
+    fields = load_profile(researcher_profile(current_location="Lagos, Nigeria",
+                                             skills=["Okafor's method"]))
+    sealed = sealer().seal_profile_data({"fields": fields})["fields"]
+
+    for text in ("Best Paper", "MIT Technology", "robust training", "Acme AI", "Lead scientist",
+                 "Research lab", "Lagos", "Okafor", "Machine learning", "Research scientist"):
+        assert text not in str(sealed), text
+    assert sealed["awards"][0]["level"] == "international" and is_sealed(
+        sealed["awards"][0]["name"])
+    assert sealed["job_offer"]["annual_wage_usd"] == 210000
+    assert sealer().open_profile_data({"fields": sealed}) == {"fields": fields}
+
+
+def test_after_erasure_only_the_facts_remain():
+    from contracts.profile import erased_fields
+
+    kept = erased_fields({"first_name": "Amara", "h_index": 17, "university": "Lagos",
+                          "awards": [{"name": "Okafor Prize", "level": "national"}],
+                          "job_offer": {"employer": "Okafor Ltd", "annual_wage_usd": 9.0},
+                          "original_contributions": ["Okafor's method"]})
+
+    assert kept == {"h_index": 17, "awards": [{"level": "national"}],
+                    "job_offer": {"annual_wage_usd": 9.0}}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import logging
 
-from shared.logs import JsonFormatter, correlated, redact
+from shared.logs import JsonFormatter, TextFormatter, configure_logging, correlated, redact
 
 
 def _format(message: str, *args, exc_info=None, **extra) -> dict:
@@ -59,3 +60,36 @@ def test_ids_and_timestamps_are_not_mistaken_for_personal_data():
 
 def test_a_phone_number_written_with_spaces_or_dots_is_masked():
     assert redact("call 415.555.0100 or +44 20 7946 0958") == "call [number] or [number]"
+
+
+def test_console_lines_are_short_masked_and_name_the_level_only_when_it_matters():
+    def text(level, message, *args, **extra):
+        record = logging.LogRecord("visa.access", level, __file__, 1, message, args, None)
+        record.__dict__.update(extra)
+        return TextFormatter().format(record)
+
+    request = text(logging.INFO, "%s %s %s", "GET", "/v1/clients", 200, duration_ms=12.4)
+    warning = text(logging.WARNING, "login failed for %s", "amara@example.org")
+
+    assert re.fullmatch(r"\d\d:\d\d:\d\d GET /v1/clients 200 \(12 ms\)", request)
+    assert re.fullmatch(r"\d\d:\d\d:\d\d warning: login failed for \[email\]", warning)
+
+
+def test_the_quiet_console_keeps_requests_checks_and_warnings_only():
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        configure_logging("serve", None, "text", quiet=True)
+        levels = {name: logging.getLogger(name).getEffectiveLevel()
+                  for name in ("visa.access", "eligibility_engine.check_handler",
+                               "command_service.adapters.local_delivery")}
+        configure_logging("serve", "INFO", "text", quiet=True)
+        chosen = logging.getLogger("command_service.adapters.local_delivery").getEffectiveLevel()
+    finally:
+        configure_logging("test")
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+
+    assert levels == {"visa.access": logging.INFO, "eligibility_engine.check_handler": logging.INFO,
+                      "command_service.adapters.local_delivery": logging.WARNING}
+    assert chosen == logging.INFO

@@ -4,7 +4,9 @@ export const DEGREES = [["none", "None"], ["high_school", "High school"], ["asso
   ["bachelors", "Bachelor's"], ["masters", "Master's"], ["doctorate", "Doctorate (PhD)"], ["professional", "Professional (JD, MD)"]];
 const AWARD_LEVELS = [["major_international", "Major international (e.g. Nobel)"], ["international", "International"], ["national", "National"], ["regional", "Regional"], ["institutional", "Institutional"]];
 const EMPLOYER_TYPES = [["for_profit", "For-profit company"], ["university", "University"],
-  ["nonprofit_research", "Nonprofit research organization"], ["government_research", "Government research organization"]];
+  ["affiliated_nonprofit", "Nonprofit affiliated with a university (e.g. teaching hospital)"],
+  ["nonprofit_research", "Nonprofit research organization"], ["government_research", "Government research organization"],
+  ["nonprofit_other", "Other nonprofit (cap-subject)"]];
 const FIELD_CATEGORIES = [["sciences", "Sciences"], ["education", "Education"], ["business", "Business"], ["athletics", "Athletics"],
   ["arts", "Arts"], ["motion_picture_tv", "Motion picture or TV"], ["other", "Other"]];
 const FOREIGN_ROLES = [["executive", "Executive"], ["manager", "Manager"], ["specialized_knowledge", "Specialized knowledge"], ["other", "Other"]];
@@ -29,6 +31,7 @@ export const SECTIONS = [
     { name: "phone", label: "Phone", kind: "tel" },
     { name: "date_of_birth", label: "Date of birth", kind: "date" },
     { name: "country_of_birth", label: "Country of birth", kind: "text", hint: "Sets the visa-bulletin chargeability. A name, demonym or ISO code; stored as the ISO code." },
+    { name: "spouse_country_of_birth", label: "Spouse's country of birth", kind: "text", hint: "A spouse immigrating with the client may be charged to this country (INA 202(b)(2)) when its queue is shorter." },
     { name: "citizenships", label: "Citizenships", kind: "list", hint: "Separate with commas: names, demonyms or ISO codes (Canada, Canadian, CA)." },
     { name: "current_location", label: "Current location", kind: "text" },
     { name: "current_us_status", label: "Current U.S. status", kind: "text", hint: "For example H-1B, F-1, none." },
@@ -36,6 +39,8 @@ export const SECTIONS = [
   { id: "education", title: "Education", fields: [
     { name: "highest_degree", label: "Highest degree", kind: "select", options: DEGREES },
     { name: "field_of_study", label: "Field of study", kind: "text" },
+    { name: "bachelors_program_years", label: "Length of the bachelor's programme (years)", kind: "number", min: 1, max: 7, step: "0.5", hint: "A three-year degree from India, Pakistan, Bangladesh, Nepal or Sri Lanka is not a U.S. bachelor's equivalent (Matter of Shah)." },
+    { name: "degree_country", label: "Country that awarded the highest degree", kind: "text" },
     { name: "university", label: "University", kind: "text" },
     { name: "graduation_year", label: "Graduation year", kind: "int", min: 1900, max: 2100 },
   ] },
@@ -150,24 +155,53 @@ export function fieldLabel(name) {
 function fieldSpec(path) {
   const [first, second] = path.split(".");
   for (const section of SECTIONS) {
-    if (section.group === first) return section.fields.find((f) => f.name === second) || null;
+    if (section.group === first) return section.fields.find((f) => f.name === second) || anyField(second);
     const field = section.fields.find((f) => f.name === first);
     if (field) return field;
   }
   return null;
 }
 
-// "job_offer.annual_wage_usd" → "U.S. job offer: Annual wage (USD)".
+// A nested name the form keeps elsewhere (e.g. job_offer.us_entity_years_doing_business).
+function anyField(name) {
+  for (const section of SECTIONS) {
+    const field = section.fields.find((f) => f.name === name);
+    if (field) return field;
+  }
+  return null;
+}
+
+// "job_offer.annual_wage_usd" → "U.S. job offer: Annual wage (USD)"; null for a name no field has.
 export function pathLabel(path) {
   const [first, second] = String(path).split(".");
   const top = fieldLabel(first);
-  if (!top) return String(path).replace(/[._]/g, " ");
+  if (!top) return null;
   if (!second) return top;
-  return `${top}: ${fieldSpec(path)?.label || second.replace(/_/g, " ")}`;
+  const label = fieldSpec(path)?.label;
+  return label ? `${top}: ${label}` : null;
+}
+
+// The value a profile holds at a path, or null when nothing is entered there.
+export function enteredValue(profile, path) {
+  const value = String(path).split(".").reduce((node, key) => (node && typeof node === "object" ? node[key] : undefined), profile);
+  if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return null;
+  return value;
 }
 
 // The attorney-facing text of a stored value: option labels instead of codes.
+const COUNTRY_FIELDS = new Set(["country_of_birth", "citizenships", "degree_country", "spouse_country_of_birth"]);
+
+function countryName(code) {
+  try {
+    return new Intl.DisplayNames(["en"], { type: "region" }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
 export function valueLabel(path, value) {
+  if (COUNTRY_FIELDS.has(path) && typeof value === "string") return countryName(value);
+  if (COUNTRY_FIELDS.has(path) && Array.isArray(value)) return value.map(countryName);
   const spec = fieldSpec(path);
   if (spec?.options && typeof value === "string") return (spec.options.find(([v]) => v === value) || [value, value])[1];
   if (value && typeof value === "object" && !Array.isArray(value)) {

@@ -40,6 +40,8 @@ export async function render() {
   leaveGuard = null;
   const url = new URL(window.location.href);
   const main = document.getElementById("main");
+  // Busy until the page has rendered and taken the focus (tests and assistive tech wait on it).
+  main.setAttribute("aria-busy", "true");
   for (const { regex, names, render: page } of routes) {
     const match = url.pathname.match(regex);
     if (!match) continue;
@@ -49,12 +51,18 @@ export async function render() {
     const view = document.createElement("div");
     view.className = "view";
     main.replaceChildren(view);
-    await page(view, params, url.searchParams);
+    try {
+      await page(view, params, url.searchParams);
+    } catch (error) {
+      if (view.isConnected) main.removeAttribute("aria-busy");
+      throw error;
+    }
     if (!view.isConnected) return;
     const title = document.getElementById("page-title");
     (title || main).setAttribute("tabindex", "-1");
     (title || main).focus({ preventScroll: true });
     window.scrollTo(0, 0);
+    main.removeAttribute("aria-busy");
     return;
   }
   navigate("/clients", { replace: true });
