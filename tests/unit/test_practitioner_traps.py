@@ -356,3 +356,16 @@ def test_a_poultry_job_does_not_support_eb2_and_a_nurse_is_not_asked_about_o1a_p
                                load_catalogue(), today=TODAY)["summary"]
     assert not any({"O-1A", "EB-1A"} & set(q["affects"]) for q in summary["ask_first"])
     assert summary["best_green_card_path"]["visa_type"] == "EB-3"
+
+
+@pytest.mark.parametrize("jobs, amount, marginal_gate, verdicts", [
+    (0, 80000, False, {"not_eligible"}), (0, 300000, None, {"viable", "weak"}),
+    (3, 80000, True, {"strong", "viable"})])
+def test_an_e2_store_that_only_keeps_the_investors_family_is_marginal(jobs, amount,
+                                                                      marginal_gate, verdicts):
+    e2 = rec({"citizenships": ["KR"], "investment_usd": amount, "ownership_percent": 100,
+              "investment_at_risk": True, "lawful_source_documented": True,
+              "jobs_to_create": jobs}, "E-2")
+
+    assert gate(e2, "e2_not_marginal")["met"] is marginal_gate
+    assert e2["verdict"] in verdicts
