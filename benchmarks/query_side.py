@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime, timezone
 
 import psycopg
 import requests
@@ -70,3 +71,15 @@ def _compare(name: str, make, query_url: str, token: str, conn, samples: int) ->
 def _ok(response) -> None:
     if response.status_code != 200:
         raise RuntimeError(f"{response.request.url} answered {response.status_code}")
+
+
+def as_of_over_http(query_url: str, token: str, client_id: str, samples: int) -> dict:
+    """GET /v1/clients/{id}?as_of=now for the client with the long history."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    url = f"{query_url}/v1/clients/{client_id}"
+    as_of = datetime.now(timezone.utc).isoformat()
+    _ok(session.get(url, params={"as_of": as_of}, timeout=60))  # warm: the firm's store opened
+    return percentiles([timed_ms(lambda: _ok(session.get(url, params={"as_of": as_of},
+                                                          timeout=60)))
+                        for _ in range(samples)])

@@ -92,6 +92,11 @@ def _measure(size_name: str, size: Size, deployment: Deployment, log) -> dict:
     log("as_of reconstruction")
     report["replay"]["as_of"] = replay.as_of_reconstruction(
         stores, deployment.database_url, data.big.id, samples=size.as_of_samples)
+    report["replay"]["as_of"]["http"] = query_side.as_of_over_http(
+        deployment.api.query_url, big.token, report["replay"]["as_of"]["client_id"],
+        size.as_of_samples)
+    log("audit export of the largest firm")
+    report["replay"]["audit_export"] = replay.audit_export(stores, data.big.id)
     report["pipeline"] = _pipeline(size, deployment, data, stores, directory, log)
     stores.close()
     return report

@@ -9,6 +9,7 @@ import sys
 from command_service import bootstrap as command_root
 from command_service.adapters.directory import DirectoryError
 from shared.config import Settings, load_settings
+from shared.password_policy import WeakPasswordError
 
 OPERATOR = {"actor_id": "operator", "actor_kind": "operator"}
 
@@ -19,7 +20,7 @@ def refusals_exit_1(command):
     def run(args) -> int:
         try:
             return command(args)
-        except DirectoryError as exc:
+        except (DirectoryError, WeakPasswordError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
     return run
@@ -33,16 +34,28 @@ def create_firm(args) -> int:
 
 @refusals_exit_1
 def create_attorney(args) -> int:
-    attorney = _directory().create_attorney(args.firm, args.email, args.password, args.role,
-                                            OPERATOR)
+    """Create an attorney; without --password, print the invite link's path to hand over."""
+    settings = _settings()
+    directory = command_root.directory(settings)
+    attorney = directory.create_attorney(args.firm, args.email, args.password, args.role,
+                                         OPERATOR)
+    if args.password is None:
+        link = command_root.password_links(settings, directory).issue(args.firm, attorney["id"],
+                                                                      "invite")
+        attorney |= {"invite_path": f"/set-password#token={link.token}",
+                     "invite_expires_at": link.expires_at}
     print(json.dumps(attorney))
     return 0
 
 
 def _directory():
+    return command_root.directory(_settings())
+
+
+def _settings() -> Settings:
     settings = load_settings()
     migrate_embedded(settings)
-    return command_root.directory(settings)
+    return settings
 
 
 def migrate_embedded(settings: Settings) -> None:

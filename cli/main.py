@@ -135,7 +135,8 @@ def _product_commands(commands) -> None:
                       "attorney create")
     create.add_argument("--firm", required=True)
     create.add_argument("--email", required=True)
-    create.add_argument("--password", required=True)
+    create.add_argument("--password", help="set by the operator (the first admin); without it, "
+                        "the output's invite_path is a one-time link to set it")
     create.add_argument("--role", choices=("admin", "attorney", "viewer"), default="attorney")
 
     _command(commands, "check", "evaluate a profile offline and print the result").add_argument(

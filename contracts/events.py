@@ -78,6 +78,7 @@ ATTORNEY_ROLE_CHANGED = "AttorneyRoleChanged"
 ATTORNEY_DEACTIVATED = "AttorneyDeactivated"
 ATTORNEY_REACTIVATED = "AttorneyReactivated"
 ATTORNEY_SIGNED_OUT = "AttorneySignedOut"
+ATTORNEY_PASSWORD_SET = "AttorneyPasswordSet"
 ANALYSIS_PRODUCED = "AnalysisProduced"
 ANALYSIS_FAILED = "AnalysisFailed"
 
@@ -117,7 +118,15 @@ CONTRACTS: dict[str, EventContract] = {c.name: c for c in (
     _contract(ATTORNEY_REACTIVATED, 1, "A deactivated attorney may act again."),
     _contract(ATTORNEY_SIGNED_OUT, 1, "One of the attorney's tokens was revoked.",
               Field("token_id", "string"), Field("expires_at", "integer")),
+    _contract(ATTORNEY_PASSWORD_SET, 1, "The attorney's password was set (never carried here) "
+              "from an invite or reset link, by the attorney, or by an operator.",
+              Field("via", "string")),
 )}
+
+# Each of these ends every token issued before it: a token carries the attorney stream's
+# version of the latest one (its epoch), and a token with an older epoch is refused.
+TOKEN_EPOCH_EVENTS = (ATTORNEY_ROLE_CHANGED, ATTORNEY_DEACTIVATED, ATTORNEY_REACTIVATED,
+                      ATTORNEY_PASSWORD_SET)
 
 
 def contract_for(event_type: str) -> EventContract:

@@ -16,9 +16,10 @@ from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
 from contracts import EventEnvelope
 from event_store.chain import rechained, verify_chain
 from event_store.keyring import ClientKeyring
-from event_store.sealing import SealingMapper, sealer_for, sealers_remembered
+from event_store.sealing import SealingMapper, remember_sealers, sealer_for, sealers_remembered
 from event_store.stored_events import CLIENT_PROFILE_TOPICS, DecodedEvent, decode, encode_state
 from event_store.tenancy import firm_store_name
+from event_store.transcoder import FastJSONTranscoder
 
 
 class AppendConflictError(Exception):
@@ -39,6 +40,11 @@ class FirmEventStore(Application):
         super().__init__(env=env)
         self.recorder.chain_key = chain_key
 
+    def construct_transcoder(self):
+        transcoder = FastJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
+
     def construct_mapper(self):
         mapper = super().construct_mapper()
         return SealingMapper(mapper, self.keyring, self.firm_id) if self.keyring else mapper
@@ -57,6 +63,10 @@ class FirmEventStore(Application):
         notifications = self.recorder.select_notifications(
             start=after, limit=limit, inclusive_of_start=False)
         with sealers_remembered():
+            if self.keyring is not None:
+                remember_sealers(self.keyring, self.firm_id, {
+                    str(n.originator_id) for n in notifications
+                    if n.topic in CLIENT_PROFILE_TOPICS})
             return [_envelope(self.firm_id, n.id, self._decode(n, reveal=True, erased="sealed"))
                     for n in notifications]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from catalogue.publications import catalogue_publications
 from event_store import ClientKeyring, FirmStores, open_keyring
 from query_service.adapters.attorney_access import AttorneyStreams
+from query_service.adapters.firm_names import FirmNames
 from query_service.adapters.profile_history import ProfileHistory
 from query_service.bootstrap import RATE_COUNTERS, read_database
 from query_service.entrypoints.app import create_app
@@ -31,7 +32,7 @@ def query_app(settings: Settings, document: dict | None = None,
     keys = keyring or open_keyring(settings)
     stores = stores or FirmStores(settings, keyring=keys)
     app = create_app(db, gatekeeper(settings, db, stores), ProfileHistory(stores), document,
-                     publications=catalogue_publications(settings))
+                     publications=catalogue_publications(settings), firm_names=FirmNames(stores))
     app.extensions["keyring"] = keys
     install_operations(app, "query-service", Readiness({"database": database_probe(db)}),
                        settings.metrics_token)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
-from query_service.adapters.read_tables import ReadTables
+from query_service.adapters.read_batch import ReadBatch, canonical_json
 import contracts
 from contracts import EventEnvelope
-from shared.sql import Transaction
 
 _CHECK_EVENTS = {contracts.CHECK_REQUESTED, contracts.CHECK_STARTED,
                  contracts.RECOMMENDATIONS_PRODUCED, contracts.CHECK_FAILED,
@@ -30,36 +28,28 @@ _ACTIONS = {
     contracts.ATTORNEY_DEACTIVATED: "attorney_deactivated",
     contracts.ATTORNEY_REACTIVATED: "attorney_reactivated",
     contracts.ATTORNEY_SIGNED_OUT: "attorney_signed_out",
+    contracts.ATTORNEY_PASSWORD_SET: "attorney_password_set",
 }
 
 
 class AuditLogProjection:
     """Record every event: actor, entity, action, changed fields old → new, request, time."""
 
-    def __init__(self, tables: ReadTables):
-        self.t = tables
-
-    def record(self, tx: Transaction, e: EventEnvelope) -> None:
+    def record(self, b: ReadBatch, e: EventEnvelope) -> None:
         is_check = e.event_type in _CHECK_EVENTS
         # An analysis has a stream of its own; the audit trail files it under its check.
         entity_id = e.data.get("check_id") or e.aggregate_id if is_check else e.aggregate_id
-        previous = self._check_row(tx, e.firm_id, entity_id) if is_check else None
+        previous = b.checks.get(entity_id) if is_check else None
         entity = _entity_type(e.event_type)
         client_id = (e.data.get("client_id") or (previous or {}).get("client_id")
                      if is_check else e.aggregate_id if entity == "client" else None)
-        tx.execute(
-            f"INSERT INTO {self.t.audit_log} (firm_id, position, event_type, action, entity_type,"
-            " entity_id, client_id, actor_id, actor_kind, request_id, correlation_id,"
-            " occurred_at, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (e.firm_id, e.position, e.event_type, _ACTIONS.get(e.event_type, e.event_type),
-             entity, entity_id, client_id,
-             e.meta.get("actor_id"), e.meta.get("actor_kind"), e.meta.get("request_id"),
-             e.correlation_id, e.occurred_at, json.dumps(changes_of(e, previous),
-                                                                  sort_keys=True)))
-
-    def _check_row(self, tx: Transaction, firm_id: str, check_id: str) -> dict | None:
-        return tx.fetch_one(f"SELECT client_id, status FROM {self.t.checks}"
-                            " WHERE firm_id = ? AND check_id = ?", (firm_id, check_id))
+        b.audit({"position": e.position, "event_type": e.event_type,
+                 "action": _ACTIONS.get(e.event_type, e.event_type), "entity_type": entity,
+                 "entity_id": entity_id, "client_id": client_id,
+                 "actor_id": e.meta.get("actor_id"), "actor_kind": e.meta.get("actor_kind"),
+                 "request_id": e.meta.get("request_id"), "correlation_id": e.correlation_id,
+                 "occurred_at": e.occurred_at,
+                 "changes": canonical_json(changes_of(e, previous))})
 
 
 def _entity_type(event_type: str) -> str:
@@ -101,7 +91,7 @@ def changes_of(e: EventEnvelope, check: dict | None = None) -> dict:
     if e.event_type == contracts.ATTORNEY_ASSESSMENT_RECORDED:
         return {"attorney_assessment": {"old": None, "new": e.data["assessment"]}}
     if e.event_type in (contracts.FIRM_CREATED, contracts.ATTORNEY_INVITED,
-                        contracts.ATTORNEY_ROLE_CHANGED):
+                        contracts.ATTORNEY_ROLE_CHANGED, contracts.ATTORNEY_PASSWORD_SET):
         return {name: {"old": None, "new": value} for name, value in e.data.items()}
     if e.event_type in (contracts.ATTORNEY_DEACTIVATED, contracts.ATTORNEY_REACTIVATED):
         active = e.event_type == contracts.ATTORNEY_REACTIVATED

@@ -6,9 +6,8 @@ position check makes sure no event is ever counted twice.
 
 from __future__ import annotations
 
-from query_service.adapters.read_tables import ReadTables
+from query_service.adapters.read_batch import ReadBatch
 from contracts import EventEnvelope
-from shared.sql import Transaction
 
 CLIENTS_BY_STATUS = "clients_by_status"
 CHECKS_BY_STATUS = "checks_by_status"
@@ -20,50 +19,36 @@ SCORE_BY_TYPE = "score_by_type"
 class DashboardProjection:
     """Clients by status, checks by status and per day, top types, average score by type."""
 
-    def __init__(self, tables: ReadTables):
-        self.t = tables
+    def client_profile_created(self, b: ReadBatch, e: EventEnvelope) -> None:
+        b.count(CLIENTS_BY_STATUS, "active")
 
-    def client_profile_created(self, tx: Transaction, e: EventEnvelope) -> None:
-        self._add(tx, e.firm_id, CLIENTS_BY_STATUS, "active")
+    def client_profile_archived(self, b: ReadBatch, e: EventEnvelope) -> None:
+        b.count(CLIENTS_BY_STATUS, "active", -1)
+        b.count(CLIENTS_BY_STATUS, "archived")
 
-    def client_profile_archived(self, tx: Transaction, e: EventEnvelope) -> None:
-        self._add(tx, e.firm_id, CLIENTS_BY_STATUS, "active", -1)
-        self._add(tx, e.firm_id, CLIENTS_BY_STATUS, "archived")
+    def check_requested(self, b: ReadBatch, e: EventEnvelope) -> None:
+        b.count(CHECKS_BY_STATUS, "pending")
+        b.count(CHECKS_PER_DAY, e.occurred_at[:10])
 
-    def check_requested(self, tx: Transaction, e: EventEnvelope) -> None:
-        self._add(tx, e.firm_id, CHECKS_BY_STATUS, "pending")
-        self._add(tx, e.firm_id, CHECKS_PER_DAY, e.occurred_at[:10])
+    def check_started(self, b: ReadBatch, e: EventEnvelope) -> None:
+        self._move_check(b, e, "processing")
 
-    def check_started(self, tx: Transaction, e: EventEnvelope) -> None:
-        self._move_check(tx, e, "processing")
-
-    def recommendations_produced(self, tx: Transaction, e: EventEnvelope) -> None:
-        self._move_check(tx, e, "completed")
+    def recommendations_produced(self, b: ReadBatch, e: EventEnvelope) -> None:
+        self._move_check(b, e, "completed")
         recommendations = e.data["result"]["recommendations"]
         if recommendations:
-            self._add(tx, e.firm_id, TOP_RECOMMENDATION, recommendations[0]["visa_type"])
+            b.count(TOP_RECOMMENDATION, recommendations[0]["visa_type"])
         for rec in recommendations:
-            self._add(tx, e.firm_id, SCORE_BY_TYPE, rec["visa_type"], 1,
-                      rec["eligibility_score"])
+            b.count(SCORE_BY_TYPE, rec["visa_type"], 1, rec["eligibility_score"])
 
-    def check_failed(self, tx: Transaction, e: EventEnvelope) -> None:
-        self._move_check(tx, e, "failed")
+    def check_failed(self, b: ReadBatch, e: EventEnvelope) -> None:
+        self._move_check(b, e, "failed")
 
-    def _move_check(self, tx: Transaction, e: EventEnvelope, status: str) -> None:
-        row = tx.fetch_one(f"SELECT status FROM {self.t.checks} WHERE firm_id = ? AND check_id = ?",
-                           (e.firm_id, e.aggregate_id))
+    def _move_check(self, b: ReadBatch, e: EventEnvelope, status: str) -> None:
+        row = b.checks.get(e.aggregate_id)
         if row and row["status"] != status:
-            self._add(tx, e.firm_id, CHECKS_BY_STATUS, row["status"], -1)
-            self._add(tx, e.firm_id, CHECKS_BY_STATUS, status)
-
-    def _add(self, tx: Transaction, firm_id: str, metric: str, bucket: str, count: int = 1,
-             total: float = 0) -> None:
-        tx.execute(
-            f"INSERT INTO {self.t.dashboard_counters} (firm_id, metric, bucket, count, total)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (firm_id, metric, bucket) DO UPDATE SET"
-            f" count = {self.t.dashboard_counters}.count + excluded.count,"
-            f" total = {self.t.dashboard_counters}.total + excluded.total",
-            (firm_id, metric, bucket, count, total))
+            b.count(CHECKS_BY_STATUS, row["status"], -1)
+            b.count(CHECKS_BY_STATUS, status)
 
 
 def dashboard_from_counters(rows: list[dict]) -> dict:

@@ -7,10 +7,10 @@ transaction, so a redelivered or replayed event changes nothing.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import re
 
+from query_service.adapters.read_batch import ReadBatch, canonical_json, json_column
 from query_service.adapters.read_tables import LIVE, ReadTables, tag_writes_with_firm
 from query_service.audit_projection import AuditLogProjection
 from query_service.dashboard_projection import DashboardProjection
@@ -28,146 +28,100 @@ log = logging.getLogger(__name__)
 class ClientListingProjection:
     """The clients table: listing, filters, full-text search, email lookup and detail."""
 
-    def __init__(self, tables: ReadTables, email_index: EmailIndex | None = None):
-        self.t = tables
+    def __init__(self, email_index: EmailIndex | None = None):
         self._email_index = email_index
 
-    def _email_digest(self, e: EventEnvelope, fields: dict) -> str | None:
-        return self._email_index.digest(e.firm_id, fields.get("email")) \
+    def _described(self, e: EventEnvelope, fields: dict) -> dict:
+        """The columns a client's profile fills."""
+        digest = self._email_index.digest(e.firm_id, fields.get("email")) \
             if self._email_index else None
+        return {"first_name": fields.get("first_name") or "",
+                "last_name": fields.get("last_name") or "", "email": fields.get("email"),
+                "email_digest": digest, "employer": _employer(fields),
+                "field": fields.get("field_of_study"), "search_text": search_text(fields),
+                "profile": canonical_json(fields)}
 
-    def client_profile_created(self, tx: Transaction, e: EventEnvelope) -> None:
+    def client_profile_created(self, b: ReadBatch, e: EventEnvelope) -> None:
         fields = e.data["fields"]
-        tx.execute(
-            f"INSERT INTO {self.t.clients} (firm_id, client_id, version, status, first_name,"
-            " last_name, email, email_digest, employer, field, search_text, profile, created_by,"
-            " created_at, updated_at) VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (e.firm_id, e.aggregate_id, e.aggregate_version, fields.get("first_name") or "",
-             fields.get("last_name") or "", fields.get("email"), self._email_digest(e, fields),
-             _employer(fields),
-             fields.get("field_of_study"), search_text(fields), canonical_json(fields),
-             e.meta.get("actor_id"), e.occurred_at, e.occurred_at))
-        self._index(tx, e, fields)
+        b.clients.add(e.aggregate_id, {
+            "version": e.aggregate_version, "status": "active", **self._described(e, fields),
+            "created_by": e.meta.get("actor_id"), "created_at": e.occurred_at,
+            "updated_at": e.occurred_at})
+        b.reindex(e.aggregate_id)
 
-    def client_profile_edited(self, tx: Transaction, e: EventEnvelope) -> None:
-        row = tx.fetch_one(f"SELECT profile FROM {self.t.clients}"
-                           " WHERE firm_id = ? AND client_id = ?", (e.firm_id, e.aggregate_id))
-        fields = json.loads(row["profile"])
+    def client_profile_edited(self, b: ReadBatch, e: EventEnvelope) -> None:
+        row = b.clients.get(e.aggregate_id)
+        fields = json_column(row["profile"])
         for name, change in e.data["changes"].items():
             if change["new"] is None:
                 fields.pop(name, None)
             else:
                 fields[name] = change["new"]
-        tx.execute(
-            f"UPDATE {self.t.clients} SET version = ?, first_name = ?, last_name = ?, email = ?,"
-            " email_digest = ?, employer = ?, field = ?, search_text = ?, profile = ?,"
-            " updated_at = ? WHERE firm_id = ? AND client_id = ?",
-            (e.aggregate_version, fields.get("first_name") or "", fields.get("last_name") or "",
-             fields.get("email"), self._email_digest(e, fields),
-             _employer(fields), fields.get("field_of_study"), search_text(fields),
-             canonical_json(fields), e.occurred_at, e.firm_id, e.aggregate_id))
-        self._index(tx, e, fields)
+        b.clients.change(e.aggregate_id, version=e.aggregate_version,
+                         updated_at=e.occurred_at, **self._described(e, fields))
+        b.reindex(e.aggregate_id)
 
-    def case_outcome_recorded(self, tx: Transaction, e: EventEnvelope) -> None:
+    def case_outcome_recorded(self, b: ReadBatch, e: EventEnvelope) -> None:
         """A recorded case outcome moves the client's version (the history stays in the store)."""
-        tx.execute(f"UPDATE {self.t.clients} SET version = ?, updated_at = ?"
-                   " WHERE firm_id = ? AND client_id = ?",
-                   (e.aggregate_version, e.occurred_at, e.firm_id, e.aggregate_id))
+        b.clients.change(e.aggregate_id, version=e.aggregate_version, updated_at=e.occurred_at)
 
-    def client_profile_archived(self, tx: Transaction, e: EventEnvelope) -> None:
-        tx.execute(f"UPDATE {self.t.clients} SET version = ?, status = 'archived', updated_at = ?"
-                   " WHERE firm_id = ? AND client_id = ?",
-                   (e.aggregate_version, e.occurred_at, e.firm_id, e.aggregate_id))
+    def client_profile_archived(self, b: ReadBatch, e: EventEnvelope) -> None:
+        b.clients.change(e.aggregate_id, version=e.aggregate_version, status="archived",
+                         updated_at=e.occurred_at)
 
-    def client_profile_erased(self, tx: Transaction, e: EventEnvelope) -> None:
-        row = tx.fetch_one(f"SELECT profile FROM {self.t.clients}"
-                           " WHERE firm_id = ? AND client_id = ?", (e.firm_id, e.aggregate_id))
-        remaining = erased_fields(json.loads(row["profile"])) if row else {}
-        tx.execute(f"UPDATE {self.t.clients} SET version = ?, status = 'erased', first_name = '',"
-                   " last_name = '', email = NULL, email_digest = NULL, employer = NULL,"
-                   " field = NULL, search_text = ?,"
-                   " profile = ?, updated_at = ?"
-                   " WHERE firm_id = ? AND client_id = ?",
-                   (e.aggregate_version, search_text(remaining), canonical_json(remaining),
-                    e.occurred_at, e.firm_id, e.aggregate_id))
-        self._index(tx, e, remaining)
-        if tx.dialect == "sqlite":
-            # FTS5 only marks a deleted row's words deleted in a newer segment; merging all
-            # segments into one drops them (PostgreSQL derives the words from the row).
-            tx.execute(f"INSERT INTO {self.t.clients_fts} ({self.t.clients_fts})"
-                       " VALUES ('optimize')")
-
-    def _index(self, tx: Transaction, e: EventEnvelope, fields: dict) -> None:
-        # PostgreSQL derives its tsvector column; SQLite keeps an FTS5 table beside.
-        if tx.dialect != "sqlite":
+    def client_profile_erased(self, b: ReadBatch, e: EventEnvelope) -> None:
+        row = b.clients.get(e.aggregate_id)
+        if row is None:
             return
-        row = tx.fetch_one(f"SELECT search_rowid FROM {self.t.clients}"
-                           " WHERE firm_id = ? AND client_id = ?", (e.firm_id, e.aggregate_id))
-        rowid = row["search_rowid"]
-        if rowid is None:
-            rowid = tx.fetch_one(f"SELECT COALESCE(MAX(search_rowid), 0) + 1 AS next"
-                                 f" FROM {self.t.clients}")["next"]
-            tx.execute(f"UPDATE {self.t.clients} SET search_rowid = ?"
-                       " WHERE firm_id = ? AND client_id = ?", (rowid, e.firm_id, e.aggregate_id))
-        tx.execute(f"DELETE FROM {self.t.clients_fts} WHERE rowid = ?", (rowid,))
-        tx.execute(f"INSERT INTO {self.t.clients_fts} (rowid, search_text) VALUES (?, ?)",
-                   (rowid, search_text(fields)))
+        remaining = erased_fields(json_column(row["profile"]))
+        b.clients.change(e.aggregate_id, version=e.aggregate_version, status="erased",
+                         first_name="", last_name="", email=None, email_digest=None,
+                         employer=None, field=None, search_text=search_text(remaining),
+                         profile=canonical_json(remaining), updated_at=e.occurred_at)
+        b.reindex(e.aggregate_id, erased=True)
 
 
 class CheckResultsProjection:
     """The checks table and one row per visa recommendation."""
 
-    def __init__(self, tables: ReadTables):
-        self.t = tables
+    def check_requested(self, b: ReadBatch, e: EventEnvelope) -> None:
+        b.checks.add(e.aggregate_id, {
+            "client_id": e.data["client_id"], "status": "pending",
+            "profile_version": e.data["profile_version"], "requested_by": e.meta.get("actor_id"),
+            "requested_at": e.occurred_at, "updated_at": e.occurred_at})
+        b.clients.change(e.data["client_id"], latest_check_id=e.aggregate_id)
 
-    def check_requested(self, tx: Transaction, e: EventEnvelope) -> None:
-        tx.execute(
-            f"INSERT INTO {self.t.checks} (firm_id, check_id, client_id, status, profile_version,"
-            " requested_by, requested_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
-            (e.firm_id, e.aggregate_id, e.data["client_id"], e.data["profile_version"],
-             e.meta.get("actor_id"), e.occurred_at, e.occurred_at))
-        tx.execute(f"UPDATE {self.t.clients} SET latest_check_id = ?"
-                   " WHERE firm_id = ? AND client_id = ?",
-                   (e.aggregate_id, e.firm_id, e.data["client_id"]))
+    def check_started(self, b: ReadBatch, e: EventEnvelope) -> None:
+        b.checks.change(e.aggregate_id, status="processing", started_at=e.occurred_at,
+                        updated_at=e.occurred_at)
 
-    def check_started(self, tx: Transaction, e: EventEnvelope) -> None:
-        tx.execute(f"UPDATE {self.t.checks} SET status = 'processing', started_at = ?,"
-                   " updated_at = ? WHERE firm_id = ? AND check_id = ?",
-                   (e.occurred_at, e.occurred_at, e.firm_id, e.aggregate_id))
-
-    def recommendations_produced(self, tx: Transaction, e: EventEnvelope) -> None:
+    def recommendations_produced(self, b: ReadBatch, e: EventEnvelope) -> None:
         result = e.data["result"]
-        tx.execute(f"UPDATE {self.t.checks} SET status = 'completed', analysis_mode = ?,"
-                   " result = ?, completed_at = ?, updated_at = ?"
-                   " WHERE firm_id = ? AND check_id = ?",
-                   (result.get("analysis_mode"), canonical_json(result), e.occurred_at,
-                    e.occurred_at, e.firm_id, e.aggregate_id))
-        check = tx.fetch_one(f"SELECT client_id, requested_at FROM {self.t.checks}"
-                             " WHERE firm_id = ? AND check_id = ?", (e.firm_id, e.aggregate_id))
-        is_current = self._supersede(tx, e.firm_id, check["client_id"], check["requested_at"])
+        b.checks.change(e.aggregate_id, status="completed",
+                        analysis_mode=result.get("analysis_mode"), result=canonical_json(result),
+                        completed_at=e.occurred_at, updated_at=e.occurred_at)
+        check = b.checks.get(e.aggregate_id)
+        client_id, requested_at = check["client_id"], check["requested_at"]
+        is_current = self._supersede(b, client_id, requested_at)
         for rank, rec in enumerate(result["recommendations"], start=1):
-            tx.execute(
-                f"INSERT INTO {self.t.recommendations} (firm_id, check_id, client_id, visa_type,"
-                " rank, verdict, eligibility_score, success_probability, requested_at,"
-                " is_current) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (e.firm_id, e.aggregate_id, check["client_id"], rec["visa_type"], rank,
-                 rec["verdict"], rec["eligibility_score"], rec["success_probability"],
-                 check["requested_at"], is_current))
+            b.add_recommendation({
+                "check_id": e.aggregate_id, "client_id": client_id,
+                "visa_type": rec["visa_type"], "rank": rank, "verdict": rec["verdict"],
+                "eligibility_score": rec["eligibility_score"],
+                "success_probability": rec["success_probability"],
+                "requested_at": requested_at, "is_current": is_current})
 
-    def attorney_assessment_recorded(self, tx: Transaction, e: EventEnvelope) -> None:
+    def attorney_assessment_recorded(self, b: ReadBatch, e: EventEnvelope) -> None:
         """Keep every assessment beside the engine's result; the engine's findings stay."""
-        row = tx.fetch_one(f"SELECT result FROM {self.t.checks} WHERE firm_id = ? AND check_id = ?",
-                           (e.firm_id, e.aggregate_id))
-        result = json.loads(row["result"])
+        result = json_column(b.checks.get(e.aggregate_id)["result"])
         result["attorney_assessments_recorded"] = [
             *result.get("attorney_assessments_recorded", []),
             {**e.data["assessment"], "attorney_id": e.meta.get("actor_id"),
              "recorded_at": e.occurred_at}]
-        tx.execute(f"UPDATE {self.t.checks} SET result = ?, updated_at = ?"
-                   " WHERE firm_id = ? AND check_id = ?",
-                   (canonical_json(result), e.occurred_at, e.firm_id, e.aggregate_id))
+        b.checks.change(e.aggregate_id, result=canonical_json(result),
+                        updated_at=e.occurred_at)
 
-    def analysis_produced(self, tx: Transaction, e: EventEnvelope) -> None:
+    def analysis_produced(self, b: ReadBatch, e: EventEnvelope) -> None:
         """Put the model's opinion beside each recommendation; the rules' figures stay."""
         analysis = e.data["analysis"]
         by_type = {t["visa_type"]: t for t in analysis["types"]}
@@ -187,45 +141,37 @@ class CheckResultsProjection:
                 "model": analysis.get("model"), "prompt_version": analysis.get("prompt_version"),
                 "request_ids": usage.get("request_ids", []), "cost_usd": usage.get("cost_usd"),
                 "reused_stored_analysis": analysis.get("reused_stored_analysis", False)}
-        self._update_result(tx, e, add, analysis_mode="llm_and_rules")
+        self._update_result(b, e, add, analysis_mode="llm_and_rules")
 
-    def analysis_failed(self, tx: Transaction, e: EventEnvelope) -> None:
+    def analysis_failed(self, b: ReadBatch, e: EventEnvelope) -> None:
         def add(result: dict) -> None:
             result["analysis"] = {"status": "failed", **e.data}
             result["analysis_note"] = f"rules only: {e.data['message']}"
-        self._update_result(tx, e, add, analysis_mode="rules_only")
+        self._update_result(b, e, add, analysis_mode="rules_only")
 
-    def _update_result(self, tx: Transaction, e: EventEnvelope, change, analysis_mode: str
+    def _update_result(self, b: ReadBatch, e: EventEnvelope, change, analysis_mode: str
                        ) -> None:
         check_id = e.data["check_id"]
-        row = tx.fetch_one(f"SELECT result FROM {self.t.checks} WHERE firm_id = ? AND check_id = ?",
-                           (e.firm_id, check_id))
+        row = b.checks.get(check_id)
         if not row or not row["result"]:
             return
-        result = json.loads(row["result"])
+        result = json_column(row["result"])
         change(result)
-        tx.execute(f"UPDATE {self.t.checks} SET result = ?, analysis_mode = ?, updated_at = ?"
-                   " WHERE firm_id = ? AND check_id = ?",
-                   (canonical_json(result), analysis_mode, e.occurred_at, e.firm_id, check_id))
+        b.checks.change(check_id, result=canonical_json(result), analysis_mode=analysis_mode,
+                        updated_at=e.occurred_at)
 
-    def check_failed(self, tx: Transaction, e: EventEnvelope) -> None:
-        tx.execute(f"UPDATE {self.t.checks} SET status = 'failed', error_message = ?,"
-                   " retry_allowed = ?, completed_at = ?, updated_at = ?"
-                   " WHERE firm_id = ? AND check_id = ?",
-                   (e.data["error_message"], int(bool(e.data["retry_allowed"])), e.occurred_at,
-                    e.occurred_at, e.firm_id, e.aggregate_id))
+    def check_failed(self, b: ReadBatch, e: EventEnvelope) -> None:
+        b.checks.change(e.aggregate_id, status="failed", error_message=e.data["error_message"],
+                        retry_allowed=int(bool(e.data["retry_allowed"])),
+                        completed_at=e.occurred_at, updated_at=e.occurred_at)
 
-    def _supersede(self, tx: Transaction, firm_id: str, client_id: str, requested_at: str) -> int:
+    def _supersede(self, b: ReadBatch, client_id: str, requested_at: str) -> int:
         # A client's current recommendations come from its most recently
         # requested completed check, whichever order the checks finish in.
-        newer = tx.fetch_one(
-            f"SELECT 1 AS found FROM {self.t.recommendations} WHERE firm_id = ? AND client_id = ?"
-            " AND is_current = 1 AND requested_at > ?", (firm_id, client_id, requested_at))
-        if newer:
+        current = b.current_recommendations_at(client_id)
+        if current is not None and current > requested_at:
             return 0
-        tx.execute(f"UPDATE {self.t.recommendations} SET is_current = 0"
-                   " WHERE firm_id = ? AND client_id = ? AND is_current = 1",
-                   (firm_id, client_id))
+        b.demote_recommendations(client_id)
         return 1
 
 
@@ -248,9 +194,13 @@ _METHOD_NAMES = {
 class Projector:
     """Apply events to every projection, exactly once per firm position.
 
-    An event no projection can apply (a poison event) is set aside in the quarantine
-    with its error, in the same transaction that moves the firm's position past it, so the
-    firm's other events keep flowing; the aggregate's later events wait behind it there.
+    A batch of one firm's events is applied together: the rows it touches are read in a
+    few statements, changed in memory event by event, and written back set-based with the
+    firm's position, in one transaction. An event no projection can apply (a poison event)
+    makes the batch start again one event at a time, each under a savepoint; the poison is
+    set aside in the quarantine with its error, in the same transaction that moves the
+    firm's position past it, so the firm's other events keep flowing; the aggregate's
+    later events wait behind it there.
     """
 
     name = "projector"
@@ -264,10 +214,10 @@ class Projector:
         self.quarantine = Quarantine(db, self.name, tables.projector_quarantine)
         # The dashboard reads a check's previous status, so it runs before the
         # projection that overwrites it; the audit log records every event first.
-        self._audit_log = AuditLogProjection(tables)
-        self._projections = (DashboardProjection(tables),
-                             ClientListingProjection(tables, keyring.email_index if keyring else None),
-                             CheckResultsProjection(tables))
+        self._audit_log = AuditLogProjection()
+        self._projections = (DashboardProjection(),
+                             ClientListingProjection(keyring.email_index if keyring else None),
+                             CheckResultsProjection())
 
     def position(self, firm_id: str) -> int:
         return self._positions.get(firm_id)
@@ -285,49 +235,73 @@ class Projector:
         """Apply a batch of one firm's events in one transaction, setting poison aside."""
         if not envelopes:
             return
-        try:
-            with self._db.transaction() as tx, tx.pipeline():
-                self.apply_batch(tx, envelopes)
-        except Exception as exc:
-            if is_transient(exc):
-                raise
-            # Something in the batch is poison: apply one by one to find and set it aside.
-            with self._db.transaction() as tx:
-                self.apply_batch(tx, envelopes, isolate=True)
+        with self._db.transaction() as tx:
+            self.apply_batch(tx, envelopes)
         if any(e.event_type == contracts.CLIENT_PROFILE_ERASED for e in envelopes):
             # The log's older frames still hold the erased client's rows as they were.
             self._db.truncate_wal()
 
     def apply_batch(self, tx: Transaction, envelopes: list[EventEnvelope],
                     isolate: bool = False) -> int:
-        """Apply the events after the firm's position inside tx; return how many applied.
+        """Apply one firm's events after its position inside tx; return how many applied.
 
-        With isolate, each event runs under a savepoint and one that fails is set aside
-        instead of failing the transaction.
+        Together first (unless isolate); if that fails, one by one, each event under a
+        savepoint, and one that fails is set aside instead of failing the transaction.
         """
         firm_id = envelopes[0].firm_id
         tag_writes_with_firm(tx, firm_id)
         reached = self._positions.get(firm_id, tx)
+        fresh = []
+        for envelope in envelopes:
+            if envelope.position > reached:
+                fresh.append(envelope)
+                reached = envelope.position
+        if not fresh:
+            return 0
         held = self.quarantine.held_aggregates(tx, firm_id)
+        applied = None
+        if not isolate:
+            try:
+                with tx.savepoint():
+                    applied = self._apply_together(tx, fresh, held)
+            except Exception as exc:
+                if is_transient(exc):
+                    raise
+                log.warning("projector retries a batch of firm %s event by event: %s",
+                            firm_id, describe(exc))
+        if applied is None:
+            applied = self._apply_one_by_one(tx, fresh, held)
+        self._positions.advance(firm_id, reached, tx)
+        return applied
+
+    def _apply_together(self, tx: Transaction, envelopes: list[EventEnvelope],
+                        held: dict[str, int]) -> int:
+        batch, applied = ReadBatch(tx, self.tables, envelopes[0].firm_id), 0
+        waiting = [e for e in envelopes if e.aggregate_id in held]
+        for envelope in waiting:
+            self.quarantine.record_envelope(tx, envelope, HELD.format(held[envelope.aggregate_id]))
+        ready = self._opened([e for e in envelopes if e.aggregate_id not in held])
+        _read_ahead(batch, ready)
+        for envelope in ready:
+            self._apply_to(batch, envelope)
+            applied += 1
+        batch.flush()
+        return applied
+
+    def _apply_one_by_one(self, tx: Transaction, envelopes: list[EventEnvelope],
+                          held: dict[str, int]) -> int:
         applied = 0
         for envelope in envelopes:
-            if envelope.position <= reached:
-                continue
-            reached = envelope.position
             if envelope.aggregate_id in held:
                 self.quarantine.record_envelope(
                     tx, envelope, HELD.format(held[envelope.aggregate_id]))
-            elif not isolate:
-                self.apply(tx, envelope)
-                applied += 1
             elif (error := self._try_apply(tx, envelope)) is None:
                 applied += 1
             else:
                 self.quarantine.record_envelope(tx, envelope, error)
                 held[envelope.aggregate_id] = envelope.position
                 log.error("projector set aside %s at position %s of firm %s: %s",
-                          envelope.event_type, envelope.position, firm_id, error)
-        self._positions.advance(firm_id, reached, tx)
+                          envelope.event_type, envelope.position, envelope.firm_id, error)
         return applied
 
     def set_aside(self, firm_id: str, position: int, event_type: str, aggregate_id: str,
@@ -358,41 +332,83 @@ class Projector:
     def _try_apply(self, tx: Transaction, envelope: EventEnvelope) -> str | None:
         try:
             with tx.savepoint():
-                self.apply(tx, envelope)
+                batch = ReadBatch(tx, self.tables, envelope.firm_id)
+                self._apply_to(batch, self._opened([envelope])[0])
+                batch.flush()
         except Exception as exc:
             if is_transient(exc):
                 raise
             return describe(exc)
         return None
 
-    def apply(self, tx: Transaction, envelope: EventEnvelope) -> None:
+    def _apply_to(self, batch: ReadBatch, envelope: EventEnvelope) -> None:
         # The audit log keeps identifiers sealed; the read tables get them opened.
-        self._audit_log.record(tx, envelope)
-        envelope = self._opened(envelope)
+        self._audit_log.record(batch, envelope.sealed)
         method = _METHOD_NAMES.get(envelope.event_type)
         for projection in self._projections:
             if method and hasattr(projection, method):
-                getattr(projection, method)(tx, envelope)
+                getattr(projection, method)(batch, envelope.opened)
 
-    def _opened(self, envelope: EventEnvelope) -> EventEnvelope:
-        # Identifiers arrive sealed; an erased client's stay unreadable (None).
-        if self._keyring is None or envelope.event_type not in _PROFILE_EVENTS:
-            return envelope
-        sealer = self._keyring.sealer(envelope.firm_id, envelope.aggregate_id)
-        return dataclasses.replace(envelope, data=sealer.open_profile_data(envelope.data))
+    def _opened(self, envelopes: list[EventEnvelope]) -> list[_Both]:
+        """Each envelope beside a copy with its identifiers opened (None once erased)."""
+        profiles = {e.aggregate_id for e in envelopes if e.event_type in _PROFILE_EVENTS}
+        if self._keyring is None or not profiles:
+            return [_Both(e, e) for e in envelopes]
+        sealers = self._keyring.sealers(envelopes[0].firm_id, profiles)
+        return [_Both(e, dataclasses.replace(
+                    e, data=sealers[e.aggregate_id].open_profile_data(e.data))
+                    if e.event_type in _PROFILE_EVENTS else e) for e in envelopes]
 
 
+@dataclasses.dataclass(frozen=True)
+class _Both:
+    sealed: EventEnvelope
+    opened: EventEnvelope
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.sealed.aggregate_id
+
+    @property
+    def event_type(self) -> str:
+        return self.sealed.event_type
+
+
+def _read_ahead(batch: ReadBatch, envelopes: list[_Both]) -> None:
+    """Read the rows the batch's events will touch, a few statements in all."""
+    clients, checks, concluded = [], [], []
+    for e in (b.sealed for b in envelopes):
+        if e.event_type in _CLIENT_ROW_EVENTS:
+            clients.append(e.aggregate_id)
+        elif e.event_type in contracts.ANALYSIS_EVENTS:
+            checks.append(e.data.get("check_id"))
+        elif e.event_type in _CHECK_ROW_EVENTS:
+            checks.append(e.aggregate_id)
+            if e.event_type == contracts.CHECK_REQUESTED:
+                clients.append(e.data.get("client_id"))
+            elif e.event_type == contracts.RECOMMENDATIONS_PRODUCED:
+                concluded.append(e.aggregate_id)
+    batch.clients.load(c for c in clients if isinstance(c, str))
+    batch.checks.load(c for c in checks if isinstance(c, str))
+    requested = {e.sealed.aggregate_id: e.sealed.data.get("client_id") for e in envelopes
+                 if e.event_type == contracts.CHECK_REQUESTED}
+    batch.load_current_recommendations(
+        c for c in (requested.get(k) or (batch.checks.rows.get(k) or {}).get("client_id")
+                    for k in concluded) if isinstance(c, str))
+
+
+_CLIENT_ROW_EVENTS = frozenset((contracts.CLIENT_PROFILE_CREATED, contracts.CLIENT_PROFILE_EDITED,
+                                contracts.CLIENT_PROFILE_ARCHIVED, contracts.CLIENT_PROFILE_ERASED,
+                                contracts.CASE_OUTCOME_RECORDED))
+_CHECK_ROW_EVENTS = frozenset((contracts.CHECK_REQUESTED, contracts.CHECK_STARTED,
+                               contracts.RECOMMENDATIONS_PRODUCED, contracts.CHECK_FAILED,
+                               contracts.ATTORNEY_ASSESSMENT_RECORDED))
 _PROFILE_EVENTS = (contracts.CLIENT_PROFILE_CREATED, contracts.CLIENT_PROFILE_EDITED)
 
 
 def _employer(fields: dict) -> str | None:
     offer = fields.get("job_offer") or {}
     return fields.get("current_employer") or offer.get("employer")
-
-
-def canonical_json(value) -> str:
-    """Serialise with sorted keys, so a replay stores exactly what live delivery stored."""
-    return json.dumps(value, sort_keys=True)
 
 
 def search_text(fields: dict) -> str:

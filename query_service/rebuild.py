@@ -74,7 +74,7 @@ class ProjectionRebuild:
         app, applied = self._stores.for_firm(firm_id), 0
         position = projector.position_in(tx, firm_id)
         while batch := read_envelopes(app, position, BATCH):
-            applied += projector.apply_batch(tx, batch, isolate=True)
+            applied += projector.apply_batch(tx, batch)
             position = batch[-1].position
         return applied
 

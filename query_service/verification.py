@@ -14,6 +14,7 @@ from event_store import Checkpoint, ChainProblem, check_against, verify_chain
 from event_store import FirmStores
 from event_store import to_envelope
 from query_service.adapters.read_tables import LIVE, ReadTables, create_tables
+from query_service.adapters.read_batch import json_column
 from query_service.projections import Projector
 from shared.sql import Database, Transaction
 
@@ -144,7 +145,7 @@ def _rows(tx: Transaction, t: ReadTables, firm_id: str) -> dict:
         selected = ", ".join((*keys, *columns))
         fetched = tx.fetch_all(f"SELECT {selected} FROM {getattr(t, table)} WHERE firm_id = ?",
                                (firm_id,))
-        rows[table] = {tuple(_plain(r[k]) for k in keys): {c: _plain(r[c]) for c in columns}
+        rows[table] = {tuple(_plain(r[k]) for k in keys): {c: _plain(r[c], c) for c in columns}
                        for r in fetched}
     position = tx.fetch_one(f"SELECT position FROM {t.projector_positions}"
                             " WHERE consumer = 'projector' AND firm_id = ?", (firm_id,))
@@ -166,7 +167,13 @@ def _differences(table: str, live: dict, fresh: dict) -> list[dict]:
     return drift
 
 
-def _plain(value):
+# Compared as the JSON they hold: rows projected by earlier releases spell it differently.
+JSON_COLUMNS = frozenset(("profile", "result", "changes"))
+
+
+def _plain(value, column: str = ""):
+    if column in JSON_COLUMNS and isinstance(value, str):
+        return json_column(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return round(float(value), 9)
     return value

@@ -1,4 +1,4 @@
-"""Who may act right now: attorney status, current role and revoked tokens, read from the database.
+"""Who may act right now: attorney status, current role, token epoch and revoked tokens.
 
 The command service checks these on every request against its own directory, so
 deactivating an attorney, changing a role or signing out takes effect at once in every
@@ -47,12 +47,14 @@ class AccessRegistry:
         """Return the principal with the attorney's current role, or raise AccessDeniedError."""
         with self._db.transaction() as tx:
             row = tx.fetch_one(
-                "SELECT a.role, a.active, (SELECT COUNT(*) FROM revoked_tokens r"
+                "SELECT a.role, a.active, a.token_epoch, (SELECT COUNT(*) FROM revoked_tokens r"
                 " WHERE r.jti = ?) AS revoked FROM attorneys a"
                 " WHERE a.attorney_id = ? AND a.firm_id = ?",
                 (principal.token_id, principal.attorney_id, principal.firm_id))
         if row is None or not row["active"]:
             raise AccessDeniedError("the attorney is unknown or deactivated")
+        if int(row["token_epoch"]) != principal.epoch:
+            raise AccessDeniedError("the token predates the attorney's last change")
         if row["revoked"]:
             raise AccessDeniedError("the token was revoked")
         return principal.with_role(row["role"])

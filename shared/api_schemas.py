@@ -81,6 +81,9 @@ class CheckSchema(Schema):
     recommendations = fields.List(fields.Dict())
     catalogue_version = fields.String(allow_none=True)
     rules_version = fields.String(allow_none=True)
+    summary = fields.Dict(allow_none=True)
+    groups = fields.List(fields.Dict())
+    verify = fields.List(fields.Dict())
     error_message = fields.String(allow_none=True)
     retry_allowed = StrictBoolean()
 
@@ -103,6 +106,38 @@ class CheckAcceptedSchema(Schema):
 class LoginSchema(Schema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=320))
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    firm_id = fields.UUID(metadata={
+        "description": "needed only when a 409 choose_firm answer listed several firms"})
+
+
+class FirmChoiceSchema(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+
+
+class PasswordFromLinkSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                          metadata={"description": "the #token= part of an invite or reset link"})
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class PasswordSetSchema(Schema):
+    email = fields.String(required=True)
+    firm_id = fields.UUID(required=True)
+    firm_name = fields.String(required=True)
+
+
+class PasswordResetRequestSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=320))
+
+
+class PasswordResetRequestedSchema(Schema):
+    message = fields.String(required=True)
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    new_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
 
 
 class AttorneySchema(Schema):
@@ -112,6 +147,8 @@ class AttorneySchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     active = StrictBoolean(required=True)
     created_at = fields.String(required=True)
+    password_reset_requested_at = fields.String(allow_none=True, metadata={
+        "description": "when the attorney last asked for a new password (in listings)"})
 
 
 class SignedInAttorneySchema(Schema):
@@ -135,8 +172,19 @@ class AttorneyListSchema(Schema):
 
 class AttorneyInviteSchema(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=320))
-    password = fields.String(required=True, validate=validate.Length(min=8, max=1024))
     role = fields.String(load_default="attorney", validate=validate.OneOf(ROLES))
+
+
+class AttorneyInvitedSchema(AttorneySchema):
+    invite_url = fields.String(required=True, metadata={
+        "description": "one-time link for the attorney to set their own password"})
+    invite_expires_at = StrictInteger(required=True, metadata={"description": "Unix time"})
+
+
+class PasswordResetLinkSchema(Schema):
+    attorney_id = fields.UUID(required=True)
+    reset_url = fields.String(required=True)
+    expires_at = StrictInteger(required=True, metadata={"description": "Unix time"})
 
 
 class AttorneyChangeSchema(Schema):

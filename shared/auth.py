@@ -27,6 +27,7 @@ class Principal:
     role: str
     token_id: str = ""
     expires_at: int = 0
+    epoch: int = 0  # the attorney's token epoch when the token was issued
 
     @property
     def can_write(self) -> bool:
@@ -83,6 +84,7 @@ class TokenIssuer:
             "nbf": now,
             "exp": now + self.ttl_seconds,
             "jti": str(uuid.uuid4()),
+            "epoch": principal.epoch,
         }
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
@@ -95,14 +97,16 @@ class TokenIssuer:
                 issuer=self._issuer,
                 audience=self._audience,
                 options={"require": ["exp", "iat", "nbf", "iss", "aud", "jti", "sub", "firm",
-                                     "role"]},
+                                     "role", "epoch"]},
             )
         except jwt.PyJWTError as exc:
             raise InvalidTokenError(str(exc)) from None
         if claims["role"] not in ROLES:
             raise InvalidTokenError("unknown role")
+        if not isinstance(claims["epoch"], int) or isinstance(claims["epoch"], bool):
+            raise InvalidTokenError("the epoch is not a whole number")
         return Principal(str(claims["sub"]), str(claims["firm"]), claims["role"],
-                         str(claims["jti"]), int(claims["exp"]))
+                         str(claims["jti"]), int(claims["exp"]), claims["epoch"])
 
 
 def token_issuer(settings) -> TokenIssuer:

@@ -141,22 +141,30 @@ class KafkaConsumerLoop:
             log.info("consumer %s left group %s", self._consumer.name, self.group_id)
 
     def _apply(self, partition: TopicPartition, records, stop: threading.Event) -> None:
-        done = None
+        done, run = None, []
         for record in records:
             if stop.is_set():
+                run = []
                 break
             try:
-                envelope = EventEnvelope.from_json(record.value)
+                envelope, error = EventEnvelope.from_json(record.value), None
             except Exception as exc:
-                # A message this release cannot read (e.g. a newer schema version during a
-                # rolling upgrade) is set aside by firm and position, for a later retry.
-                if not self._set_aside(record, exc, partition):
+                envelope, error = None, exc
+            if run and (envelope is None or envelope.firm_id != run[0][1].firm_id):
+                if not self._handle_run(run, partition):
+                    run = []
                     break
+                done, run = run[-1][0], []
+            if envelope is not None:
+                run.append((record.offset, envelope))
+            # A message this release cannot read (e.g. a newer schema version during a
+            # rolling upgrade) is set aside by firm and position, for a later retry.
+            elif self._set_aside(record, error, partition):
                 done = record.offset
-                continue
-            if not self._handle(envelope, partition, record.offset):
+            else:
                 break
-            done = record.offset
+        if run and self._handle_run(run, partition):
+            done = run[-1][0]
         if done is None:
             return
         try:
@@ -164,6 +172,29 @@ class KafkaConsumerLoop:
         except KafkaError:
             log.warning("commit failed on %s; events after offset %s may be redelivered",
                         partition, done)
+
+    def _handle_run(self, run: list, partition: TopicPartition) -> bool:
+        """Apply consecutive events of one firm: together when the consumer takes batches."""
+        handle_batch = getattr(self._consumer, "handle_batch", None)
+        if handle_batch is None or len(run) == 1:
+            return all(self._handle(envelope, partition, offset) for offset, envelope in run)
+        envelopes = [envelope for _, envelope in run]
+        try:
+            handle_batch(envelopes)
+        except Exception:
+            log.exception("consumer %s failed on a batch of %s events of firm %s from %s"
+                          " offset %s; will retry", self._consumer.name, len(run),
+                          envelopes[0].firm_id, partition, run[0][0])
+            CONSUMER_FAILURES.labels(self._consumer.name).inc()
+            self._kafka.seek(partition, run[0][0])
+            time.sleep(1)
+            return False
+        log.info("%s applied %s events", self._consumer.name, len(envelopes),
+                 extra={"firm_id": envelopes[0].firm_id, "position": envelopes[-1].position})
+        for envelope in envelopes:
+            EVENTS_CONSUMED.labels(self._consumer.name, envelope.event_type).inc()
+        EVENT_LAG_SECONDS.labels(self._consumer.name).set(seconds_since(envelopes[-1].occurred_at))
+        return True
 
     def _handle(self, envelope: EventEnvelope, partition: TopicPartition, offset: int) -> bool:
         with correlated(envelope.correlation_id):

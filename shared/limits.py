@@ -62,14 +62,13 @@ class RateCounters:
         hits = counted[0]["hits"]
         return Verdict(hits <= quota.limit, hits, start + quota.window_seconds - now)
 
-    def peek(self, bucket: str, quota: Quota) -> Verdict:
-        """Say whether the bucket is over its quota without counting a hit."""
+    def refund(self, bucket: str, quota: Quota) -> None:
+        """Take back one hit of the current window (an attempt that turned out not to count)."""
         now = int(self._clock())
         start = now - now % quota.window_seconds
-        rows = self._db.script([(f"SELECT hits FROM {self._table} WHERE bucket = ?"
-                                 " AND window_start = ?", (bucket, start))])[0]
-        hits = rows[0]["hits"] if rows else 0
-        return Verdict(hits < quota.limit, hits, start + quota.window_seconds - now)
+        with self._db.transaction() as tx:
+            tx.execute(f"UPDATE {self._table} SET hits = hits - 1 WHERE bucket = ?"
+                       " AND window_start = ? AND hits > 0", (bucket, start))
 
     def reset(self, bucket: str) -> None:
         with self._db.transaction() as tx:

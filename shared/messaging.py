@@ -22,6 +22,9 @@ class EventConsumer(Protocol):
         errors a redelivery may cure propagate.
         """
 
+    # A consumer may also offer handle_batch(envelopes): one firm's consecutive events,
+    # applied all or none (the projector); deliveries then hand it runs of a firm's events.
+
     def set_aside(self, firm_id: str, position: int, event_type: str, aggregate_id: str,
                   error: str) -> None:
         """Quarantine an event that could not even be decoded, and move past it."""

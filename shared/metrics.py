@@ -61,6 +61,9 @@ EVENTS_QUARANTINED = Counter(
     "visa_events_quarantined_total", "Events a consumer could not apply and set aside (dead "
     "letters, see `visa projections quarantine list`), by consumer and type.",
     ["consumer", "event_type"])
+PASSWORD_HASHES_REFUSED = Counter(
+    "visa_password_hashes_refused_total", "Sign-ins and password changes refused with 503 because "
+    "the bounded password-hashing queue was full.")
 
 CHECKS = Counter(
     "visa_checks_total", "Eligibility checks by status reached (requested, started, "

@@ -35,9 +35,11 @@ class Operation:
     errors: tuple = ()
     headers: tuple = ()
     ok_headers: tuple = ()
+    ok_media: str = "application/json"
     body_required: bool = True
     accepts_idempotency_key: bool = True
     tags: tuple = field(default=())
+    error_notes: tuple = ()  # (status, description) where the generic one would mislead
 
 
 def build_document(title: str, operations: list[Operation]) -> dict:
@@ -91,7 +93,7 @@ def _operation(op: Operation) -> dict:
     status, schema = op.ok
     ok = {"description": "Success"}
     if schema is not None:
-        ok["content"] = {"application/json": {"schema": schema}}
+        ok["content"] = {op.ok_media: {"schema": schema}}
     if op.ok_headers:
         ok["headers"] = {name: {"schema": {"type": "string"}} for name in op.ok_headers}
     operation = {"summary": op.summary, "tags": list(op.tags) or [op.path.split("/")[2]],
@@ -104,8 +106,9 @@ def _operation(op: Operation) -> dict:
     if op.body is not None:
         operation["requestBody"] = {"required": op.body_required,
                                     "content": {"application/json": {"schema": op.body}}}
+    notes = dict(op.error_notes)
     for code in sorted(set(op.errors) | _standard_errors(op)):
-        operation["responses"][str(code)] = _error_response(code)
+        operation["responses"][str(code)] = _error_response(code, notes.get(code))
     return operation
 
 
@@ -126,10 +129,10 @@ def _takes_idempotency_key(op: Operation) -> bool:
     return op.method == "post" and op.role is not None and op.accepts_idempotency_key
 
 
-def _error_response(code: int) -> dict:
-    response = {"description": _ERROR_TEXT.get(code, "Error"),
+def _error_response(code: int, note: str | None = None) -> dict:
+    response = {"description": note or _ERROR_TEXT.get(code, "Error"),
                 "content": {"application/json": {"schema": "Error"}}}
-    if code == 429:
+    if code in (429, 503):
         response["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
     return response
 

@@ -47,6 +47,16 @@ class Transaction:
         cur = self._conn.execute(self._adapt(sql), tuple(params))
         return cur.rowcount
 
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for each row of parameters, without a round trip per row."""
+        if not rows:
+            return
+        if self.dialect == "postgresql":
+            with self._conn.cursor() as cur:
+                cur.executemany(self._adapt(sql), [tuple(r) for r in rows])
+            return
+        self._conn.executemany(sql, rows)
+
     def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[dict]:
         cur = self._conn.execute(self._adapt(sql), tuple(params))
         return [dict(row) for row in cur.fetchall()]

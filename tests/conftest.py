@@ -27,7 +27,8 @@ from tests.support.processes import (
 
 # The shared products serve every test; the limits themselves are tested on their own products.
 GENEROUS_LIMITS = {"VISA_CHECK_LIMIT_PER_HOUR": "100000", "VISA_FIRM_REQUESTS_PER_MINUTE": "100000",
-                   "VISA_LOGIN_MAX_FAILURES": "1000"}
+                   "VISA_LOGIN_MAX_FAILURES": "1000",
+                   "VISA_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000"}
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
@@ -173,8 +174,9 @@ def distributed(tmp_path_factory, pg_url, broker):
             process.stop()
 
 
+# Every test signs in from 127.0.0.1: the per-address limit is tested in process instead.
 STRICT_LIMITS = {"VISA_CHECK_LIMIT_PER_HOUR": "2", "VISA_FIRM_REQUESTS_PER_MINUTE": "60",
-                 "VISA_LOGIN_MAX_FAILURES": "3"}
+                 "VISA_LOGIN_MAX_FAILURES": "3", "VISA_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000"}
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from flask import Blueprint, Flask, render_template
 PAGES = ("/", "/login", "/clients", "/clients/new", "/clients/<client_id>",
          "/clients/<client_id>/edit", "/clients/<client_id>/checks",
          "/clients/<client_id>/history", "/clients/<client_id>/compare",
-         "/dashboard", "/audit", "/attorneys")
+         "/dashboard", "/audit", "/attorneys", "/set-password")
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; "

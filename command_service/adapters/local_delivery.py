@@ -140,8 +140,17 @@ class LocalDelivery:
             if is_transient(exc):
                 raise
             return self._set_aside_undecodable(consumer, store, firm_id, after)
+        handle_batch = getattr(consumer, "handle_batch", None)
+        if handle_batch is None or len(envelopes) < 2:
+            for envelope in envelopes:
+                self._deliver(consumer, envelope)
+            return len(envelopes)
+        handle_batch(envelopes)
+        log.info("%s applied %s events", consumer.name, len(envelopes),
+                 extra={"firm_id": firm_id, "position": envelopes[-1].position})
         for envelope in envelopes:
-            self._deliver(consumer, envelope)
+            EVENTS_CONSUMED.labels(consumer.name, envelope.event_type).inc()
+        EVENT_LAG_SECONDS.labels(consumer.name).set(seconds_since(envelopes[-1].occurred_at))
         return len(envelopes)
 
     def _set_aside_undecodable(self, consumer: EventConsumer, store: FirmEventStore,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, jsonify
 
 from command_service.adapters.directory import Directory, DirectoryError
+from command_service.adapters.password_links import PasswordLinks
+from command_service.sign_in import SignIn
 from command_service.application import last_recorded_position
 from event_store import FirmStores
 from command_service.domain.errors import (
@@ -29,14 +31,19 @@ from shared.http import error_response, install_api_basics
 from shared.idempotency import IdempotencyStore
 from shared.limits import Quota
 from shared.openapi import install_openapi
+from shared.password_hashing import HashingBusyError
+from shared.password_policy import WeakPasswordError
 
 
 def create_app(stores: FirmStores, directory: Directory, gatekeeper: Gatekeeper,
-               idempotency: IdempotencyStore, check_quota: Quota, login_quota: Quota) -> Flask:
+               idempotency: IdempotencyStore, check_quota: Quota, sign_in: SignIn,
+               password_links: PasswordLinks, web_app_url: str = "") -> Flask:
     """Build the command service's Flask app."""
     app = Flask("command_service")
+    app.config["WEB_APP_URL"] = web_app_url
     app.extensions.update(firm_stores=stores, directory=directory, idempotency=idempotency,
-                          check_quota=check_quota, login_quota=login_quota)
+                          check_quota=check_quota, sign_in=sign_in, hasher=sign_in.hasher,
+                          password_links=password_links)
     install_api_basics(app, gatekeeper)
     _report_recorded_position(app)
     for blueprint in (auth_views.bp, attorney_views.bp, client_views.bp, outcome_views.bp):
@@ -81,6 +88,16 @@ def create_app(stores: FirmStores, directory: Directory, gatekeeper: Gatekeeper,
         return error_response(503, "client_busy",
                               "Other edits to this client kept landing first; nothing was saved. "
                               "Try again.", {}, {"Retry-After": "1"})
+
+    @app.errorhandler(HashingBusyError)
+    def hashing_busy(exc: HashingBusyError):
+        return error_response(503, "busy", "Too many sign-ins at once; retry in a moment.",
+                              {"retry_after_seconds": exc.retry_after},
+                              {"Retry-After": str(exc.retry_after)})
+
+    @app.errorhandler(WeakPasswordError)
+    def weak_password(exc: WeakPasswordError):
+        return error_response(400, "weak_password", str(exc), {"password": str(exc)})
 
     @app.errorhandler(DirectoryError)
     def directory_conflict(exc: DirectoryError):

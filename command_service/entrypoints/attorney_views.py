@@ -1,8 +1,8 @@
-"""Attorney management for a firm's admins: invite, change role, deactivate."""
+"""Attorney management for a firm's admins: invite, change role, deactivate, reset a password."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify
+from flask import Blueprint, current_app, g, jsonify, request
 
 from shared.api_schemas import AttorneyChangeSchema, AttorneyInviteSchema
 from shared.http import ApiError, authorized, json_body, parse_uuid, request_meta
@@ -25,10 +25,31 @@ def list_attorneys():
 @authorized("admin")
 @idempotent
 def invite_attorney():
+    """Create the attorney without a password; they set their own from the invite link."""
     invite = AttorneyInviteSchema().load(json_body())
-    attorney = directory().create_attorney(g.principal.firm_id, invite["email"],
-                                           invite["password"], invite["role"], request_meta())
-    return jsonify(attorney), 201
+    attorney = directory().create_attorney(g.principal.firm_id, invite["email"], None,
+                                           invite["role"], request_meta())
+    link = current_app.extensions["password_links"].issue(g.principal.firm_id, attorney["id"],
+                                                          "invite")
+    return jsonify({**attorney, "invite_url": _link_url(link.token),
+                    "invite_expires_at": link.expires_at}), 201
+
+
+@bp.post("/v1/attorneys/<attorney_id>/password-reset")
+@authorized("admin")
+def reset_password(attorney_id: str):
+    """Give the admin a one-time link to hand to the attorney; the old password still works."""
+    attorney_id = str(parse_uuid(attorney_id, "attorney"))
+    attorney = directory().attorney(g.principal.firm_id, attorney_id)
+    if attorney is None:
+        raise ApiError(404, "not_found", f"No attorney {attorney_id}.")
+    if not attorney["active"]:
+        raise ApiError(409, "attorney_inactive", "Reactivate the attorney first.")
+    link = current_app.extensions["password_links"].issue(g.principal.firm_id, attorney_id,
+                                                          "reset")
+    directory().clear_reset_request(attorney_id)
+    return jsonify({"attorney_id": attorney_id, "reset_url": _link_url(link.token),
+                    "expires_at": link.expires_at}), 201
 
 
 @bp.patch("/v1/attorneys/<attorney_id>")
@@ -46,3 +67,9 @@ def change_attorney(attorney_id: str):
     if attorney is None:
         raise ApiError(404, "not_found", f"No attorney {attorney_id}.")
     return jsonify(attorney)
+
+
+def _link_url(token: str) -> str:
+    # The token travels in the fragment: browsers send it to no server and no Referer.
+    web_app = current_app.config.get("WEB_APP_URL") or request.host_url.rstrip("/")
+    return f"{web_app}/set-password#token={token}"

@@ -19,6 +19,7 @@ from eligibility_engine.domain.salary import salary_comparison
 
 NATIONAL_TEAM = re.compile(r"\bnational\b.*\b(team|squad)\b|\bolympic team\b")
 LEVEL_STRENGTH = {"major_international": 0.9, "international": 0.7, "national": 0.55}
+STALE_AWARD_YEARS = 10
 NOT_ONE_TIME = ("best paper", "best poster", "outstanding paper", "paper award", "best demo",
                 "best presentation", "fellowship", "grant", "scholarship", "travel award")
 ADOPTION_WORDS = re.compile(r"\b(widely (used|adopted|cited)|adopted by|used by|deployed|"
@@ -83,7 +84,7 @@ def awards(profile: dict, catalogue: Catalogue) -> Finding:
     items = profile.get("awards")
     if items is None:
         return unknown("No awards recorded", "awards")
-    counted, declined, team = [], [], []
+    counted, declined, team, stale = [], [], [], []
     for award in items:
         reason = award_exclusion(award, catalogue, profile)
         if reason:
@@ -94,13 +95,23 @@ def awards(profile: dict, catalogue: Catalogue) -> Finding:
         elif recognised_one_time(award, catalogue):
             counted.append((award["name"], 1.0))
         elif award.get("level") in LEVEL_STRENGTH:
-            counted.append((award["name"], LEVEL_STRENGTH[award["level"]]))
+            age = _years_ago(award, profile)
+            if age is not None and age > STALE_AWARD_YEARS:
+                # "Sustained" acclaim (INA 203(b)(1)(A)(i)): an old prize still counts, but
+                # weighs less in the final merits unless recent recognition follows it.
+                counted.append((award["name"], LEVEL_STRENGTH[award["level"]] * 0.6))
+                stale.append(f"{award['name']} ({award['year']})")
+            else:
+                counted.append((award["name"], LEVEL_STRENGTH[award["level"]]))
         else:
             declined.append(f"{award['name']}: {award.get('level', 'local')} recognition only")
-    facts = {"counted": [n for n, _ in counted], "declined": declined, "team_awards": team}
+    facts = {"counted": [n for n, _ in counted], "declined": declined, "team_awards": team,
+             "older_than_ten_years": stale}
     if counted:
         best = max(s for _, s in counted)
-        return met(f"{len(counted)} nationally or internationally recognized award(s)",
+        return met(f"{len(counted)} nationally or internationally recognized award(s)"
+                   + (f"; sustained acclaim needs recent recognition too (older than ten years: "
+                      f"{', '.join(stale)})" if stale and len(stale) == len(counted) else ""),
                    min(1.0, best + 0.05 * (len(counted) - 1)), **facts)
     if team:
         return unknown("A team award counts only if the awarding body named the client among the "
@@ -111,6 +122,11 @@ def awards(profile: dict, catalogue: Catalogue) -> Finding:
         return not_met("No award recognised at national or international level for excellence "
                        "in the field: " + "; ".join(declined), **facts)
     return not_met("No awards", **facts)
+
+
+def _years_ago(award: dict, profile: dict) -> int | None:
+    today = profile.get("_today")
+    return today.year - award["year"] if today and award.get("year") else None
 
 
 def one_time_award(profile: dict, catalogue: Catalogue) -> Finding:

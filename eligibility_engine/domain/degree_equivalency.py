@@ -24,10 +24,23 @@ def short_degree_not_equivalent(profile: dict, catalogue: Catalogue) -> bool | N
     bachelor's; None when it is three years but the awarding country is not recorded."""
     if not three_year_degree(profile, catalogue):
         return False
-    country = profile.get("degree_country")
-    if country is None:
+    return degree_country(profile) in catalogue.reference["degree_equivalency"][
+        "three_year_not_equivalent"] if degree_country(profile) else None
+
+
+def degree_country(profile: dict) -> str | None:
+    """Where the highest degree was earned: recorded, or, for a bachelor's, presumed from a sole
+    citizenship that is also the country of birth (a master's is often earned abroad, so it is
+    asked instead)."""
+    if profile.get("degree_country"):
+        return profile["degree_country"]
+    if profile.get("highest_degree") != "bachelors":
         return None
-    return country in catalogue.reference["degree_equivalency"]["three_year_not_equivalent"]
+    held = profile.get("citizenships") or []
+    born = profile.get("country_of_birth")
+    if len(held) == 1 and born in (None, held[0]):
+        return held[0]
+    return None
 
 
 def effective_degree(profile: dict, catalogue: Catalogue) -> str | None:

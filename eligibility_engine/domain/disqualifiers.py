@@ -58,7 +58,8 @@ def _immigrant_intent(rule, profile, catalogue, today) -> str | None:
 
 
 def _h1b_cap_timing(rule, profile, catalogue, today) -> str | None:
-    if (profile.get("job_offer") or {}).get("employer_type") not in (None, "for_profit"):
+    if (profile.get("job_offer") or {}).get("employer_type") not in (None, "for_profit",
+                                                                      "nonprofit_other"):
         return None
     if already_counted(profile):
         return None

@@ -229,6 +229,11 @@ def us_entity_one_year(profile: dict, catalogue: Catalogue) -> Finding:
                    years=years)
 
 
+CAP_SUBJECT = {"for_profit": "For-profit employer",
+               "nonprofit_other": "A nonprofit neither affiliated with a university nor a "
+                                  "research organization"}
+
+
 def employer_type(profile: dict) -> str | None:
     """The recorded employer type, or one read from the employer's name."""
     offer = profile.get("job_offer") or {}
@@ -249,8 +254,8 @@ def cap_subject_employer(profile: dict, catalogue: Catalogue) -> Finding:
                        "job_offer.employer_type", presumable=True,
                        question="Is the employer a university, an affiliated nonprofit, or a "
                                 "nonprofit or government research organization (cap-exempt)?")
-    if kind == "for_profit":
-        return met("For-profit employer: subject to the annual cap")
+    if kind in CAP_SUBJECT:
+        return met(f"{CAP_SUBJECT[kind]}: subject to the annual cap")
     return not_met(f"The employer ({kind.replace('_', ' ')}) is cap-exempt: file H-1B "
                    "cap-exempt instead")
 
@@ -261,6 +266,13 @@ def cap_exempt_employer(profile: dict, catalogue: Catalogue) -> Finding:
         return unknown("Employer type not recorded", "job_offer.employer_type",
                        question="Is the employer a university, an affiliated nonprofit, or a "
                                 "nonprofit or government research organization?")
+    if kind == "affiliated_nonprofit":
+        return met("A nonprofit related to or affiliated with an institution of higher education "
+                   "is cap-exempt: shared ownership or control, operation by the institution, "
+                   "membership or branch, or a written affiliation agreement with research or "
+                   "education as a fundamental activity (8 CFR 214.2(h)(8)(iii)(F)(2))", 0.9)
     if kind in ("university", "nonprofit_research", "government_research"):
         return met(f"Employer type {kind.replace('_', ' ')} is cap-exempt", 1.0)
-    return not_met("For-profit employer: subject to the annual cap and registration lottery")
+    return not_met(f"{CAP_SUBJECT.get(kind, 'Employer')}: subject to the annual cap and "
+                   "registration lottery (a nonprofit is exempt only if affiliated with a "
+                   "university or primarily engaged in research)")

@@ -57,6 +57,7 @@ def evaluate_profile(profile: dict, catalogue: Catalogue, today: date | None = N
     today = today or datetime.now(timezone.utc).date()
     outcomes = firm_outcomes or {}
     profile = prepared(profile)
+    profile["_today"] = today  # rules that count years to a date (e.g. since a degree)
     memo: dict[str, Finding] = {}  # each rule is judged once per profile, for every type
     recommendations = [evaluate_type(t, profile, catalogue, today, outcomes.get(t["code"]), memo)
                        for t in catalogue.types]

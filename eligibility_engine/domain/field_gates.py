@@ -35,7 +35,7 @@ def o1b_arts_field(profile: dict, catalogue: Catalogue) -> Finding:
     if category in ("arts", "motion_picture_tv"):
         return met(f"Field: {category.replace('_', ' ')}", field_category=category)
     if category is None:
-        return not_met("No sign the client works in the arts or film/TV (field_category not "
+        return not_met("No sign the client works in the arts or film/TV (no field category "
                        "recorded)", field_category=None)
     return not_met(f"Field is {category}, not the arts or film/TV", field_category=category)
 

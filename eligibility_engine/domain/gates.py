@@ -18,6 +18,7 @@ from eligibility_engine.domain.employment_gates import (
     us_managerial_role,
 )
 from eligibility_engine.domain.degree_equivalency import (
+    degree_country,
     effective_degree,
     short_degree_not_equivalent,
 )
@@ -150,7 +151,7 @@ def advanced_degree(profile: dict, catalogue: Catalogue) -> Finding:
     effective = effective_degree(profile, catalogue)
     years = profile.get("years_of_experience")
     if effective == "three_year_bachelors":
-        return not_met(f"A three-year bachelor's from {names([profile['degree_country']])} is not a "
+        return not_met(f"A three-year bachelor's from {names([degree_country(profile)])} is not a "
                        f"single-source equivalent of a U.S. bachelor's ({SHAH}): the bachelor's "
                        "plus five years route is closed", highest_degree=degree,
                        three_year_degree=True, years_of_experience=years)
@@ -161,7 +162,7 @@ def advanced_degree(profile: dict, catalogue: Catalogue) -> Finding:
                        "it, the bachelor's plus five route applies", 0.8, highest_degree=degree,
                        three_year_degree=True, years_of_experience=years)
         built_on = (f"A master's built on a three-year bachelor's from "
-                    f"{names([profile['degree_country']])} equals a U.S. bachelor's, not a master's "
+                    f"{names([degree_country(profile)])} equals a U.S. bachelor's, not a master's "
                     f"({SHAH}; EDGE)")
         facts = {"highest_degree": degree, "three_year_degree": True,
                  "years_of_experience": years}
@@ -186,6 +187,13 @@ def advanced_degree(profile: dict, catalogue: Catalogue) -> Finding:
                            "would qualify", "years_of_experience", highest_degree=degree,
                            question="How many years of progressive experience in the specialty "
                                     "does the client have since the bachelor's?")
+        since = _years_since_degree(profile)
+        if years >= 5 and since is not None and since < 5:
+            return not_met(f"{years:g} years of experience, but the bachelor's was earned in "
+                           f"{profile['graduation_year']}: only {since} years can follow it, and "
+                           "the five progressive years must come after the degree (8 CFR "
+                           "204.5(k)(2))", highest_degree=degree, years_of_experience=years,
+                           graduation_year=profile["graduation_year"])
         if years >= 5:
             return met("Bachelor's plus 5 years of progressive experience", highest_degree=degree,
                        years_of_experience=years)
@@ -194,6 +202,11 @@ def advanced_degree(profile: dict, catalogue: Catalogue) -> Finding:
                        years_of_experience=years)
     return not_met(f"Highest degree is {degree.replace('_', ' ')}: no advanced degree or "
                    "equivalent", highest_degree=degree)
+
+
+def _years_since_degree(profile: dict) -> int | None:
+    today, year = profile.get("_today"), profile.get("graduation_year")
+    return max(0, today.year - year) if today and year else None
 
 
 def eb2_threshold(profile: dict, catalogue: Catalogue) -> Finding:
@@ -228,10 +241,22 @@ def _eb3_worker(profile: dict, catalogue: Catalogue) -> Finding:
     years = profile.get("years_of_experience")
     if degree is not None and DEGREE_RANK[degree] >= DEGREE_RANK["bachelors"]:
         if effective_degree(profile, catalogue) == "three_year_bachelors":
+            facts = {"highest_degree": degree, "three_year_degree": True}
+            occupation = offered_occupation(profile)
+            if occupation and occupation.specialty:
+                # Matter of X- Corp. (AAO Nov. 23, 2016): a labor certification asking for a
+                # U.S. bachelor's or a single foreign equivalent excludes a three-year degree.
+                return unknown(f"A three-year bachelor's is not a foreign equivalent degree "
+                               f"({SHAH}): {occupation.title} qualifies as a skilled worker only "
+                               "if the labor certification states that it accepts a three-year "
+                               "degree (or a combination of degrees, or education and "
+                               "experience)", "labor_certification_requirements",
+                               question="Will the labor certification state that it accepts a "
+                                        "three-year degree or an equivalent combination?",
+                               presumable=True, **facts)
             return met(f"Skilled worker: a three-year bachelor's is not a professional's "
                        f"foreign equivalent degree ({SHAH}), but its post-secondary study counts "
-                       "as training toward the two years a skilled worker needs", 0.7,
-                       highest_degree=degree, three_year_degree=True)
+                       "as training toward the two years a skilled worker needs", 0.7, **facts)
         return met(f"Professional: holds a {degree} degree", highest_degree=degree)
     if years is not None and years >= 2:
         return met(f"Skilled worker: {years:g} years of experience", years_of_experience=years)

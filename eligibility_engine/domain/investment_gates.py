@@ -20,9 +20,11 @@ def e2_substantial_investment(profile: dict, catalogue: Catalogue) -> Finding:
                    "enterprise (proportionality still applies)", **facts)
     if amount < rule["doubtful_below_usd"]:
         return not_met(f"${amount:,.0f} is unlikely to be substantial or non-marginal", **facts)
+    # Proportionality, not a minimum (8 CFR 214.2(e)(14)): a low-cost service business is
+    # routinely started with this much, so the answer is presumed pending the business plan.
     return unknown(f"${amount:,.0f}: substantial only if proportional to a low-cost enterprise",
                    "notes", question="What does the enterprise cost to buy or start, and what "
-                                     "share of that is invested?", **facts)
+                                     "share of that is invested?", presumable=True, **facts)
 
 def e2_develop_and_direct(profile: dict, catalogue: Catalogue) -> Finding:
     share = profile.get("ownership_percent")

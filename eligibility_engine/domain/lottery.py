@@ -3,15 +3,20 @@
 Weighted selection (8 CFR 214.2(h)(8)(iii) as amended, effective 27 Feb 2026) enters a
 registration once per wage level the offered wage reaches at the worksite (Level I once, Level
 IV four times); DHS estimated the resulting odds. Someone already counted against the cap in the
-last six years (INA 214(g)(7)) changes employer without a lottery.
+last six years (INA 214(g)(7)) changes employer without a lottery; an H-1B held with a
+university or research employer was cap-exempt and counted nothing.
 """
 
 from __future__ import annotations
+
+import re
 
 from catalogue.loader import Catalogue
 from eligibility_engine.domain.findings import Finding
 
 LEVEL_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
+CAP_EXEMPT_NAMES = re.compile(r"\b(university|college|institute of technology|school of medicine|"
+                              r"national laborator\w*|national institutes? of health|nih)\b")
 
 
 def already_counted(profile: dict) -> bool | None:
@@ -19,7 +24,12 @@ def already_counted(profile: dict) -> bool | None:
     if profile.get("counted_against_h1b_cap") is not None:
         return profile["counted_against_h1b_cap"]
     status = (profile.get("current_us_status") or "").upper().replace("-", "").replace(" ", "")
-    return True if status == "H1B" else None
+    if status != "H1B":
+        return None
+    # An H-1B with a university or research employer was never counted against the cap
+    # (INA 214(g)(5)): moving to a cap-subject employer needs a registration.
+    employer = (profile.get("current_employer") or "").lower()
+    return None if CAP_EXEMPT_NAMES.search(employer) else True
 
 
 def lottery_odds(visa_type: dict, gates: dict[str, Finding], criteria: dict[str, Finding],

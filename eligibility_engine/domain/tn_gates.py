@@ -81,6 +81,9 @@ def tn_credentials(profile: dict, catalogue: Catalogue) -> Finding:
         return met(f"{years:g} years' experience: the list accepts five years' experience as a "
                    "management consultant (or in the consulting field) instead of a degree",
                    0.5, **facts)
+    if "theory" in routes and rank >= DEGREE_RANK["associate"]:
+        return met(f"Post-secondary study ({degree}) shows the theoretical knowledge the list "
+                   "asks of a scientific technician (no degree is named)", 0.6, **facts)
     if "experience_3y" in routes and (years or 0) >= 3:
         return met(f"{years:g} years' experience in the field", 0.5, **facts)
     if degree is None or ("licence" in routes and licence is None) or (

@@ -2,8 +2,10 @@
 
 The query side never reads the command side's tables: it folds the attorney's stream
 (AttorneyInvited, AttorneyRoleChanged, AttorneyDeactivated, AttorneyReactivated,
-AttorneySignedOut) on each request. The command service appends each of these before
-its own change commits, so a deactivation or sign-out is refused here at once.
+AttorneyPasswordSet, AttorneySignedOut) on each request; the version of the latest of
+`contracts.TOKEN_EPOCH_EVENTS` is the epoch a token must carry. The command service appends
+each of these before its own change commits, so a deactivation or sign-out is refused here
+at once.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ class AttorneyStreams:
             events = self._stores.for_firm(principal.firm_id).stream(UUID(principal.attorney_id))
         except (UnknownFirmError, ValueError):
             raise AccessDeniedError("the token names no firm or attorney") from None
-        role, active, revoked = None, False, set()
+        role, active, revoked, epoch = None, False, set(), 0
         for event in events:
+            if event.event_type in contracts.TOKEN_EPOCH_EVENTS:
+                epoch = event.aggregate_version
             if event.event_type == contracts.ATTORNEY_INVITED:
                 role, active = event.data["role"], True
             elif event.event_type == contracts.ATTORNEY_ROLE_CHANGED:
@@ -41,6 +45,8 @@ class AttorneyStreams:
                 revoked.add(event.data["token_id"])
         if role is None or not active:
             raise AccessDeniedError("the attorney is unknown or deactivated")
+        if epoch != principal.epoch:
+            raise AccessDeniedError("the token predates the attorney's last change")
         if principal.token_id in revoked:
             raise AccessDeniedError("the token was revoked")
         return principal.with_role(role)

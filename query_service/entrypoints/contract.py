@@ -40,6 +40,7 @@ _LISTING = (
 _AUDIT = (
     ("actor", {"type": "string"}),
     ("entity", {"type": "string"}),
+    ("client", {"type": "string", "maxLength": 100}),
     ("from", {"type": "string"}),
     ("to", {"type": "string"}),
     ("after", {"type": "integer", "minimum": 0}),
@@ -61,6 +62,12 @@ OPERATIONS = [
               "viewer", (200, CheckListSchema)),
     Operation("get", "/v1/eligibility-checks/{check_id}", "Read an eligibility check",
               "viewer", (200, CheckSchema)),
+    Operation("get", "/v1/eligibility-checks/{check_id}/report.pdf",
+              "Download a completed check's client report as a PDF (types: the visa types to "
+              "include, comma-separated; all when absent)", "viewer",
+              (200, {"type": "string", "format": "binary"}), ok_media="application/pdf",
+              ok_headers=("Content-Disposition",), errors=(400, 409),
+              query=(("types", {"type": "string", "maxLength": 500}),)),
     Operation("get", "/v1/dashboard", "Summarise the firm's clients and checks", "viewer",
               (200, DashboardSchema)),
     Operation("get", "/v1/visa-types", "List the visa catalogue the engine applies", "viewer",

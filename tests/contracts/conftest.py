@@ -35,6 +35,9 @@ def produced_events(tmp_path_factory) -> dict:
     directory.change_attorney(firm["id"], attorney["id"], active=True, meta=attorney_meta())
     directory.record_sign_out(firm["id"], attorney["id"], str(uuid.uuid4()), 1_900_000_000,
                               attorney_meta())
+    with directory.transaction() as tx:
+        directory.set_password(tx, firm["id"], attorney["id"], "scrypt$x$y", "change",
+                               attorney_meta())
     cases, meta = stores.for_firm(firm["id"]), attorney_meta()
     client = cases.create_client(load_profile(researcher_profile()), meta)
     cases.edit_client(client.id, {"annual_salary_usd": 200000}, meta)

@@ -12,6 +12,7 @@ from tests.support.endpoints import ENDPOINTS, invite_body
 from tests.support.profiles import researcher_profile
 
 ROLES = ("viewer", "attorney", "admin")
+PASSWORD = "a-long-passphrase-77"
 RANK = {role: rank for rank, role in enumerate(ROLES)}
 
 
@@ -98,13 +99,13 @@ def test_another_firms_listings_hold_none_of_this_firms_data(sessions, firm_a_re
 def test_a_deactivated_attorneys_token_stops_working_at_once(product, sessions):
     admin = sessions[("a", "admin")]
     invite = invite_body() | {"role": "attorney"}
-    attorney = admin.post("/v1/attorneys", json=invite).json()
-    api = product.api.login(invite["email"], invite["password"])
+    attorney = admin.invite(invite, PASSWORD)
+    api = product.api.login(invite["email"], PASSWORD)
     before = api.get("/v1/clients")
 
     deactivated = admin.patch(f"/v1/attorneys/{attorney['id']}", json={"active": False})
     write, read = api.post("/v1/clients", json=researcher_profile()), api.get("/v1/clients")
-    login = _login(product.api.command_url, invite["email"], invite["password"])
+    login = _login(product.api.command_url, invite["email"], PASSWORD)
 
     assert before.status_code == 200
     assert deactivated.status_code == 200 and deactivated.json()["active"] is False
@@ -115,13 +116,16 @@ def test_a_deactivated_attorneys_token_stops_working_at_once(product, sessions):
 def test_a_role_change_applies_to_tokens_already_issued(product, sessions):
     admin = sessions[("a", "admin")]
     invite = invite_body() | {"role": "attorney"}
-    attorney = admin.post("/v1/attorneys", json=invite).json()
-    api = product.api.login(invite["email"], invite["password"])
+    attorney = admin.invite(invite, PASSWORD)
+    api = product.api.login(invite["email"], PASSWORD)
 
     admin.patch(f"/v1/attorneys/{attorney['id']}", json={"role": "viewer"})
     refused = api.post("/v1/clients", json=researcher_profile())
+    again = product.api.login(invite["email"], PASSWORD).post("/v1/clients",
+                                                              json=researcher_profile())
 
-    assert refused.status_code == 403
+    # The token issued before the change stops working; a new sign-in gets the new role.
+    assert refused.status_code == 401 and again.status_code == 403
 
 
 def test_an_admin_cannot_lock_themselves_out(sessions, product):
@@ -134,11 +138,14 @@ def test_an_admin_cannot_lock_themselves_out(sessions, product):
     assert response.status_code == 409
 
 
-def test_inviting_an_existing_email_is_a_conflict(sessions, product):
-    response = sessions[("a", "admin")].post("/v1/attorneys", json={
-        "email": product.firm_a.viewer_email, "password": "another-password"})
+def test_inviting_an_existing_email_is_a_conflict_only_within_the_firm(sessions, product):
+    same_firm = sessions[("a", "admin")].post("/v1/attorneys", json={
+        "email": product.firm_a.viewer_email})
+    other_firm = sessions[("b", "admin")].post("/v1/attorneys", json={
+        "email": product.firm_a.viewer_email, "role": "viewer"})
 
-    assert response.status_code == 409 and response.json()["error"] == "conflict"
+    assert same_firm.status_code == 409 and same_firm.json()["error"] == "conflict"
+    assert other_firm.status_code == 201 and product.firm_a.id not in other_firm.text
 
 
 def test_logout_revokes_the_token_in_every_service(product):
@@ -191,5 +198,5 @@ def throttled_fresh(strict_product):
 def _new_attorney(strict_product):
     admin = strict_product.as_attorney(strict_product.firm_a, "admin")
     invite = invite_body() | {"email": f"throttle-{uuid.uuid4().hex[:8]}@firm.test"}
-    admin.post("/v1/attorneys", json=invite)
-    return invite["email"], invite["password"], strict_product.api.command_url
+    admin.invite(invite, PASSWORD)
+    return invite["email"], PASSWORD, strict_product.api.command_url

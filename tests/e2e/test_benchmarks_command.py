@@ -70,6 +70,9 @@ def test_pipeline_and_replay_figures_are_reported_and_every_event_was_projected(
                for e in with_llm)
     assert replay["rebuild"]["events"] == report["dataset"]["events"]
     assert replay["as_of"]["events"] == 200 and replay["as_of"]["ratio_p50"] > 0
+    assert replay["as_of"]["http"]["count"] == report["parameters"]["as_of_samples"]
+    assert replay["audit_export"]["events"] >= report["parameters"]["big_firm_clients"]
     for heading in ("## Machine and configuration", "## Command side", "## Query side",
-                    "## Pipeline", "## Replay", "Engine with the fake LLM at 2000 ms"):
+                    "## Pipeline", "## Replay", "Engine with the fake LLM at 2000 ms",
+                    "visa audit export", "raw autocommitted psycopg INSERT"):
         assert heading in markdown

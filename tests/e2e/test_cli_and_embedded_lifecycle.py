@@ -54,6 +54,20 @@ def test_attorney_create_refuses_an_unknown_firm_with_a_clear_message(tmp_path):
     assert result.returncode == 1 and "no firm" in result.stderr
 
 
+def test_attorney_create_refuses_a_weak_password_or_hands_out_an_invite_link(tmp_path):
+    env = visa_env(VISA_DATA_DIR=tmp_path)
+    firm = json.loads(run_visa(env, "firm", "create", "Policy Firm").stdout)["id"]
+
+    weak = run_visa(env, "attorney", "create", "--firm", firm, "--email", "w@y.test",
+                    "--password", "12345678")
+    invited = run_visa(env, "attorney", "create", "--firm", firm, "--email", "i@y.test")
+
+    assert weak.returncode == 1 and "common password" in weak.stderr
+    assert invited.returncode == 0
+    invite_path = json.loads(invited.stdout)["invite_path"]
+    assert re.fullmatch(r"/set-password#token=[\w-]{43}", invite_path)
+
+
 def test_embedded_product_stops_cleanly_on_ctrl_c_and_keeps_its_data(tmp_path):
     env = visa_env(VISA_DATA_DIR=tmp_path / "data")
     firm = create_firm(env, "Persistent Firm")

@@ -9,6 +9,7 @@ import time
 import uuid
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests.support.api import Api
@@ -110,9 +111,9 @@ def test_attorney_creates_a_client_with_awards_and_a_job_offer_and_reads_the_res
     form.get_by_label("First name").fill("Ngozi")
     form.get_by_label("Last name").fill("Adeyemi-Browser")
     form.get_by_label("Email").fill("ngozi@example.org")
-    form.get_by_label("Country of birth").fill("Nigeria")
+    form.get_by_label("Country of birth", exact=True).fill("Nigeria")
     form.get_by_label("Citizenships").fill("Nigeria, Canada")
-    form.get_by_label("Highest degree").select_option("doctorate")
+    form.get_by_label("Highest degree", exact=True).select_option("doctorate")
     form.get_by_label("Field of study").fill("Computational biology")
     form.get_by_label("Current job title").fill("Research scientist")
     form.get_by_label("Publications").fill("31")
@@ -147,17 +148,21 @@ def test_attorney_creates_a_client_with_awards_and_a_job_offer_and_reads_the_res
                                    "annual_wage_usd": 215000, "employer_type": "for_profit",
                                    "specialty_occupation": True}
     assert stored["citizenships"] == ["NG", "CA"]
-    expected = [r["visa_type"] for r in latest["recommendations"]]
+    # Grouped (work now, then green card), each group worth pursuing first, in the engine's order.
+    recs = latest["recommendations"]
+    expected = [r["visa_type"] for group in ("work_authorization", "permanent_residence")
+                for eligible in (True, False) for r in recs
+                if r["group"] == group and (r["verdict"] != "not_eligible") == eligible]
     assert cards.evaluate_all("cards => cards.map(c => c.dataset.visaType)") == expected
-    best = latest["recommendations"][0]
-    first = cards.first
+    best = recs[0]
+    first = web.page.locator(f'.result-card[data-visa-type="{best["visa_type"]}"]')
     expect(first.get_by_role("meter")).to_have_attribute("aria-valuenow", str(best["eligibility_score"]))
     expect(first).to_contain_text(f"{round(best['success_probability'] * 100)}%")
     timeline = best["estimated_timeline_months"]
     expect(first).to_contain_text(f"{timeline['low']}–{timeline['high']}")
     expect(first.locator(".citation").first).to_contain_text(best["gates"][0]["citation"]
                                                          if best["gates"] else best["criteria"][0]["citation"])
-    expect(web.page.locator(".result-meta .badge")).to_have_text("Rules only")
+    expect(web.page.locator(".result-meta .badge")).to_have_text("Rules-based assessment")
     first.locator("summary", has_text="Documents checklist").click()
     expect(first.locator(".checklist li")).to_have_count(len(best["required_documents"]))
 
@@ -194,7 +199,15 @@ def test_edit_sends_only_the_changed_fields_with_the_version_then_a_rerun_compar
     salary = web.page.locator("#profile-diff tr", has_text="Annual salary (USD)")
     expect(salary).to_contain_text("$120,000")
     expect(salary).to_contain_text("$390,000")
-    expect(web.page.locator("#profile-diff")).to_contain_text("Media coverage")
+    # Only the added article, not the whole list before and after; checks read apart by number.
+    article = web.page.locator("#profile-diff tbody tr", has=web.page.locator(
+        "th", has_text=re.compile(r"^Media coverage #2$")))
+    expect(article.locator("td").first).to_have_text("—")
+    expect(article.locator("td").last).to_have_text(re.compile(r"^Nature News\b"))
+    expect(web.page.locator("#profile-diff tbody th", has_text=re.compile(r"^Media coverage$"))
+           ).to_have_count(0)
+    expect(web.page.locator("#compared-checks")).to_have_text(re.compile(
+        r"^From Check #1 · .*\d\d:\d\d:\d\d.* \(profile version 1\) to Check #2 · .*\d\d:\d\d:\d\d"))
 
 
 def test_server_validation_errors_appear_next_to_their_fields(web, embedded):
@@ -216,6 +229,55 @@ def test_server_validation_errors_appear_next_to_their_fields(web, embedded):
     expect(web.page.get_by_role("alert")).to_contain_text("Award 1: Award")
     web.screenshot("validation-errors-desktop")
     assert "/clients/new" in web.page.url
+
+
+def test_the_form_checks_each_field_in_plain_words_before_anything_is_sent(web, embedded):
+    attorney(web, embedded)
+    posted = []
+    web.page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+    web.open("/clients/new")
+    web.page.get_by_label("First name").fill("Early")
+
+    web.page.get_by_label("Annual salary (USD)").fill("-5")
+    web.page.get_by_label("Date of birth").fill("2030-01-01")
+    web.page.get_by_label("Graduation year").fill("1850")
+    web.page.get_by_label("Last name").focus()
+
+    expect(web.page.locator("#f-annual_salary_usd-error")).to_have_text("Annual salary can't be negative.")
+    expect(web.page.locator("#f-date_of_birth-error")).to_have_text("Date of birth can't be in the future.")
+    expect(web.page.locator("#f-graduation_year-error")).to_have_text(
+        "Graduation year can't be less than 1900.")
+    web.page.get_by_role("button", name="Create client").click()
+    summary = web.page.get_by_role("alert")
+    expect(summary).to_contain_text("Last name: Last name is required.")
+    expect(summary).to_be_focused()
+    web.page.get_by_label("Annual salary (USD)").fill("120000")
+    web.page.get_by_label("Last name").focus()
+    expect(web.page.locator("#f-annual_salary_usd-error")).to_have_count(0)
+    assert posted == []
+
+
+def test_the_long_form_has_section_navigation_and_the_save_bar_never_hides_the_focus(web, embedded):
+    attorney(web, embedded)
+    web.open("/clients/new")
+    web.settled()
+
+    web.page.get_by_role("navigation", name="Form sections").get_by_role(
+        "link", name="U.S. job offer").click()
+
+    expect(web.page.locator("#f-job_offer-employer")).to_be_focused()
+    expect(web.page.locator("#f-job_offer-employer")).to_be_in_viewport()
+    web.page.get_by_label("First name").focus()
+    hidden = []
+    for _ in range(30):
+        web.page.keyboard.press("Tab")
+        hidden += web.page.evaluate("""() => {
+            const bar = document.querySelector('.sticky-actions'), el = document.activeElement;
+            if (bar.contains(el)) return [];
+            const box = el.getBoundingClientRect(), top = bar.getBoundingClientRect().top;
+            return box.bottom > top + 0.5 ? [el.id || el.outerHTML.slice(0, 60)] : [];
+        }""")
+    assert hidden == []
 
 
 def test_leaving_the_form_with_unsaved_changes_asks_first(web, embedded):
@@ -389,7 +451,7 @@ def test_the_query_service_serves_the_app_and_writes_reach_the_command_service(b
         web.page.get_by_role("link", name="New client").click()
         web.page.get_by_label("First name").fill("Kenji")
         web.page.get_by_label("Last name").fill("Distributed-Browser")
-        web.page.get_by_label("Highest degree").select_option("masters")
+        web.page.get_by_label("Highest degree", exact=True).select_option("masters")
         web.page.locator("#f-job_offer-title").fill("Software engineer")
         web.page.get_by_role("button", name="Create client").click()
         expect(web.page.get_by_role("heading", name="Kenji Distributed-Browser")).to_be_visible()
@@ -427,8 +489,64 @@ def test_compare_takes_the_profile_changes_between_two_versions_from_the_history
     assert changes == [{"field": "annual_salary_usd", "old": 100000, "new": 200000}]
 
 
+def test_compare_explains_a_verdict_change_by_its_criteria_and_diffs_records_field_by_field(
+        web, embedded):
+    attorney(web, embedded)
+    gate = {"id": "specialty_occupation", "criterion": "The job is a specialty occupation",
+            "citation": "8 CFR 214.2(h)(4)(iii)(A)"}
+    before = {"visa_type": "H-1B", "verdict": "strong", "gates": [{**gate, "met": True}],
+              "criteria": [{"id": "degree", "criterion": "Bachelor's degree", "met": True}]}
+    after = {**before, "verdict": "not_eligible",
+             "gates": [{**gate, "met": False, "explanation": "The offer is not a specialty occupation"}]}
+    no_criteria_moved = {**before, "verdict": "weak", "not_eligible_reasons": [],
+                         "summary": "Weak H-1B case: the wage is below the prevailing wage"}
+    offer = {"employer": "Acme", "title": "Engineer", "annual_wage_usd": 150000}
+
+    moves, reasons, rows = web.page.evaluate("""async ([before, after, weak, offer]) => {
+        const { criteriaMoves, fieldChanges } = await import('/assets/js/pages/compare.js');
+        return [criteriaMoves(before, after).textContent, criteriaMoves(before, weak).textContent,
+                fieldChanges([{ field: 'job_offer', old: offer, new: { ...offer, annual_wage_usd: 90000 } }])];
+    }""", [before, after, no_criteria_moved, offer])
+
+    assert moves == ("The job is a specialty occupation: met → not met"
+                     " — The offer is not a specialty occupation")
+    assert reasons == "Weak H-1B case: the wage is below the prevailing wage"
+    assert [(r["path"], r["old"], r["new"]) for r in rows] == [
+        ("job_offer.annual_wage_usd", 150000, 90000)]
+    assert rows[0]["label"].endswith("Annual wage (USD)")
+
+
+def test_one_sign_in_serves_every_tab_and_signing_out_ends_it_everywhere(web, embedded):
+    attorney(web, embedded)
+    first = web.page
+    first.evaluate("sessionStorage.setItem('visa.token', 'expired.or.forged')")
+    first.reload()  # an expired token is renewed from the sign-in, not a trip to /login
+    expect(first.get_by_role("heading", name="Clients", exact=True)).to_be_visible()
+    second = first.context.new_page()
+    second.on("pageerror", lambda error: web.errors.append(str(error)))
+
+    second.goto(f"{web.base_url}/dashboard")
+
+    expect(second.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+    cookie = next(c for c in first.context.cookies() if c["name"] == "visa_refresh")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert "visa_refresh" not in second.evaluate("document.cookie")
+    second_token = second.evaluate("sessionStorage.getItem('visa.token')")
+    first.get_by_role("button", name="Sign out").click()
+    expect(first.get_by_text("You have signed out.")).to_be_visible()
+    expect(second).to_have_url(re.compile(r"/login\?signed_out=1$"))
+    expect(second.get_by_text("You have signed out.")).to_be_visible()
+    revoked = requests.get(f"{embedded.api.query_url}/v1/clients", timeout=10,
+                           headers={"Authorization": f"Bearer {second_token}"})
+    assert revoked.status_code == 401
+    third = first.context.new_page()
+    third.goto(f"{web.base_url}/clients")
+    expect(third).to_have_url(f"{web.base_url}/login?next=%2Fclients")
+
+
 def test_an_expired_session_returns_to_sign_in_and_then_to_the_page(web, embedded):
     attorney(web, embedded)
+    web.page.context.clear_cookies()  # the browser's sign-in has ended too
     web.page.evaluate("sessionStorage.setItem('visa.token', 'expired.or.forged')")
 
     web.open("/clients?search=anything")
@@ -588,6 +706,39 @@ def test_an_admin_filters_the_audit_trail_by_client_and_exports_it(web, embedded
     assert len(lines) == 2 and client["id"] in lines[1]
 
 
+def test_the_audit_trail_names_clients_and_attorneys_filters_by_them_and_fits_a_laptop(web, embedded):
+    api = attorney(web, embedded, role="admin")
+    tag = f"Ledger{uuid.uuid4().hex[:6]}"
+    client = api.post("/v1/clients", json=researcher_profile(
+        last_name=tag, email=f"{tag.lower()}@example.org")).json()
+    api.wait_for_client(client["id"])
+    colleague = embedded.as_attorney(embedded.firm_a)
+    assert colleague.patch(f"/v1/clients/{client['id']}", json={"h_index": 31}).status_code == 200
+    api.wait_for_client(client["id"], version=2)
+    web.page.set_viewport_size({"width": 1366, "height": 900})
+    web.open("/audit")
+
+    web.page.get_by_label("Client").fill(tag)
+    web.page.get_by_label("Attorney").select_option(label=embedded.firm_a.attorney_email)
+    web.page.get_by_role("button", name="Apply").click()
+
+    rows = web.page.locator(".audit-table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(embedded.firm_a.attorney_email)
+    expect(rows.first.locator(".audit-entity")).to_have_text(f"Client · Amara {tag}")
+    web.page.get_by_label("Attorney").select_option("")
+    web.page.get_by_role("button", name="Apply").click()
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text(f"{tag.lower()}@example.org")
+    expect(web.page.locator(".audit-table")).not_to_contain_text("pii:v1:")
+    web.settled()
+    spill = web.page.evaluate("""() => { const wrap = document.querySelector('.audit-wrap');
+        return wrap.scrollWidth - wrap.clientWidth; }""")
+    assert spill <= 0 and web.overflowing_width() <= 0
+    web.page.set_viewport_size(DESKTOP)
+    web.screenshot_both("audit-trail")
+
+
 def test_an_edit_crossing_a_colleagues_shows_both_and_keeps_the_colleagues_change(web, embedded):
     api = attorney(web, embedded)
     client = api.post("/v1/clients", json=researcher_profile(
@@ -650,6 +801,26 @@ def test_a_rate_limited_check_says_when_the_next_one_can_run(browser, faulty_pro
     assert 0 <= shown - int(refused.headers["Retry-After"]) <= (60 if unit == "min" else 30)
 
 
+def test_a_forgotten_password_is_asked_for_at_sign_in_and_the_admin_hands_over_a_link(
+        web, embedded):
+    email = f"forgot-{uuid.uuid4().hex[:8]}@firm-a.test"
+    embedded.as_attorney(embedded.firm_a, "admin").invite({"email": email, "role": "viewer"})
+    web.open("/login")
+    web.page.get_by_label("Email").fill(email)
+
+    web.page.get_by_role("button", name="Forgot your password?").click()
+
+    expect(web.page.locator("#login-message")).to_contain_text("admins now see")
+    attorney(web, embedded, role="admin")
+    web.open("/attorneys")
+    row = web.page.locator("tbody tr", has_text=email)
+    expect(row).to_contain_text("Asked for a new password")
+    row.get_by_role("button", name="Password link").click()
+    expect(web.page.locator("#password-link")).to_have_value(
+        re.compile(r"/set-password#token=[\w-]{43}$"))
+    assert web.errors == []
+
+
 def use_up_the_check_limit(api: Api, client_id: str) -> None:
     """Request checks until the limit refuses one, with more than a few seconds left."""
     for _ in range(2 * CHECK_LIMIT + 2):
@@ -670,7 +841,6 @@ def test_an_admin_adds_an_attorney_changes_their_role_and_deactivates_them(web, 
     email, password = f"new-{uuid.uuid4().hex[:8]}@firm-a.test", "temporary-pass-1"
     web.open("/attorneys")
     web.page.locator("#invite-email").fill(email)
-    web.page.locator("#invite-password").fill(password)
     web.page.locator("#invite-role").select_option("viewer")
 
     web.page.get_by_role("button", name="Add attorney").click()
@@ -679,12 +849,32 @@ def test_an_admin_adds_an_attorney_changes_their_role_and_deactivates_them(web, 
     role = row.get_by_label(f"Role of {email}")
     expect(row).to_contain_text("Active")
     expect(role).to_have_value("viewer")
+    link = web.page.locator("#password-link")
+    expect(link).to_have_value(re.compile(r"/set-password#token=[\w-]{43}$"))
+    invite_url = link.input_value()
+    # The admin only hands the link over; the attorney chooses the password.
+    web.page.goto(invite_url)
+    web.page.locator("#new-password").fill("password")
+    web.page.locator("#repeat-password").fill("password")
+    web.page.get_by_role("button", name="Set password").click()
+    expect(web.page.locator("#set-password-message")).to_contain_text("common")
+    web.page.locator("#new-password").fill(password)
+    web.page.locator("#repeat-password").fill(password)
+    web.page.get_by_role("button", name="Set password").click()
+    expect(web.page.locator("#set-password-message")).to_contain_text("Your password is set")
     newcomer = embedded.api.login(email, password)
     assert newcomer.post("/v1/clients", json=researcher_profile()).status_code == 403
 
-    role.select_option("attorney")
+    web.open("/attorneys")
+    with web.page.expect_response(lambda r: r.request.method == "PATCH") as changed:
+        web.page.locator("tbody tr", has_text=email).get_by_label(
+            f"Role of {email}").select_option("attorney")
+    assert changed.value.status == 200
     expect(web.page.locator("tbody tr", has_text=email).get_by_label(
         f"Role of {email}")).to_have_value("attorney")
+    # The role change ends the tokens issued before it; a new sign-in has the new role.
+    assert newcomer.post("/v1/clients", json=researcher_profile()).status_code == 401
+    newcomer = embedded.api.login(email, password)
     assert newcomer.post("/v1/clients", json=researcher_profile()).status_code == 201
 
     web.page.once("dialog", lambda dialog: dialog.accept())

@@ -23,6 +23,16 @@ class Api:
         assert response.status_code == 200, response.text
         return Api(self.command_url, self.query_url, response.json()["access_token"])
 
+    def invite(self, body: dict, password: str = "correct-horse-42") -> dict:
+        """Invite an attorney as an admin, then set their password from the invite link."""
+        response = self.post("/v1/attorneys", json=body)
+        assert response.status_code == 201, response.text
+        token = response.json()["invite_url"].split("#token=", 1)[1]
+        chosen = requests.post(f"{self.command_url}/v1/auth/password",
+                               json={"token": token, "password": password}, timeout=10)
+        assert chosen.status_code == 200, chosen.text
+        return response.json()
+
     @property
     def headers(self) -> dict:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
@@ -43,6 +53,11 @@ class Api:
         base = self.command_url if path.startswith(COMMAND_SIDE_READS) else self.query_url
         return requests.get(base + path, params=params, headers=self.headers, timeout=10)
 
+    def download(self, path: str, timeout: float = 60, **params):
+        """GET something rendered on request (a PDF): slower than a read, so a longer timeout."""
+        return requests.get(self.query_url + path, params=params, headers=self.headers,
+                            timeout=timeout)
+
     def wait_for_check(self, status_url: str, timeout: float = 20) -> dict:
         """Poll a check until it completes or fails; return its final body."""
         def concluded():
@@ -59,3 +74,9 @@ class Api:
                 return response.json()
             return None
         return wait_until(projected, timeout, what=f"client {client_id} v{version}")
+
+    def checked_client(self, profile: dict, timeout: float = 60) -> tuple[dict, dict]:
+        """Create a client, run one check and return both once the check has concluded."""
+        client = self.post("/v1/clients", json=profile).json()
+        started = self.post(f"/v1/clients/{client['id']}/eligibility-checks").json()
+        return client, self.wait_for_check(started["status_url"], timeout=timeout)

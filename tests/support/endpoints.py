@@ -33,8 +33,7 @@ class Endpoint:
 
 
 def invite_body() -> dict:
-    return {"email": f"invitee-{uuid.uuid4().hex[:10]}@firm.test", "password": "a-long-password",
-            "role": "viewer"}
+    return {"email": f"invitee-{uuid.uuid4().hex[:10]}@firm.test", "role": "viewer"}
 
 
 ENDPOINTS = [
@@ -52,4 +51,5 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/attorneys", "admin"),
     Endpoint("POST", "/v1/attorneys", "admin", invite_body),
     Endpoint("PATCH", "/v1/attorneys/{attorney_id}", "admin", lambda: {"role": "viewer"}),
+    Endpoint("POST", "/v1/attorneys/{attorney_id}/password-reset", "admin"),
 ]

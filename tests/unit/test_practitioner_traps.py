@@ -35,7 +35,11 @@ def test_a_three_year_indian_bachelors_plus_five_years_is_not_an_eb2_advanced_de
 
     assert perm["verdict"] not in ("strong", "viable")
     assert "Matter of Shah" in gate(perm, "eb2_threshold")["explanation"]
-    assert rec(client, "EB-3")["verdict"] == "strong"
+    eb3 = rec(client, "EB-3")
+    # Skilled worker only if the labor certification accepts the three-year degree (Matter of
+    # X- Corp.): strong once confirmed, with the question first.
+    assert eb3["verdict"] == "strong" and eb3["conditional"] is True
+    assert "three-year degree" in eb3["questions"][0]["question"]
 
 
 def test_a_masters_on_a_three_year_degree_counts_as_a_bachelors_so_five_years_decide_eb2():
@@ -134,3 +138,107 @@ def test_without_a_country_of_birth_a_sole_citizenship_sets_the_presumed_queue()
 
     assert wait["country_of_chargeability"] == "IN" and wait["high"] > 0
     assert "presumed" in wait["note"]
+
+
+def test_the_five_years_of_a_bachelors_plus_five_must_follow_the_degree():
+    client = {"citizenships": ["IN"], "highest_degree": "bachelors", "years_of_experience": 9,
+              "job_offer": SEATTLE_DEVELOPER}
+
+    recent = rec({**client, "graduation_year": 2024}, "EB-2 PERM")
+    earlier = rec({**client, "graduation_year": 2016}, "EB-2 PERM")
+
+    assert recent["verdict"] not in ("strong", "viable")
+    assert "after the degree" in gate(recent, "eb2_threshold")["explanation"]
+    assert earlier["verdict"] == "strong"
+
+
+def test_an_h1b_held_at_a_university_was_never_counted_so_a_company_needs_the_lottery():
+    client = {"citizenships": ["IN"], "current_us_status": "H-1B", "highest_degree": "doctorate",
+              "job_offer": SEATTLE_DEVELOPER}
+
+    from_university = rec({**client, "current_employer": "Stanford University"}, "H-1B")
+    from_company = rec({**client, "current_employer": "Amazon"}, "H-1B")
+
+    assert from_university["lottery"]["applies"] is True
+    assert from_company["lottery"]["applies"] is False
+
+
+def test_a_scientific_technician_needs_the_disciplines_theory_not_a_named_degree():
+    technician = {"citizenships": ["CA"], "years_of_experience": 1,
+                  "job_offer": {"employer": "Lab", "title": "Scientific technician"}}
+
+    assert rec({**technician, "highest_degree": "associate"}, "TN")["verdict"] == "strong"
+    assert rec({**technician, "highest_degree": "high_school"}, "TN")["verdict"] == "not_eligible"
+
+
+def test_three_years_of_experience_in_the_notes_is_not_a_three_year_degree():
+    perm = rec({"citizenships": ["IN"], "highest_degree": "bachelors", "years_of_experience": 8,
+                "notes": "3 years of experience at Infosys, then 5 at Acme",
+                "job_offer": SEATTLE_DEVELOPER}, "EB-2 PERM")
+
+    assert perm["verdict"] == "strong"
+
+
+@pytest.mark.parametrize("kind, exempt", [("affiliated_nonprofit", True),
+                                          ("nonprofit_other", False)])
+def test_a_nonprofit_is_cap_exempt_only_when_affiliated_with_a_university(kind, exempt):
+    offer = {"employer": "Mercy Hospital", "employer_type": kind, "title": "Research scientist",
+             "annual_wage_usd": 120000, "worksite_state": "OH", "worksite_city": "Cleveland",
+             "specialty_occupation": True}
+    client = {"citizenships": ["IN"], "highest_degree": "doctorate", "job_offer": offer}
+
+    assert (rec(client, "H-1B cap-exempt")["verdict"] == "strong") is exempt
+    assert (rec(client, "H-1B")["verdict"] == "strong") is not exempt
+
+
+def test_an_award_from_long_ago_weighs_less_than_a_recent_one_for_sustained_acclaim():
+    def runner(year: int) -> dict:
+        return rec({"citizenships": ["KE"], "field_category": "athletics",
+                    "current_job_title": "Runner",
+                    "awards": [{"name": "National marathon championship", "level": "national",
+                                "year": year}],
+                    "media_coverage": [{"outlet": "Daily Nation", "outlet_type": "major_media",
+                                        "about_client": True}],
+                    "critical_roles": [{"organization": "Kenya national team", "role": "Captain",
+                                        "distinguished_organization": True}]}, "EB-1A")
+
+    recent, old = runner(2024), runner(2005)
+
+    assert old["eligibility_score"] < recent["eligibility_score"]
+    assert old["success_probability"] < recent["success_probability"]
+    awards = next(c for c in old["criteria"] if c["id"] == "awards")
+    assert "sustained acclaim" in awards["explanation"]
+
+
+def test_a_three_year_bachelors_is_presumed_from_the_citizenship_a_masters_country_is_asked():
+    bachelors = rec({"citizenships": ["IN"], "highest_degree": "bachelors",
+                     "bachelors_program_years": 3, "years_of_experience": 8,
+                     "job_offer": SEATTLE_DEVELOPER}, "EB-2 PERM")
+    masters = rec({"citizenships": ["IN"], "highest_degree": "masters",
+                   "bachelors_program_years": 3, "years_of_experience": 1,
+                   "job_offer": SEATTLE_DEVELOPER}, "EB-2 PERM")
+
+    assert gate(bachelors, "eb2_threshold")["met"] is not True
+    assert "India" in gate(bachelors, "eb2_threshold")["explanation"]
+    assert masters["verdict"] == "strong"
+
+
+def test_a_modest_e2_investment_is_viable_pending_proportionality():
+    e2 = rec({"citizenships": ["GB"], "investment_usd": 75000, "ownership_percent": 100,
+              "investment_at_risk": True}, "E-2")
+
+    assert e2["verdict"] == "viable" and e2["conditional"] is True
+    assert "cost to buy or start" in e2["questions"][0]["question"]
+
+
+def test_a_physician_in_a_shortage_area_has_the_statutory_national_interest_waiver():
+    doctor = {"citizenships": ["IN"], "highest_degree": "professional",
+              "field_of_study": "medicine", "current_job_title": "Physician"}
+
+    rural = rec({**doctor, "proposed_endeavor": "Practice primary care for five years in a "
+                 "Health Professional Shortage Area in rural Texas"}, "EB-2 NIW")
+    city = rec({**doctor, "proposed_endeavor": "Practice cardiology in Manhattan"}, "EB-2 NIW")
+
+    assert rural["verdict"] == "strong"
+    assert all("8 CFR 204.12" in c["explanation"] for c in rural["criteria"])
+    assert city["verdict"] == "weak"

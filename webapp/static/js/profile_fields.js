@@ -4,7 +4,9 @@ export const DEGREES = [["none", "None"], ["high_school", "High school"], ["asso
   ["bachelors", "Bachelor's"], ["masters", "Master's"], ["doctorate", "Doctorate (PhD)"], ["professional", "Professional (JD, MD)"]];
 const AWARD_LEVELS = [["major_international", "Major international (e.g. Nobel)"], ["international", "International"], ["national", "National"], ["regional", "Regional"], ["institutional", "Institutional"]];
 const EMPLOYER_TYPES = [["for_profit", "For-profit company"], ["university", "University"],
-  ["nonprofit_research", "Nonprofit research organization"], ["government_research", "Government research organization"]];
+  ["affiliated_nonprofit", "Nonprofit affiliated with a university (e.g. teaching hospital)"],
+  ["nonprofit_research", "Nonprofit research organization"], ["government_research", "Government research organization"],
+  ["nonprofit_other", "Other nonprofit (cap-subject)"]];
 const FIELD_CATEGORIES = [["sciences", "Sciences"], ["education", "Education"], ["business", "Business"], ["athletics", "Athletics"],
   ["arts", "Arts"], ["motion_picture_tv", "Motion picture or TV"], ["other", "Other"]];
 const FOREIGN_ROLES = [["executive", "Executive"], ["manager", "Manager"], ["specialized_knowledge", "Specialized knowledge"], ["other", "Other"]];
@@ -153,24 +155,53 @@ export function fieldLabel(name) {
 function fieldSpec(path) {
   const [first, second] = path.split(".");
   for (const section of SECTIONS) {
-    if (section.group === first) return section.fields.find((f) => f.name === second) || null;
+    if (section.group === first) return section.fields.find((f) => f.name === second) || anyField(second);
     const field = section.fields.find((f) => f.name === first);
     if (field) return field;
   }
   return null;
 }
 
-// "job_offer.annual_wage_usd" → "U.S. job offer: Annual wage (USD)".
+// A nested name the form keeps elsewhere (e.g. job_offer.us_entity_years_doing_business).
+function anyField(name) {
+  for (const section of SECTIONS) {
+    const field = section.fields.find((f) => f.name === name);
+    if (field) return field;
+  }
+  return null;
+}
+
+// "job_offer.annual_wage_usd" → "U.S. job offer: Annual wage (USD)"; null for a name no field has.
 export function pathLabel(path) {
   const [first, second] = String(path).split(".");
   const top = fieldLabel(first);
-  if (!top) return String(path).replace(/[._]/g, " ");
+  if (!top) return null;
   if (!second) return top;
-  return `${top}: ${fieldSpec(path)?.label || second.replace(/_/g, " ")}`;
+  const label = fieldSpec(path)?.label;
+  return label ? `${top}: ${label}` : null;
+}
+
+// The value a profile holds at a path, or null when nothing is entered there.
+export function enteredValue(profile, path) {
+  const value = String(path).split(".").reduce((node, key) => (node && typeof node === "object" ? node[key] : undefined), profile);
+  if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return null;
+  return value;
 }
 
 // The attorney-facing text of a stored value: option labels instead of codes.
+const COUNTRY_FIELDS = new Set(["country_of_birth", "citizenships", "degree_country", "spouse_country_of_birth"]);
+
+function countryName(code) {
+  try {
+    return new Intl.DisplayNames(["en"], { type: "region" }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
 export function valueLabel(path, value) {
+  if (COUNTRY_FIELDS.has(path) && typeof value === "string") return countryName(value);
+  if (COUNTRY_FIELDS.has(path) && Array.isArray(value)) return value.map(countryName);
   const spec = fieldSpec(path);
   if (spec?.options && typeof value === "string") return (spec.options.find(([v]) => v === value) || [value, value])[1];
   if (value && typeof value === "object" && !Array.isArray(value)) {

@@ -1,8 +1,9 @@
-// Attorney management (admins): invite, change role, deactivate.
+// Attorney management (admins): invite, change role, deactivate, hand over password links.
+// Admins never choose anyone's password: they hand over a one-time link instead.
 
 import { api, newIdempotencyKey, session } from "../api.js";
 import { render } from "../router.js";
-import { announce, formatDate, h, mount, notice, pageTitle, unavailable } from "../ui.js";
+import { announce, badge, formatDate, h, mount, notice, pageTitle, unavailable } from "../ui.js";
 
 const ROLES = [["attorney", "Attorney"], ["admin", "Administrator"], ["viewer", "Viewer (read only)"]];
 
@@ -39,12 +40,34 @@ function row(attorney, message) {
       change(attorney, { active: false }, message, `${attorney.email} is deactivated.`);
     }
   });
+  const reset = h("button", { type: "button", class: "button button-small button-quiet" }, "Password link");
+  reset.addEventListener("click", () => resetLink(attorney, message));
   return h("tr", {},
     h("td", { "data-label": "Email" }, attorney.email, self ? " (you)" : ""),
     h("td", { "data-label": "Role" }, role),
-    h("td", { "data-label": "Status" }, attorney.active === false ? "Deactivated" : "Active"),
+    h("td", { "data-label": "Status" }, attorney.active === false ? "Deactivated" : "Active",
+      attorney.password_reset_requested_at ? [" ", badge("Asked for a new password", "warning")] : null),
     h("td", { "data-label": "Since" }, formatDate(attorney.created_at, false)),
-    h("td", {}, self || attorney.active === false ? null : deactivate));
+    h("td", {}, self || attorney.active === false ? null : [reset, " ", deactivate]));
+}
+
+async function resetLink(attorney, message) {
+  try {
+    const { data } = await api.post(`/v1/attorneys/${attorney.id}/password-reset`);
+    mount(message, handOver(`Send this one-time link to ${attorney.email}. It sets a new password and works for one hour; their current password keeps working until then.`, data.reset_url));
+  } catch (error) {
+    mount(message, error.unavailable ? unavailable("Password links") : notice("error", error.message));
+  }
+}
+
+function handOver(text, url) {
+  const field = h("input", { id: "password-link", type: "text", readonly: true, value: url, "aria-label": "One-time password link" });
+  const copy = h("button", { type: "button", class: "button button-small" }, "Copy link");
+  copy.addEventListener("click", async () => {
+    field.select();
+    try { await navigator.clipboard.writeText(url); announce("Link copied."); } catch { /* selected for manual copy */ }
+  });
+  return notice("success", h("p", {}, text), h("div", { class: "link-handover" }, field, " ", copy));
 }
 
 async function change(attorney, body, message, done) {
@@ -59,23 +82,23 @@ async function change(attorney, body, message, done) {
 
 function inviteForm(message) {
   const email = h("input", { id: "invite-email", name: "email", type: "email", required: true, autocomplete: "off" });
-  const password = h("input", { id: "invite-password", name: "password", type: "password", minlength: 8, required: true, autocomplete: "new-password" });
   const role = h("select", { id: "invite-role", name: "role" }, ROLES.map(([v, t]) => h("option", { value: v }, t)));
   const form = h("form", { class: "panel invite-form", "aria-labelledby": "invite-heading" },
     h("h2", { id: "invite-heading" }, "Add an attorney"),
+    h("p", { class: "hint" }, "They get a one-time link to choose their own password; you never see it."),
     h("div", { class: "form-grid" },
       h("div", { class: "field" }, h("label", { for: "invite-email" }, "Email"), email),
-      h("div", { class: "field" }, h("label", { for: "invite-password" }, "Temporary password"), password,
-        h("p", { class: "hint" }, "At least 8 characters; ask them to change it.")),
       h("div", { class: "field" }, h("label", { for: "invite-role" }, "Role"), role)),
     h("button", { type: "submit", class: "button button-primary" }, "Add attorney"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      await api.post("/v1/attorneys", { email: email.value.trim(), password: password.value, role: role.value },
+      const { data } = await api.post("/v1/attorneys", { email: email.value.trim(), role: role.value },
         { "Idempotency-Key": newIdempotencyKey() });
-      announce(`${email.value} added.`);
       await render();
+      const fresh = document.getElementById("attorney-message");
+      if (fresh) mount(fresh, handOver(`${data.email} added. Send them this one-time link to choose their password (valid for 7 days).`, data.invite_url));
+      announce(`${data.email} added.`);
     } catch (error) {
       mount(message, error.unavailable ? unavailable("Adding attorneys") : notice("error", error.message));
       message.scrollIntoView();

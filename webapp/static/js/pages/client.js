@@ -1,10 +1,13 @@
 // A client's page: profile summary, eligibility checks with live progress, results and history.
 
 import { api, newIdempotencyKey, session } from "../api.js";
-import { KEY_FACTS, SECTIONS, fieldLabel, pathLabel, valueLabel } from "../profile_fields.js";
+import { KEY_FACTS, SECTIONS, fieldLabel, valueLabel } from "../profile_fields.js";
+import { reportButton } from "../report_download.js";
 import { analysisBadge, resultCards } from "../results.js";
+import { answerSummary, questionsPanel } from "../results_summary.js";
+import { catalogueDate } from "../wording.js";
 import { navigate, onLeave } from "../router.js";
-import { announce, badge, clientName, displayValue, formatDate, h, link, mount, notice, pageTitle } from "../ui.js";
+import { announce, badge, checkLabel, clientName, displayValue, formatDate, h, link, mount, notice, pageTitle } from "../ui.js";
 import { loadClient } from "./client_data.js";
 import { historyPanel } from "./history.js";
 
@@ -138,7 +141,8 @@ class CheckController {
       parts.push(this.failure(check));
     } else {
       sessionStorage.removeItem(pendingKey(this.client.id));
-      parts.push(this.resultHeader(check, olderCheck), resultCards(check, clientName(this.client)));
+      parts.push(this.resultHeader(check, olderCheck), answerSummary(check, this.client),
+        questionsPanel(check, this.client), resultCards(check, this.client, clientName(this.client)));
       // The check concluded from the rules; the LLM's analysis follows as its own event.
       if (analysisPending(check)) this.poll(check.check_id);
     }
@@ -146,7 +150,8 @@ class CheckController {
   }
 
   actions(check) {
-    if (!session.canWrite || this.client.status === "archived") return null;
+    const report = check?.status === "completed" ? reportButton(check, this.client) : null;
+    if (!session.canWrite || this.client.status === "archived") return report ? h("div", { class: "check-actions" }, report) : null;
     const busy = check && (check.status === "pending" || check.status === "processing");
     const button = h("button", { type: "button", class: "button button-primary", id: "run-check", disabled: busy },
       check ? "Run a new check" : "Check eligibility");
@@ -156,7 +161,7 @@ class CheckController {
     const compare = completed.length >= 2
       ? link(`/clients/${this.client.id}/compare?a=${completed[1].check_id}&b=${completed[0].check_id}`, "Compare with previous", { class: "button" })
       : null;
-    return h("div", { class: "check-actions" }, compare, button);
+    return h("div", { class: "check-actions" }, report, compare, button);
   }
 
   async request(forceRefresh) {
@@ -245,11 +250,10 @@ class CheckController {
     return h("div", { class: "result-meta" },
       h("p", {}, `Checked ${formatDate(check.completed_at || check.requested_at)} · profile version ${check.profile_version} · `,
         analysisBadge(check.analysis_mode), " ", analysisState(check),
-        check.catalogue_version ? h("span", { class: "hint" }, ` · catalogue ${check.catalogue_version}`) : null),
-      check.llm_note || check.analysis_note ? h("p", { class: "hint" }, check.llm_note || check.analysis_note) : null,
+        catalogueDate(check.catalogue_version) ? h("span", { class: "hint" }, ` · rules and data of ${catalogueDate(check.catalogue_version)}`) : null),
+      analysisWords(check),
       olderCheck ? notice("info", "You are viewing an earlier check. ", link(`/clients/${this.client.id}`, "Show the latest")) : null,
-      stale && !olderCheck ? notice("info", "The profile has changed since this check. Run a new check to see the effect.") : null,
-      questions(check));
+      stale && !olderCheck ? notice("info", "The profile has changed since this check. Run a new check to see the effect.") : null);
   }
 }
 
@@ -261,17 +265,17 @@ function analysisState(check) {
   const state = check.analysis?.status;
   if (state === "pending") return h("span", { class: "badge badge-neutral analysis-state", role: "status" }, "Analysis in progress…");
   if (state === "ready") return h("span", { class: "badge badge-accent analysis-state" }, "Analysis ready");
-  if (state === "failed") return h("span", { class: "badge badge-warning analysis-state", title: check.analysis.message }, "Analysis unavailable");
+  if (state === "failed") return h("span", { class: "badge badge-warning analysis-state" }, "Analysis unavailable");
   return null;
 }
 
-function questions(check) {
-  const items = (check.missing_information || []).filter((m) => m && typeof m === "object" && m.field);
-  if (!items.length) return null;
-  return h("details", { class: "panel questions" },
-    h("summary", {}, `Questions for the client (${items.length})`),
-    h("ul", {}, items.map((m) => h("li", {}, pathLabel(m.field),
-      (m.affects || []).length ? h("span", { class: "hint" }, ` — affects ${m.affects.join(", ")}`) : null))));
+// What the assessment rests on, in words (never the engine's own notes).
+function analysisWords(check) {
+  const state = check.analysis?.status;
+  if (state === "ready") return h("p", { class: "hint" }, "Assessed against the published rules; an AI reading of the record follows each finding, and the rules decide the verdict.");
+  if (state === "failed") return h("p", { class: "hint" }, "Assessed against the published rules; the AI reading could not be produced this time.");
+  if (state === "pending") return h("p", { class: "hint" }, "Assessed against the published rules; an AI reading of the record is on its way.");
+  return null;
 }
 
 function progress(check) {
@@ -294,13 +298,13 @@ function checksPanel(body, client, checks) {
   const rows = checks.map((c) => {
     const best = (c.recommendations || [])[0];
     return h("tr", {},
-      h("td", { "data-label": "Requested" }, link(`/clients/${client.id}?check=${c.check_id}`, formatDate(c.requested_at))),
+      h("td", { "data-label": "Requested" }, link(`/clients/${client.id}?check=${c.check_id}`, checkLabel(c, checks))),
       h("td", { "data-label": "Status" }, statusBadge(c.status)),
       h("td", { "data-label": "Profile version" }, c.profile_version),
       h("td", { "data-label": "Best option" }, best ? `${best.visa_type} · ${best.eligibility_score}` : "—"),
       h("td", { "data-label": "Analysis" }, analysisBadge(c.analysis_mode) || "—"));
   });
-  const option = (c) => h("option", { value: c.check_id }, `${formatDate(c.requested_at)} (v${c.profile_version})`);
+  const option = (c) => h("option", { value: c.check_id }, `${checkLabel(c, checks)} (v${c.profile_version})`);
   const a = h("select", { id: "compare-a", name: "a" }, completed.map(option));
   const b = h("select", { id: "compare-b", name: "b" }, completed.map(option));
   if (completed.length >= 2) { a.value = completed[1].check_id; b.value = completed[0].check_id; }

@@ -1,0 +1,1 @@
+"""The client report: a completed check told in the attorney's words, rendered as a PDF."""
