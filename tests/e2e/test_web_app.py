@@ -138,7 +138,7 @@ def test_attorney_creates_a_client_with_awards_and_a_job_offer_and_reads_the_res
     stored = api.get(f"/v1/clients/{client_id}").json()
 
     web.page.get_by_role("button", name="Check eligibility").click()
-    expect(web.page.locator(".result-card").first).to_be_visible(timeout=30_000)
+    expect(web.page.locator(".result-card").first).to_be_visible()
     latest = api.get(f"/v1/clients/{client_id}/eligibility-checks").json()["data"][0]
     cards = web.page.locator(".result-card")
     web.screenshot_both("client-results")
@@ -183,7 +183,7 @@ def test_edit_sends_only_the_changed_fields_with_the_version_then_a_rerun_compar
     expect(web.page.get_by_text("The profile has changed since this check")).to_be_visible()
 
     web.page.get_by_role("button", name="Run a new check").click()
-    expect(web.page.get_by_role("link", name="Compare with previous")).to_be_visible(timeout=30_000)
+    expect(web.page.get_by_role("link", name="Compare with previous")).to_be_visible()
     web.page.get_by_role("link", name="Compare with previous").click()
     expect(web.page.get_by_role("heading", name="How each visa moved")).to_be_visible()
     checks = api.get(f"/v1/clients/{client['id']}/eligibility-checks").json()["data"]
@@ -410,11 +410,11 @@ def test_a_failed_check_shows_its_message_and_retry_runs_it_again(browser, fault
         web.page.get_by_role("button", name="Check eligibility").click()
 
         failure = web.page.locator(".failure")
-        expect(failure).to_contain_text("could not evaluate this profile", timeout=20_000)
+        expect(failure).to_contain_text("could not evaluate this profile")
         web.screenshot_both("failed-check")
         faults.failing = False
         failure.get_by_role("button", name="Retry").click()
-        expect(web.page.locator(".result-card").first).to_be_visible(timeout=20_000)
+        expect(web.page.locator(".result-card").first).to_be_visible()
         checks = api.get(f"/v1/clients/{client['id']}/eligibility-checks").json()["data"]
         assert [c["status"] for c in checks] == ["completed", "failed"]
         assert web.errors == []
@@ -431,7 +431,7 @@ def test_check_progress_updates_by_itself_and_survives_leaving_the_page(browser,
         faults.released.clear()
         try:
             web.page.get_by_role("button", name="Check eligibility").click()
-            expect(web.page.get_by_text("Evaluating every visa type")).to_be_visible(timeout=10_000)
+            expect(web.page.get_by_text("Evaluating every visa type")).to_be_visible()
             web.screenshot("check-in-progress-phone")
             web.page.get_by_role("link", name="Clients", exact=True).first.click()
             web.page.go_back()
@@ -439,7 +439,7 @@ def test_check_progress_updates_by_itself_and_survives_leaving_the_page(browser,
         finally:
             faults.released.set()
 
-        expect(web.page.locator(".result-card").first).to_be_visible(timeout=20_000)
+        expect(web.page.locator(".result-card").first).to_be_visible()
         web.page.set_viewport_size(DESKTOP)
         assert web.errors == []
 
@@ -458,7 +458,7 @@ def test_the_query_service_serves_the_app_and_writes_reach_the_command_service(b
 
         web.page.get_by_role("button", name="Check eligibility").click()
 
-        expect(web.page.locator(".result-card").first).to_be_visible(timeout=60_000)
+        expect(web.page.locator(".result-card").first).to_be_visible()
         client_id = client_id_from_url(web.page.url)
         checks = api.get(f"/v1/clients/{client_id}/eligibility-checks").json()["data"]
         assert checks[0]["status"] == "completed"

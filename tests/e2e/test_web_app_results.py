@@ -151,7 +151,7 @@ def test_download_report_takes_the_chosen_types_and_the_pdf_says_so(results):
     web.page.get_by_role("button", name="Worth pursuing only").click()
     web.page.get_by_label(left_out, exact=True).uncheck()
 
-    with web.page.expect_download() as download:
+    with web.page.expect_download(timeout=60_000) as download:  # the PDF renders server-side
         web.page.get_by_role("button", name="Download PDF").click()
 
     with open(download.value.path(), "rb") as pdf:
