@@ -17,10 +17,12 @@ install: $(BIN)/.installed
 run: $(BIN)/.installed
 	$(BIN)/visa serve --port $(PORT)
 
-# The import contracts first (seconds), then the suite.
+# The import contracts first (seconds), then the suite on TEST_WORKERS pytest-xdist workers
+# (tests/support/scheduling.py says how the work is shared; TEST_WORKERS=0 runs it serially).
+TEST_WORKERS ?= 4
 test: $(BIN)/.installed
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadscope
 
 lint: $(BIN)/.installed
 	$(BIN)/lint-imports

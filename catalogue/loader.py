@@ -17,7 +17,7 @@ CATALOGUE_DIR = PACKAGE_DIR / "visa_types"
 DATA_DIR = PACKAGE_DIR / "data"
 # Judgement tables the criteria read (each file says its sources and dates).
 REFERENCE_TABLES = ("tn_professions", "recognised_awards", "memberships", "media_outlets",
-                    "field_norms", "wage_rules", "degree_equivalency")
+                    "field_norms", "wage_rules", "degree_equivalency", "degree_fields")
 
 
 class UnknownVisaTypeError(Exception):
@@ -93,6 +93,7 @@ class Occupation:
     specialty: bool = False
     managerial: bool = False
     unskilled: bool = False
+    job_zone: int | None = None
 
 
 @lru_cache(maxsize=1)
@@ -124,13 +125,15 @@ def occupation_by_soc(soc: str) -> Occupation | None:
         return None
     listed = next((o for o in load_occupations() if o["soc"] == soc), {})
     return Occupation(soc, summary["title"] or soc, "soc code", bool(listed.get("specialty")),
-                      bool(listed.get("managerial")), bool(listed.get("unskilled")))
+                      bool(listed.get("managerial")), bool(listed.get("unskilled")),
+                      listed.get("job_zone"))
 
 
 def _occupation(entry: dict, keyword: str) -> Occupation:
     title = soc_summary().get(entry["soc"], {}).get("title") or entry["keywords"][0]
     return Occupation(entry["soc"], title, keyword, bool(entry.get("specialty")),
-                      bool(entry.get("managerial")), bool(entry.get("unskilled")))
+                      bool(entry.get("managerial")), bool(entry.get("unskilled")),
+                      entry.get("job_zone"))
 
 
 def _with_processing(visa_type: dict, processing: dict) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from command_service.bootstrap import case_files, directory, password_links
 from command_service.adapters.directory import Directory
+from command_service.adapters.refresh_sessions import RefreshSessions
 from command_service.entrypoints.app import create_app
 from command_service.sign_in import SignIn
 from command_service.entrypoints.cors import allow_web_origins
@@ -50,6 +51,8 @@ def command_app(settings: Settings, stores: FirmStores | None = None):
     probe_db = database_for(settings, "directory", pool_size=1)
     install_operations(app, "command-service", Readiness({"database": database_probe(probe_db)}),
                        settings.metrics_token)
+    app.extensions["refresh_sessions"] = RefreshSessions(db, settings.refresh_ttl_seconds)
+    app.config["WEB_ORIGINS"] = tuple(o.rstrip("/") for o in settings.web_origins)
     if settings.web_origins:
         allow_web_origins(app, settings.web_origins)
     return app

@@ -16,6 +16,7 @@ from command_service.adapters.directory_events import DirectoryEvents
 from command_service.adapters.password_links import PasswordLinks
 from command_service.adapters.outbox_relay import OutboxRelay
 from command_service.retention import RetentionPolicy
+from command_service.adapters.refresh_sessions import RefreshSessions
 from event_store import ClientKeyring, FirmStores, open_keyring
 from shared.access import AccessRegistry
 from shared.config import Settings
@@ -68,12 +69,16 @@ def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
                   lambda db: _attorneys_per_firm(db, settings)),
         Migration("directory", 4, "one-time password links (digests only)",
                   directory_schema.password_links),
+        Migration("directory", 5, "password reset requests for the firm's admins",
+                  directory_schema.reset_requests),
         Migration("outbox", 1, "relay positions",
                   lambda db: PositionTable(db, "relay").migrate()),
         Migration("outbox", 2, "relay positions in the command service's own table",
                   lambda db: _own_positions(PositionTable(db, "relay", RELAY_POSITIONS))),
         Migration("access", 1, "revoked tokens, rate counters, idempotency records",
                   lambda db: _migrate_access(db, settings)),
+        Migration("sessions", 1, "browser sign-in sessions (refresh tokens)",
+                  lambda db: RefreshSessions(db).migrate()),
     ])]
 
 

@@ -127,6 +127,14 @@ class PasswordSetSchema(Schema):
     firm_name = fields.String(required=True)
 
 
+class PasswordResetRequestSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=320))
+
+
+class PasswordResetRequestedSchema(Schema):
+    message = fields.String(required=True)
+
+
 class PasswordChangeSchema(Schema):
     current_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
     new_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
@@ -139,6 +147,8 @@ class AttorneySchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     active = StrictBoolean(required=True)
     created_at = fields.String(required=True)
+    password_reset_requested_at = fields.String(allow_none=True, metadata={
+        "description": "when the attorney last asked for a new password (in listings)"})
 
 
 class SignedInAttorneySchema(Schema):

@@ -41,6 +41,7 @@ class Settings:
     retention_inactive_days: int = 2555
     retention_grace_days: int = 30
     log_level: str = "INFO"
+    refresh_ttl_seconds: int = 43200
     log_format: str | None = None  # unset: text for `visa serve`, JSON for every other process
     health_host: str = "127.0.0.1"
     health_port: int = 9400
@@ -83,6 +84,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         jwt_issuer=env.get("VISA_JWT_ISSUER") or "visa-eligibility",
         jwt_audience=env.get("VISA_JWT_AUDIENCE") or "visa-eligibility-api",
         jwt_ttl_seconds=_positive_int(env, "VISA_JWT_TTL_SECONDS", 3600),
+        refresh_ttl_seconds=_positive_int(env, "VISA_REFRESH_TTL_SECONDS", 43200),
         anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
         web_command_url=(env.get("VISA_WEB_COMMAND_URL") or "").rstrip("/"),
         web_origins=tuple(o.strip().rstrip("/") for o in (env.get("VISA_WEB_ORIGINS") or "").split(",")

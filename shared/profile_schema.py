@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from contracts.countries import UnknownCountryError, country_code
@@ -38,6 +40,12 @@ _count = StrictInteger(validate=validate.Range(min=0, max=1_000_000), allow_none
 _money = StrictFloat(validate=validate.Range(min=0, max=1e11), allow_none=True)
 _text = dict(validate=validate.Length(max=300), allow_none=True)
 _year = StrictInteger(validate=validate.Range(min=1900, max=2100), allow_none=True)
+
+
+def _born_by_today(day: date) -> None:
+    # Today anywhere on Earth (UTC+14 is the furthest ahead) is not the future.
+    if day > (datetime.now(UTC) + timedelta(hours=14)).date():
+        raise ValidationError("The date of birth can't be in the future.")
 
 
 class Country(fields.String):
@@ -128,7 +136,8 @@ class ClientProfileSchema(Schema):
     last_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     email = fields.Email(allow_none=True)
     phone = fields.String(validate=validate.Length(max=40), allow_none=True)
-    date_of_birth = fields.Date(allow_none=True)
+    date_of_birth = fields.Date(allow_none=True, validate=_born_by_today,
+                                metadata={"description": "not in the future"})
     country_of_birth = Country(validate=validate.Length(max=80), allow_none=True)
     citizenships = fields.List(Country(validate=validate.Length(min=1, max=80)),
                                validate=validate.Length(max=5))

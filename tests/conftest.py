@@ -16,6 +16,7 @@ import pytest
 from tests.support.api import Api
 from tests.support.databases import fresh_database, use_postgres_server
 from tests.support.infrastructure import broker_server, choose_infrastructure, postgres_server
+from tests.support.scheduling import ModuleScheduling, slowest_first
 from tests.support.processes import (
     VISA,
     Process,
@@ -30,6 +31,17 @@ GENEROUS_LIMITS = {"VISA_CHECK_LIMIT_PER_HOUR": "100000", "VISA_FIRM_REQUESTS_PE
                    "VISA_LOGIN_MAX_FAILURES": "1000",
                    "VISA_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000"}
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def pytest_collection_modifyitems(items):
+    slowest_first(items)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`make test`'s --dist loadscope: a module's tests share a worker (tests/support/scheduling.py)."""
+    if config.getvalue("dist") == "loadscope":
+        return ModuleScheduling(config, log)
+    return None
 
 
 @pytest.fixture(scope="session")

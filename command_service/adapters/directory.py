@@ -94,10 +94,24 @@ class Directory:
             return [r["firm_id"] for r in tx.fetch_all("SELECT firm_id FROM firms ORDER BY firm_id")]
 
     def attorneys_of_firm(self, firm_id: str) -> list[dict]:
+        """The firm's attorneys, each with when they last asked for a new password (or None)."""
         with self._db.transaction() as tx:
-            rows = tx.fetch_all(f"SELECT {_ATTORNEY_COLUMNS} FROM attorneys WHERE firm_id = ?"
-                                " ORDER BY created_at, attorney_id", (firm_id,))
-        return [_attorney(r) for r in rows]
+            rows = tx.fetch_all(
+                "SELECT a.attorney_id, a.firm_id, a.email, a.role, a.active, a.created_at,"
+                " r.requested_at FROM attorneys a LEFT JOIN password_reset_requests r"
+                " ON r.attorney_id = a.attorney_id WHERE a.firm_id = ?"
+                " ORDER BY a.created_at, a.attorney_id", (firm_id,))
+        return [{**_attorney(r), "password_reset_requested_at": r["requested_at"]} for r in rows]
+
+    def request_password_reset(self, email: str) -> None:
+        """Tell the admins of every firm where this email is an active attorney that they ask."""
+        with self._db.transaction() as tx:
+            for row in tx.fetch_all("SELECT attorney_id, firm_id FROM attorneys WHERE email = ?"
+                                    " AND active = 1", ((email or "").strip().lower(),)):
+                tx.execute("INSERT INTO password_reset_requests (attorney_id, firm_id,"
+                           " requested_at) VALUES (?, ?, ?) ON CONFLICT (attorney_id)"
+                           " DO UPDATE SET requested_at = excluded.requested_at",
+                           (row["attorney_id"], row["firm_id"], _now()))
 
     def attorney(self, firm_id: str, attorney_id: str) -> dict | None:
         with self._db.transaction() as tx:
@@ -129,11 +143,16 @@ class Directory:
                                " AND attorney_id = ?", (firm_id, attorney_id))
         return _attorney(row)
 
+    def clear_reset_request(self, attorney_id: str) -> None:
+        with self._db.transaction() as tx:
+            tx.execute("DELETE FROM password_reset_requests WHERE attorney_id = ?", (attorney_id,))
+
     def set_password(self, tx: Transaction, firm_id: str, attorney_id: str, password_hash: str,
                      via: str, meta: dict | None = None) -> None:
         """Store a new password hash in tx and end the attorney's older tokens."""
         tx.execute("UPDATE attorneys SET password_hash = ? WHERE firm_id = ? AND attorney_id = ?",
                    (password_hash, firm_id, attorney_id))
+        tx.execute("DELETE FROM password_reset_requests WHERE attorney_id = ?", (attorney_id,))
         self._bump(tx, firm_id, attorney_id, contracts.ATTORNEY_PASSWORD_SET, {"via": via}, meta)
 
     def sign_in_candidates(self, email: str, firm_id: str | None = None) -> list[dict]:

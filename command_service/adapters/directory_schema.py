@@ -53,6 +53,15 @@ PASSWORD_LINKS = [
 ]
 
 
+# An attorney who forgot their password asks; their firm's admins see it and send a link.
+RESET_REQUESTS = [
+    """CREATE TABLE IF NOT EXISTS password_reset_requests (
+        attorney_id TEXT PRIMARY KEY,
+        firm_id TEXT NOT NULL,
+        requested_at TEXT NOT NULL)""",
+]
+
+
 def migrate(db: Database) -> None:
     apply_schema(db, SCHEMA)
 
@@ -64,3 +73,7 @@ def attorneys_per_firm(db: Database) -> None:
 
 def password_links(db: Database) -> None:
     apply_schema(db, PASSWORD_LINKS)
+
+
+def reset_requests(db: Database) -> None:
+    apply_schema(db, RESET_REQUESTS)

@@ -47,6 +47,7 @@ def reset_password(attorney_id: str):
         raise ApiError(409, "attorney_inactive", "Reactivate the attorney first.")
     link = current_app.extensions["password_links"].issue(g.principal.firm_id, attorney_id,
                                                           "reset")
+    directory().clear_reset_request(attorney_id)
     return jsonify({"attorney_id": attorney_id, "reset_url": _link_url(link.token),
                     "expires_at": link.expires_at}), 201
 

@@ -20,6 +20,8 @@ from shared.api_schemas import (
     PasswordChangeSchema,
     PasswordFromLinkSchema,
     PasswordResetLinkSchema,
+    PasswordResetRequestedSchema,
+    PasswordResetRequestSchema,
     PasswordSetSchema,
     TokenSchema,
 )
@@ -43,8 +45,13 @@ OPERATIONS = [
                         "often; no password is checked until Retry-After"),
                   (503, "busy: too many passwords are being checked at once; retry after "
                         "Retry-After"))),
-    Operation("post", "/v1/auth/logout", "Revoke the token of this request", "viewer",
-              (204, None), accepts_idempotency_key=False),
+    Operation("post", "/v1/auth/refresh", "Exchange the browser's sign-in cookie (visa_refresh, "
+              "set by login) for a fresh access token", None, (200, TokenSchema),
+              errors=(401, 403), accepts_idempotency_key=False,
+              headers=(("X-Visa-CSRF", {"type": "string", "enum": ["1"]}),)),
+    Operation("post", "/v1/auth/logout", "Revoke the token of this request and end the "
+              "browser's sign-in (every tab)", "viewer", (204, None),
+              accepts_idempotency_key=False),
     Operation("post", "/v1/auth/password", "Set your password from an invite or reset link",
               None, (200, PasswordSetSchema), body=PasswordFromLinkSchema,
               errors=(400, 410, 413, 415, 503), error_notes=(
@@ -52,6 +59,12 @@ OPERATIONS = [
                         "a common password, too easy to guess)"),
                   (410, "link_expired: the link is unknown, used or expired"),
                   (503, "busy: too many passwords are being hashed; retry after Retry-After"))),
+    Operation("post", "/v1/auth/password-reset-request",
+              "Forgot your password: ask your firm's admins for a reset link", None,
+              (202, PasswordResetRequestedSchema), body=PasswordResetRequestSchema,
+              errors=(400, 413, 415, 429), error_notes=(
+                  (429, "rate_limited: too many requests from this address; see Retry-After"),
+              )),
     Operation("post", "/v1/auth/password-change",
               "Change your own password (all your tokens, this one too, stop working)",
               "viewer", (204, None), body=PasswordChangeSchema, accepts_idempotency_key=False,

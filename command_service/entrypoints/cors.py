@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-ALLOWED_HEADERS = "Authorization, Content-Type, If-Match, Idempotency-Key, X-Request-ID"
+ALLOWED_HEADERS = ("Authorization, Content-Type, If-Match, Idempotency-Key, X-Request-ID,"
+                   " X-Visa-CSRF")
 EXPOSED_HEADERS = "ETag, Retry-After, X-Request-ID, Location"
 
 
@@ -22,4 +23,6 @@ def allow_web_origins(app: Flask, origins: tuple[str, ...]) -> None:
             response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
             response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
             response.headers["Access-Control-Max-Age"] = "600"
+            # The sign-in's refresh cookie travels with the web app's /v1/auth calls.
+            response.headers["Access-Control-Allow-Credentials"] = "true"
         return response

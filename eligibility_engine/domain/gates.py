@@ -22,16 +22,19 @@ from eligibility_engine.domain.degree_equivalency import (
     effective_degree,
     short_degree_not_equivalent,
 )
+from eligibility_engine.domain.degree_field import unrelated_degree
 from eligibility_engine.domain.exceptional_ability import exceptional_ability_shown
 from eligibility_engine.domain.field_gates import field_category, o1a_field, o1b_arts_field
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
 from eligibility_engine.domain.investment_gates import (
     e2_develop_and_direct,
+    e2_not_marginal,
     e2_substantial_investment,
     eb5_job_creation,
     eb5_minimum_investment,
     lawful_source_of_funds,
 )
+from eligibility_engine.domain.job_requirements import job_requires_advanced_degree
 from eligibility_engine.domain.nationality_gates import (
     australian_citizen,
     citizenships,
@@ -105,7 +108,8 @@ def bachelors_or_equivalent(profile: dict, catalogue: Catalogue) -> Finding:
     if effective_degree(profile, catalogue) == "three_year_bachelors":
         return _three_years_of_college(profile)
     if DEGREE_RANK[degree] >= DEGREE_RANK["bachelors"]:
-        return met(f"Holds a {degree} degree", highest_degree=degree)
+        return unrelated_degree(profile, catalogue) or met(f"Holds a {degree} degree",
+                                                           highest_degree=degree)
     years = profile.get("years_of_experience") or 0
     needed = 6 if degree == "associate" else 12
     if years >= needed:
@@ -297,7 +301,9 @@ GATES = {fn.__name__: fn for fn in (
     e2_treaty_national, o1a_field, o1b_arts_field, permanent_job_offer, research_position_offer,
     three_years_research, us_entity_one_year, eb3_worker_qualification, other_worker_position,
     cap_subject_employer, cap_exempt_employer, e2_substantial_investment, e2_develop_and_direct,
+    e2_not_marginal,
     eb5_minimum_investment, eb5_job_creation, lawful_source_of_funds, us_managerial_role,
     listed_profession, tn_credentials, exceptional_ability_shown, eb1c_permanent_offer,
+    job_requires_advanced_degree,
 )}
 GATES["prevailing_wage"] = prevailing_wage_gate

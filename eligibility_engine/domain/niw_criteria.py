@@ -73,8 +73,35 @@ def endeavor_text(profile: dict) -> str:
                                   *(profile.get("original_contributions") or [])))).lower()
 
 
+PHYSICIAN = re.compile(r"\b(physician|doctor of medicine|medical doctor|general practitioner|"
+                       r"internist|pediatrician|psychiatrist|family medicine|internal medicine|"
+                       r"primary care|hospitalist)\b")
+SHORTAGE_AREA = re.compile(r"\b(hpsa|health professional shortage area|medically underserved|"
+                           r"underserved (area|population|community)|\bmua\b|\bmup\b|"
+                           r"shortage area|veterans affairs|va (medical center|hospital|facility))")
+PHYSICIAN_NIW = ("INA 203(b)(2)(B)(ii); 8 CFR 204.12: a physician who will practise full time "
+                 "for five years in a designated shortage area (HPSA, MUA/MUP) or a VA facility "
+                 "qualifies for the waiver by statute, without the Dhanasar analysis")
+
+
+def physician_waiver(profile: dict) -> bool:
+    """The statutory physician national interest waiver applies to the recorded endeavor."""
+    text = " ".join(filter(None, (profile.get("current_job_title"), profile.get("field_of_study"),
+                                  (profile.get("job_offer") or {}).get("title"),
+                                  profile.get("proposed_endeavor"), profile.get("notes")))).lower()
+    doctor = profile.get("highest_degree") in ("professional", "doctorate") and (
+        PHYSICIAN.search(text) or "medicine" in (profile.get("field_of_study") or "").lower())
+    return bool(doctor and SHORTAGE_AREA.search(text))
+
+
+def _statutory(prong: str) -> Finding:
+    return met(f"{prong}: {PHYSICIAN_NIW}", 0.9, physician_waiver=True)
+
+
 def niw_merit_importance(profile: dict, catalogue: Catalogue) -> Finding:
     """Prong 1: substantial merit and national importance of the specific endeavor."""
+    if physician_waiver(profile):
+        return _statutory("Substantial merit and national importance")
     described = profile.get("proposed_endeavor")
     text = endeavor_text(profile)
     if not text.strip():
@@ -104,6 +131,8 @@ def niw_merit_importance(profile: dict, catalogue: Catalogue) -> Finding:
 
 def niw_well_positioned(profile: dict, catalogue: Catalogue) -> Finding:
     """Prong 2: education, skills, record of success, plan, progress and others' interest."""
+    if physician_waiver(profile):
+        return _statutory("Well positioned")
     core, points, reasons = _positioning(profile, catalogue)
     facts = {"record": round(core, 2), "points": round(points, 2), "reasons": reasons}
     if core >= 0.5 and points >= 1.0:
@@ -122,6 +151,8 @@ def niw_well_positioned(profile: dict, catalogue: Catalogue) -> Finding:
 
 def niw_on_balance(profile: dict, catalogue: Catalogue) -> Finding:
     """Prong 3: on balance, waiving the job offer and labor certification benefits the U.S."""
+    if physician_waiver(profile):
+        return _statutory("On balance the waiver benefits the U.S.")
     prong_one = niw_merit_importance(profile, catalogue)
     prong_two = niw_well_positioned(profile, catalogue)
     if prong_two.met is False:

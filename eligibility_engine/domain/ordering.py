@@ -3,8 +3,11 @@
 Results fall in two groups: work authorisation now (nonimmigrant types) and permanent
 residence (immigrant types). The client's goals (`goals.objective`: work_visa_now, green_card
 or both; `goals.preferred_visa_types`; or visa types named in the notes) put a group and the
-preferred types first; within a group the order is verdict, then the chance of getting the
-status (the probability, times the H-1B lottery's odds where one applies), then score.
+preferred types first; within a group the order is verdict, then (for permanent residence)
+the expected months to the green card, as a practitioner leads with the fastest route among
+those equally pursuable (EB-1C before a PERM case for a multinational manager), then the chance
+of getting the status (the probability, times the H-1B lottery's odds where one applies), then
+score.
 """
 
 from __future__ import annotations
@@ -29,6 +32,16 @@ def chance_now(rec: dict) -> float:
     lottery = rec.get("lottery") or {}
     odds = lottery.get("odds", 1.0) if lottery.get("applies") else 1.0
     return rec["success_probability"] * odds
+
+
+def months_to_green_card(rec: dict) -> float:
+    """Midpoint of the estimated months to permanent residence (0 for work visas: not ranked)."""
+    if rec["group"] != "permanent_residence":
+        return 0.0
+    timeline = rec.get("estimated_timeline_months") or {}
+    if timeline.get("low") is None or timeline.get("high") is None:
+        return float("inf")
+    return (timeline["low"] + timeline["high"]) / 2
 
 
 def group_of(visa_type: dict) -> str:
@@ -60,7 +73,8 @@ def order_recommendations(recommendations: list[dict], profile: dict) -> list[di
     recommendations.sort(key=lambda r: (
         r["verdict"] == "not_eligible", group_rank[r["group"]],
         0 if r["visa_type"].upper() in preferred and r["verdict"] != "not_eligible" else 1,
-        VERDICT_ORDER[r["verdict"]], -chance_now(r), -r["eligibility_score"],
+        VERDICT_ORDER[r["verdict"]], months_to_green_card(r), -chance_now(r),
+        -r["eligibility_score"],
         preferred.get(r["visa_type"].upper(), 99), r["visa_type"]))
     order = sorted(GROUPS, key=group_rank.get)
     # Not-eligible types close the list; within each group the order above still holds.
@@ -93,6 +107,10 @@ def _ask_first(recommendations: list[dict], limit: int = 5) -> list[dict]:
     ranked = [r for r in recommendations if r["verdict"] != "not_eligible"]
     for decides in (True, False):
         for rec in ranked:
+            # A question is worth asking only where the type is in reach: a nurse with no
+            # record is not asked about O-1A prizes, nor who would petition for her O-1A.
+            if not _within_reach(rec):
+                continue
             for q in rec["questions"]:
                 if q["decides"] != decides:
                     continue
@@ -102,6 +120,15 @@ def _ask_first(recommendations: list[dict], limit: int = 5) -> list[dict]:
                 if rec["visa_type"] not in entry["affects"]:
                     entry["affects"].append(rec["visa_type"])
     return list(asked.values())[:limit]
+
+
+def _within_reach(rec: dict) -> bool:
+    if rec["verdict"] in REACHABLE:
+        return True
+    required = rec.get("criteria_required") or 0
+    if required == 0:
+        return True  # a type judged on its gates alone: the open gate decides it
+    return (rec.get("criteria_met") or 0) >= required - 1
 
 
 def _text(now: dict | None, green: dict | None, ask: list[dict], goals: dict) -> str:

@@ -13,6 +13,7 @@ import re
 
 from catalogue.loader import Catalogue
 from eligibility_engine.domain.acclaim_criteria import has
+from eligibility_engine.domain.degree_field import unrelated_degree
 from eligibility_engine.domain.employment_gates import employer_type
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
 
@@ -69,7 +70,8 @@ def tn_credentials(profile: dict, catalogue: Catalogue) -> Finding:
     licence = profile.get("professional_license")
     facts = {"profession": profession["name"], "routes": routes, "highest_degree": degree,
              "years_of_experience": years, "professional_license": licence}
-    if "degree" in routes and rank >= DEGREE_RANK["bachelors"]:
+    unrelated = unrelated_degree(profile, catalogue) if licence is not True else None
+    if "degree" in routes and rank >= DEGREE_RANK["bachelors"] and unrelated is None:
         return met(f"Holds a {degree} degree, as {profession['name']} requires", **facts)
     if "specific" in routes and degree in profession.get("specific_degrees", []):
         return met(f"Holds the {degree} degree the profession requires", **facts)
@@ -86,12 +88,18 @@ def tn_credentials(profile: dict, catalogue: Catalogue) -> Finding:
                    "asks of a scientific technician (no degree is named)", 0.6, **facts)
     if "experience_3y" in routes and (years or 0) >= 3:
         return met(f"{years:g} years' experience in the field", 0.5, **facts)
+    if unrelated is not None and "licence" in routes and licence is None:
+        return unknown(f"{unrelated.explanation}; a state or provincial licence would also do",
+                       "professional_license", question="Does the client hold a state or "
+                       f"provincial licence as {profession['name'].lower()}?", **facts)
     if degree is None or ("licence" in routes and licence is None) or (
             years is None and ({"experience_5y", "diploma_3y", "experience_3y"} & set(routes))):
         return unknown(f"Credentials for {profession['name']} not established "
                        f"(accepted: {', '.join(routes)})", "highest_degree",
                        "professional_license", question="Which degree, licence or years of "
                        "experience does the client hold for the profession?", **facts)
+    if unrelated is not None and rank >= DEGREE_RANK["bachelors"]:
+        return unrelated
     return not_met(f"No credential the list accepts for {profession['name']} "
                    f"({', '.join(routes)})", **facts)
 

@@ -44,6 +44,7 @@ class ClientFilters:
 class AuditFilters:
     actor: str | None = None
     entity: str | None = None
+    client: str = ""  # words of the client's name, employer or field, or their email
     occurred_from: str | None = None
     occurred_to: str | None = None
 
@@ -106,7 +107,7 @@ class FirmReadView:
         return page, next_cursor
 
     def _client_query(self, f: ClientFilters) -> tuple[str, list]:
-        columns = ", ".join(f"c.{c.strip()}" for c in CLIENT_COLUMNS.split(","))
+        columns = _prefixed("c", CLIENT_COLUMNS)
         # The best option is the first recommendation of the client's current results.
         sql = (f"SELECT {columns}, b.visa_type AS best_visa_type, b.verdict AS best_verdict,"
                " b.eligibility_score AS best_score, b.success_probability AS best_probability,"
@@ -139,20 +140,26 @@ class FirmReadView:
                     " WHERE r.firm_id = ? AND r.visa_type = ? AND r.is_current = 1"
                     " AND r.eligibility_score >= ?)")
             params += [self.firm_id, f.visa_type, f.min_score or 0]
-        addresses = [w for w in f.search.split() if looks_like_email(w)]
+        clause, words = self._search_clause(f.search, "c")
+        return sql + clause, params + words
+
+    def _search_clause(self, search: str, alias: str) -> tuple[str, list]:
+        """The conditions that find clients by name, employer and field words, or exact email."""
+        sql, params = "", []
+        addresses = [w for w in search.split() if looks_like_email(w)]
         for address in addresses:
             # An address is found exactly through its blind index (none without a key).
             digest = self._email_index.digest(self.firm_id, address) if self._email_index \
                 else None
-            sql += " AND c.email_digest = ?"
+            sql += f" AND {alias}.email_digest = ?"
             params.append(digest or "")
-        terms = search_terms(" ".join(w for w in f.search.split() if w not in addresses))
+        terms = search_terms(" ".join(w for w in search.split() if w not in addresses))
         if terms and self._db.dialect == "sqlite":
-            sql += (f" AND c.search_rowid IN (SELECT rowid FROM {self.t.clients_fts}"
+            sql += (f" AND {alias}.search_rowid IN (SELECT rowid FROM {self.t.clients_fts}"
                     f" WHERE {self.t.clients_fts} MATCH ?)")
             params.append(" ".join(f'"{t}"*' for t in terms))
         elif terms:
-            sql += " AND c.search_vector @@ to_tsquery('simple', ?)"
+            sql += f" AND {alias}.search_vector @@ to_tsquery('simple', ?)"
             params.append(" & ".join(f"{t}:*" for t in terms))
         return sql, params
 
@@ -187,16 +194,25 @@ class FirmReadView:
         return [audit_entry(r) for r in rows]
 
     def audit(self, filters: AuditFilters, after: int, limit: int) -> list[dict]:
-        sql = f"SELECT {AUDIT_COLUMNS} FROM {self.t.audit_log} WHERE firm_id = ? AND position > ?"
+        # Each entry names its client (an erased one has no name left).
+        sql = (f"SELECT {_prefixed('a', AUDIT_COLUMNS)}, c.first_name, c.last_name"
+               f" FROM {self.t.audit_log} a LEFT JOIN {self.t.clients} c"
+               " ON c.firm_id = a.firm_id AND c.client_id = a.client_id"
+               " WHERE a.firm_id = ? AND a.position > ?")
         params: list = [self.firm_id, after]
-        for condition, value in (("actor_id = ?", filters.actor),
-                                 ("entity_id = ?", filters.entity),
-                                 ("occurred_at >= ?", filters.occurred_from),
-                                 ("occurred_at <= ?", filters.occurred_to)):
+        for condition, value in (("a.actor_id = ?", filters.actor),
+                                 ("a.entity_id = ?", filters.entity),
+                                 ("a.occurred_at >= ?", filters.occurred_from),
+                                 ("a.occurred_at <= ?", filters.occurred_to)):
             if value:
                 sql += f" AND {condition}"
                 params.append(value)
-        rows = self._rows(sql + " ORDER BY position LIMIT ?", [*params, limit])
+        if filters.client.strip():
+            clause, words = self._search_clause(filters.client, "m")
+            sql += (f" AND a.client_id IN (SELECT m.client_id FROM {self.t.clients} m"
+                    f" WHERE m.firm_id = ?{clause})")
+            params += [self.firm_id, *words]
+        rows = self._rows(sql + " ORDER BY a.position LIMIT ?", [*params, limit])
         return [audit_entry(r) for r in rows]
 
     def audit_all(self, filters: AuditFilters, page_size: int = 1000) -> Iterator[dict]:
@@ -250,13 +266,19 @@ def decode_cursor(cursor: str) -> tuple:
     return tuple(key)
 
 
+def _prefixed(alias: str, columns: str) -> str:
+    return ", ".join(f"{alias}.{c.strip()}" for c in columns.split(","))
+
+
 def audit_entry(row: dict) -> dict:
+    name = " ".join(n for n in (row.get("first_name"), row.get("last_name")) if n) or None
     return {"position": int(row["position"]), "event_type": row["event_type"],
             "action": row["action"], "entity_type": row["entity_type"],
             "entity_id": row["entity_id"], "client_id": row["client_id"],
             "actor_id": row["actor_id"], "actor_kind": row["actor_kind"],
             "request_id": row["request_id"], "correlation_id": row["correlation_id"],
-            "occurred_at": row["occurred_at"], "changes": json.loads(row["changes"])}
+            "occurred_at": row["occurred_at"], "changes": json.loads(row["changes"]),
+            **({"client_name": name} if "first_name" in row else {})}
 
 
 def _client(row: dict) -> dict:

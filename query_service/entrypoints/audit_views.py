@@ -10,13 +10,15 @@ from flask import Blueprint, Response, g, jsonify, request, stream_with_context
 
 from query_service.adapters.client_views import AuditFilters
 from query_service.entrypoints.consistency import firm_view
+from query_service.entrypoints.identifiers import opened
 from query_service.entrypoints.params import int_arg, time_text_arg, uuid_text_arg
 from shared.http import ApiError, require_auth
 
 bp = Blueprint("audit", __name__)
 
 CSV_COLUMNS = ("position", "occurred_at", "actor_id", "actor_kind", "action", "event_type",
-               "entity_type", "entity_id", "client_id", "request_id", "correlation_id", "changes")
+               "entity_type", "entity_id", "client_id", "request_id", "correlation_id", "changes",
+               "client_name")
 FORMATS = {"json": "application/json", "csv": "text/csv", "jsonl": "application/x-ndjson"}
 
 
@@ -26,17 +28,22 @@ def audit_log():
     if g.principal.role != "admin":
         raise ApiError(403, "forbidden", "Only firm admins may read the audit log.")
     output = _output_format()
+    client = request.args.get("client") or ""
+    if len(client) > 100:
+        raise ApiError(400, "validation_error", "client is too long.",
+                       {"client": "at most 100 characters"})
     filters = AuditFilters(actor=uuid_text_arg("actor"), entity=uuid_text_arg("entity"),
-                           occurred_from=time_text_arg("from"), occurred_to=time_text_arg("to"))
+                           client=client, occurred_from=time_text_arg("from"),
+                           occurred_to=time_text_arg("to"))
     view = firm_view()
     if output == "json":
         after = int_arg("after", default=0, low=0, high=2**62)
         limit = int_arg("limit", default=100, low=1, high=1000)
         entries = view.audit(filters, after, limit)
-        return jsonify({"data": entries, "position": g.read_position,
+        return jsonify({"data": list(opened(entries)), "position": g.read_position,
                         "pagination": {"next_after": entries[-1]["position"]
                                        if len(entries) == limit else None}})
-    rows = view.audit_all(filters)
+    rows = opened(view.audit_all(filters))
     body = _csv_lines(rows) if output == "csv" else (json.dumps(e) + "\n" for e in rows)
     return Response(stream_with_context(body), mimetype=FORMATS[output], headers={
         "Content-Disposition": f"attachment; filename=audit.{output}"})

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from query_service.adapters.client_views import ClientFilters, decode_cursor
 from query_service.entrypoints import catalogue_views
 from query_service.entrypoints.consistency import firm_view
+from query_service.entrypoints.identifiers import opened
 from query_service.entrypoints.params import int_arg, time_arg, time_text_arg, uuid_text_arg
 from shared.api_schemas import CLIENT_SORTS, LATEST_CHECK_FILTERS, VERDICTS
 from shared.http import ApiError, parse_uuid, require_auth
@@ -116,16 +117,7 @@ def client_history(client_id: str):
     client_id = str(parse_uuid(client_id, "client"))
     if view.client(client_id) is None:
         raise ApiError(404, "not_found", f"No client {client_id}.")
-    return jsonify({"data": _opened(view.history(client_id)), "position": g.read_position})
-
-
-def _opened(entries: list[dict]) -> list[dict]:
-    # The audit log keeps identifiers sealed; the history shows them while the key exists.
-    keyring = current_app.extensions.get("keyring")
-    if keyring is None:
-        return entries
-    return [{**e, "changes": keyring.sealer(g.principal.firm_id, e["client_id"])
-             .open_changes(e["changes"])} for e in entries]
+    return jsonify({"data": list(opened(view.history(client_id))), "position": g.read_position})
 
 
 @bp.get("/v1/clients/<client_id>/eligibility-checks")
@@ -135,7 +127,7 @@ def list_checks_of_client(client_id: str):
     client_id = str(parse_uuid(client_id, "client"))
     if view.client(client_id) is None:
         raise ApiError(404, "not_found", f"No client {client_id}.")
-    return jsonify({"data": view.checks_of_client(client_id)})
+    return jsonify({"data": [quotes_opened(c) for c in view.checks_of_client(client_id)]})
 
 
 @bp.get("/v1/eligibility-checks/<check_id>")
@@ -144,7 +136,16 @@ def get_check(check_id: str):
     check = firm_view().check(str(parse_uuid(check_id, "eligibility check")))
     if check is None:
         raise ApiError(404, "not_found", f"No eligibility check {check_id}.")
-    return jsonify(check)
+    return jsonify(quotes_opened(check))
+
+
+def quotes_opened(check: dict) -> dict:
+    # Where the engine quoted the client's words, they are sealed with the client's key
+    # (None once the client was erased).
+    keyring = current_app.extensions.get("keyring")
+    if keyring is None:
+        return check
+    return keyring.sealer(g.principal.firm_id, check["client_id"]).open_quotes(check)
 
 
 @bp.get("/v1/dashboard")

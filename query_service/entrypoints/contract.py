@@ -40,6 +40,7 @@ _LISTING = (
 _AUDIT = (
     ("actor", {"type": "string"}),
     ("entity", {"type": "string"}),
+    ("client", {"type": "string", "maxLength": 100}),
     ("from", {"type": "string"}),
     ("to", {"type": "string"}),
     ("after", {"type": "integer", "minimum": 0}),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import requests
 
 from tests.support.profiles import researcher_profile
@@ -46,6 +48,51 @@ def test_invalid_profile_is_400_with_a_message_per_field(embedded):
     assert set(body["details"]) == {"last_name", "highest_degree", "awards.0.level",
                                     "favourite_colour"}
     assert body["details"]["favourite_colour"] == "Unknown field."
+
+
+def test_a_date_of_birth_in_the_future_is_refused_on_create_and_edit(embedded):
+    api = embedded.as_attorney(embedded.firm_a)
+    future = (date.today() + timedelta(days=3)).isoformat()
+
+    created = api.post("/v1/clients", json=researcher_profile(date_of_birth=future))
+    client = api.post("/v1/clients", json=researcher_profile(date_of_birth="1990-04-01")).json()
+    edited = api.patch(f"/v1/clients/{client['id']}", json={"date_of_birth": future})
+
+    for response in (created, edited):
+        assert response.status_code == 400, response.text
+        assert response.json()["details"] == {
+            "date_of_birth": "The date of birth can't be in the future."}
+
+
+def test_the_sign_in_cookie_refreshes_only_with_the_csrf_header_and_dies_with_sign_out(embedded):
+    base = embedded.api.command_url
+    browser = requests.Session()
+    login = browser.post(f"{base}/v1/auth/login", timeout=10, json={
+        "email": embedded.firm_a.attorney_email, "password": embedded.firm_a.password})
+    cookie = next(c for c in browser.cookies if c.name == "visa_refresh")
+    csrf = {"X-Visa-CSRF": "1"}
+
+    no_header = browser.post(f"{base}/v1/auth/refresh", timeout=10)
+    other_site = browser.post(f"{base}/v1/auth/refresh", timeout=10,
+                              headers={**csrf, "Origin": "https://evil.example"})
+    refreshed = browser.post(f"{base}/v1/auth/refresh", timeout=10, headers=csrf)
+    tab_token = refreshed.json()["access_token"]
+    usable = requests.get(f"{base}/v1/clients", timeout=10,
+                          headers={"Authorization": f"Bearer {tab_token}"})
+    signed_out = browser.post(f"{base}/v1/auth/logout", timeout=10, headers={
+        "Authorization": f"Bearer {login.json()['access_token']}"})
+    after = requests.post(f"{base}/v1/auth/refresh", timeout=10, headers=csrf,
+                          cookies={"visa_refresh": cookie.value})
+    tab_after = requests.get(f"{base}/v1/clients", timeout=10,
+                             headers={"Authorization": f"Bearer {tab_token}"})
+
+    assert cookie.path == "/v1/auth" and cookie.has_nonstandard_attr("HttpOnly")
+    assert "samesite=strict" in login.headers["Set-Cookie"].lower()
+    assert (no_header.status_code, other_site.status_code) == (403, 403)
+    assert refreshed.status_code == 200 and usable.status_code == 200
+    assert refreshed.json()["attorney"]["email"] == embedded.firm_a.attorney_email
+    assert signed_out.status_code == 204
+    assert (after.status_code, tab_after.status_code) == (401, 401)
 
 
 def test_malformed_json_and_wrong_content_type_are_clear_4xx(embedded):

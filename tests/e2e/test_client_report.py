@@ -26,7 +26,7 @@ def test_the_report_names_the_firm_and_client_leads_with_the_summary_and_covers_
         checked):
     api, client, check = checked
 
-    text = pdf_text(api.get(f"/v1/eligibility-checks/{check['check_id']}/report.pdf"))
+    text = pdf_text(api.download(f"/v1/eligibility-checks/{check['check_id']}/report.pdf"))
 
     summary = check["summary"]
     assert "Firm A Immigration" in text and "Amara Reported" in text
@@ -37,6 +37,7 @@ def test_the_report_names_the_firm_and_client_leads_with_the_summary_and_covers_
     assert all(presents(text, r) for r in check["recommendations"])
     assert "Not eligible on this record" in text and DISCLAIMER in text
     assert "null" not in text and "None" not in text
+    assert "pii:v1:" not in text  # the engine's quotes of the client, opened
 
 
 def test_the_attorney_chooses_the_types_and_the_others_are_left_out(checked):
@@ -46,8 +47,8 @@ def test_the_attorney_chooses_the_types_and_the_others_are_left_out(checked):
     refused = [r for r in recs if r["verdict"] == "not_eligible"]
     chosen = [eligible[-1], refused[0]]
 
-    text = pdf_text(api.get(f"/v1/eligibility-checks/{check['check_id']}/report.pdf",
-                            types=",".join(r["visa_type"].replace(" ", "-") for r in chosen)))
+    text = pdf_text(api.download(f"/v1/eligibility-checks/{check['check_id']}/report.pdf",
+                                 types=",".join(r["visa_type"].replace(" ", "-") for r in chosen)))
 
     assert [r["visa_type"] for r in recs if presents(text, r)] == [
         r["visa_type"] for r in recs if r in chosen]
@@ -58,7 +59,7 @@ def test_the_report_follows_the_checks_access_rules(checked, embedded):
     _, _, check = checked
     path = f"/v1/eligibility-checks/{check['check_id']}/report.pdf"
 
-    viewer = embedded.as_attorney(embedded.firm_a, "viewer").get(path)
+    viewer = embedded.as_attorney(embedded.firm_a, "viewer").download(path)
     other_firm = embedded.as_attorney(embedded.firm_b).get(path)
     unknown_type = embedded.as_attorney(embedded.firm_a).get(path, types="Z-9")
     anonymous = embedded.api.get(path)

@@ -208,6 +208,23 @@ def test_audit_log_is_for_admins_and_exports_as_csv_and_json_lines(product):
     assert [(e["action"], e["entity_id"]) for e in lines] == [("created", client["id"])]
 
 
+def test_the_audit_log_names_its_clients_opens_their_identifiers_and_finds_them_by_name(product):
+    admin = product.as_attorney(product.firm_b, "admin")
+    tag = uuid.uuid4().hex[:10]
+    client, _ = _create(admin, last_name=f"Named{tag}", email=f"n.{tag}@example.org")
+    other, position = _create(admin, last_name=f"Other{tag}")
+
+    by_name = admin.get("/v1/audit", client=f"named{tag}", min_position=position).json()["data"]
+    by_email = admin.get("/v1/audit", client=f"n.{tag}@example.org").json()["data"]
+    exported = admin.get("/v1/audit", client=f"Named{tag}", format="jsonl").text
+
+    assert [(e["entity_id"], e["client_name"]) for e in by_name] == [
+        (client["id"], f"Amara Named{tag}")]
+    assert by_name[0]["changes"]["email"] == {"old": None, "new": f"n.{tag}@example.org"}
+    assert [e["entity_id"] for e in by_email] == [client["id"]]
+    assert "pii:v1:" not in exported and f"Named{tag}" in exported and other["id"] not in exported
+
+
 def test_cursor_pages_have_no_duplicates_or_gaps_while_clients_are_added(product):
     api = product.as_attorney(product.firm_b)
     tag = uuid.uuid4().hex[:10]

@@ -9,6 +9,7 @@ import time
 import uuid
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests.support.api import Api
@@ -137,7 +138,7 @@ def test_attorney_creates_a_client_with_awards_and_a_job_offer_and_reads_the_res
     stored = api.get(f"/v1/clients/{client_id}").json()
 
     web.page.get_by_role("button", name="Check eligibility").click()
-    expect(web.page.locator(".result-card").first).to_be_visible(timeout=30_000)
+    expect(web.page.locator(".result-card").first).to_be_visible()
     latest = api.get(f"/v1/clients/{client_id}/eligibility-checks").json()["data"][0]
     cards = web.page.locator(".result-card")
     web.screenshot_both("client-results")
@@ -182,7 +183,7 @@ def test_edit_sends_only_the_changed_fields_with_the_version_then_a_rerun_compar
     expect(web.page.get_by_text("The profile has changed since this check")).to_be_visible()
 
     web.page.get_by_role("button", name="Run a new check").click()
-    expect(web.page.get_by_role("link", name="Compare with previous")).to_be_visible(timeout=30_000)
+    expect(web.page.get_by_role("link", name="Compare with previous")).to_be_visible()
     web.page.get_by_role("link", name="Compare with previous").click()
     expect(web.page.get_by_role("heading", name="How each visa moved")).to_be_visible()
     checks = api.get(f"/v1/clients/{client['id']}/eligibility-checks").json()["data"]
@@ -198,7 +199,15 @@ def test_edit_sends_only_the_changed_fields_with_the_version_then_a_rerun_compar
     salary = web.page.locator("#profile-diff tr", has_text="Annual salary (USD)")
     expect(salary).to_contain_text("$120,000")
     expect(salary).to_contain_text("$390,000")
-    expect(web.page.locator("#profile-diff")).to_contain_text("Media coverage")
+    # Only the added article, not the whole list before and after; checks read apart by number.
+    article = web.page.locator("#profile-diff tbody tr", has=web.page.locator(
+        "th", has_text=re.compile(r"^Media coverage #2$")))
+    expect(article.locator("td").first).to_have_text("—")
+    expect(article.locator("td").last).to_have_text(re.compile(r"^Nature News\b"))
+    expect(web.page.locator("#profile-diff tbody th", has_text=re.compile(r"^Media coverage$"))
+           ).to_have_count(0)
+    expect(web.page.locator("#compared-checks")).to_have_text(re.compile(
+        r"^From Check #1 · .*\d\d:\d\d:\d\d.* \(profile version 1\) to Check #2 · .*\d\d:\d\d:\d\d"))
 
 
 def test_server_validation_errors_appear_next_to_their_fields(web, embedded):
@@ -220,6 +229,55 @@ def test_server_validation_errors_appear_next_to_their_fields(web, embedded):
     expect(web.page.get_by_role("alert")).to_contain_text("Award 1: Award")
     web.screenshot("validation-errors-desktop")
     assert "/clients/new" in web.page.url
+
+
+def test_the_form_checks_each_field_in_plain_words_before_anything_is_sent(web, embedded):
+    attorney(web, embedded)
+    posted = []
+    web.page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+    web.open("/clients/new")
+    web.page.get_by_label("First name").fill("Early")
+
+    web.page.get_by_label("Annual salary (USD)").fill("-5")
+    web.page.get_by_label("Date of birth").fill("2030-01-01")
+    web.page.get_by_label("Graduation year").fill("1850")
+    web.page.get_by_label("Last name").focus()
+
+    expect(web.page.locator("#f-annual_salary_usd-error")).to_have_text("Annual salary can't be negative.")
+    expect(web.page.locator("#f-date_of_birth-error")).to_have_text("Date of birth can't be in the future.")
+    expect(web.page.locator("#f-graduation_year-error")).to_have_text(
+        "Graduation year can't be less than 1900.")
+    web.page.get_by_role("button", name="Create client").click()
+    summary = web.page.get_by_role("alert")
+    expect(summary).to_contain_text("Last name: Last name is required.")
+    expect(summary).to_be_focused()
+    web.page.get_by_label("Annual salary (USD)").fill("120000")
+    web.page.get_by_label("Last name").focus()
+    expect(web.page.locator("#f-annual_salary_usd-error")).to_have_count(0)
+    assert posted == []
+
+
+def test_the_long_form_has_section_navigation_and_the_save_bar_never_hides_the_focus(web, embedded):
+    attorney(web, embedded)
+    web.open("/clients/new")
+    web.settled()
+
+    web.page.get_by_role("navigation", name="Form sections").get_by_role(
+        "link", name="U.S. job offer").click()
+
+    expect(web.page.locator("#f-job_offer-employer")).to_be_focused()
+    expect(web.page.locator("#f-job_offer-employer")).to_be_in_viewport()
+    web.page.get_by_label("First name").focus()
+    hidden = []
+    for _ in range(30):
+        web.page.keyboard.press("Tab")
+        hidden += web.page.evaluate("""() => {
+            const bar = document.querySelector('.sticky-actions'), el = document.activeElement;
+            if (bar.contains(el)) return [];
+            const box = el.getBoundingClientRect(), top = bar.getBoundingClientRect().top;
+            return box.bottom > top + 0.5 ? [el.id || el.outerHTML.slice(0, 60)] : [];
+        }""")
+    assert hidden == []
 
 
 def test_leaving_the_form_with_unsaved_changes_asks_first(web, embedded):
@@ -352,11 +410,11 @@ def test_a_failed_check_shows_its_message_and_retry_runs_it_again(browser, fault
         web.page.get_by_role("button", name="Check eligibility").click()
 
         failure = web.page.locator(".failure")
-        expect(failure).to_contain_text("could not evaluate this profile", timeout=20_000)
+        expect(failure).to_contain_text("could not evaluate this profile")
         web.screenshot_both("failed-check")
         faults.failing = False
         failure.get_by_role("button", name="Retry").click()
-        expect(web.page.locator(".result-card").first).to_be_visible(timeout=20_000)
+        expect(web.page.locator(".result-card").first).to_be_visible()
         checks = api.get(f"/v1/clients/{client['id']}/eligibility-checks").json()["data"]
         assert [c["status"] for c in checks] == ["completed", "failed"]
         assert web.errors == []
@@ -373,7 +431,7 @@ def test_check_progress_updates_by_itself_and_survives_leaving_the_page(browser,
         faults.released.clear()
         try:
             web.page.get_by_role("button", name="Check eligibility").click()
-            expect(web.page.get_by_text("Evaluating every visa type")).to_be_visible(timeout=10_000)
+            expect(web.page.get_by_text("Evaluating every visa type")).to_be_visible()
             web.screenshot("check-in-progress-phone")
             web.page.get_by_role("link", name="Clients", exact=True).first.click()
             web.page.go_back()
@@ -381,7 +439,7 @@ def test_check_progress_updates_by_itself_and_survives_leaving_the_page(browser,
         finally:
             faults.released.set()
 
-        expect(web.page.locator(".result-card").first).to_be_visible(timeout=20_000)
+        expect(web.page.locator(".result-card").first).to_be_visible()
         web.page.set_viewport_size(DESKTOP)
         assert web.errors == []
 
@@ -400,7 +458,7 @@ def test_the_query_service_serves_the_app_and_writes_reach_the_command_service(b
 
         web.page.get_by_role("button", name="Check eligibility").click()
 
-        expect(web.page.locator(".result-card").first).to_be_visible(timeout=60_000)
+        expect(web.page.locator(".result-card").first).to_be_visible()
         client_id = client_id_from_url(web.page.url)
         checks = api.get(f"/v1/clients/{client_id}/eligibility-checks").json()["data"]
         assert checks[0]["status"] == "completed"
@@ -431,8 +489,64 @@ def test_compare_takes_the_profile_changes_between_two_versions_from_the_history
     assert changes == [{"field": "annual_salary_usd", "old": 100000, "new": 200000}]
 
 
+def test_compare_explains_a_verdict_change_by_its_criteria_and_diffs_records_field_by_field(
+        web, embedded):
+    attorney(web, embedded)
+    gate = {"id": "specialty_occupation", "criterion": "The job is a specialty occupation",
+            "citation": "8 CFR 214.2(h)(4)(iii)(A)"}
+    before = {"visa_type": "H-1B", "verdict": "strong", "gates": [{**gate, "met": True}],
+              "criteria": [{"id": "degree", "criterion": "Bachelor's degree", "met": True}]}
+    after = {**before, "verdict": "not_eligible",
+             "gates": [{**gate, "met": False, "explanation": "The offer is not a specialty occupation"}]}
+    no_criteria_moved = {**before, "verdict": "weak", "not_eligible_reasons": [],
+                         "summary": "Weak H-1B case: the wage is below the prevailing wage"}
+    offer = {"employer": "Acme", "title": "Engineer", "annual_wage_usd": 150000}
+
+    moves, reasons, rows = web.page.evaluate("""async ([before, after, weak, offer]) => {
+        const { criteriaMoves, fieldChanges } = await import('/assets/js/pages/compare.js');
+        return [criteriaMoves(before, after).textContent, criteriaMoves(before, weak).textContent,
+                fieldChanges([{ field: 'job_offer', old: offer, new: { ...offer, annual_wage_usd: 90000 } }])];
+    }""", [before, after, no_criteria_moved, offer])
+
+    assert moves == ("The job is a specialty occupation: met → not met"
+                     " — The offer is not a specialty occupation")
+    assert reasons == "Weak H-1B case: the wage is below the prevailing wage"
+    assert [(r["path"], r["old"], r["new"]) for r in rows] == [
+        ("job_offer.annual_wage_usd", 150000, 90000)]
+    assert rows[0]["label"].endswith("Annual wage (USD)")
+
+
+def test_one_sign_in_serves_every_tab_and_signing_out_ends_it_everywhere(web, embedded):
+    attorney(web, embedded)
+    first = web.page
+    first.evaluate("sessionStorage.setItem('visa.token', 'expired.or.forged')")
+    first.reload()  # an expired token is renewed from the sign-in, not a trip to /login
+    expect(first.get_by_role("heading", name="Clients", exact=True)).to_be_visible()
+    second = first.context.new_page()
+    second.on("pageerror", lambda error: web.errors.append(str(error)))
+
+    second.goto(f"{web.base_url}/dashboard")
+
+    expect(second.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+    cookie = next(c for c in first.context.cookies() if c["name"] == "visa_refresh")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert "visa_refresh" not in second.evaluate("document.cookie")
+    second_token = second.evaluate("sessionStorage.getItem('visa.token')")
+    first.get_by_role("button", name="Sign out").click()
+    expect(first.get_by_text("You have signed out.")).to_be_visible()
+    expect(second).to_have_url(re.compile(r"/login\?signed_out=1$"))
+    expect(second.get_by_text("You have signed out.")).to_be_visible()
+    revoked = requests.get(f"{embedded.api.query_url}/v1/clients", timeout=10,
+                           headers={"Authorization": f"Bearer {second_token}"})
+    assert revoked.status_code == 401
+    third = first.context.new_page()
+    third.goto(f"{web.base_url}/clients")
+    expect(third).to_have_url(f"{web.base_url}/login?next=%2Fclients")
+
+
 def test_an_expired_session_returns_to_sign_in_and_then_to_the_page(web, embedded):
     attorney(web, embedded)
+    web.page.context.clear_cookies()  # the browser's sign-in has ended too
     web.page.evaluate("sessionStorage.setItem('visa.token', 'expired.or.forged')")
 
     web.open("/clients?search=anything")
@@ -592,6 +706,39 @@ def test_an_admin_filters_the_audit_trail_by_client_and_exports_it(web, embedded
     assert len(lines) == 2 and client["id"] in lines[1]
 
 
+def test_the_audit_trail_names_clients_and_attorneys_filters_by_them_and_fits_a_laptop(web, embedded):
+    api = attorney(web, embedded, role="admin")
+    tag = f"Ledger{uuid.uuid4().hex[:6]}"
+    client = api.post("/v1/clients", json=researcher_profile(
+        last_name=tag, email=f"{tag.lower()}@example.org")).json()
+    api.wait_for_client(client["id"])
+    colleague = embedded.as_attorney(embedded.firm_a)
+    assert colleague.patch(f"/v1/clients/{client['id']}", json={"h_index": 31}).status_code == 200
+    api.wait_for_client(client["id"], version=2)
+    web.page.set_viewport_size({"width": 1366, "height": 900})
+    web.open("/audit")
+
+    web.page.get_by_label("Client").fill(tag)
+    web.page.get_by_label("Attorney").select_option(label=embedded.firm_a.attorney_email)
+    web.page.get_by_role("button", name="Apply").click()
+
+    rows = web.page.locator(".audit-table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(embedded.firm_a.attorney_email)
+    expect(rows.first.locator(".audit-entity")).to_have_text(f"Client · Amara {tag}")
+    web.page.get_by_label("Attorney").select_option("")
+    web.page.get_by_role("button", name="Apply").click()
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text(f"{tag.lower()}@example.org")
+    expect(web.page.locator(".audit-table")).not_to_contain_text("pii:v1:")
+    web.settled()
+    spill = web.page.evaluate("""() => { const wrap = document.querySelector('.audit-wrap');
+        return wrap.scrollWidth - wrap.clientWidth; }""")
+    assert spill <= 0 and web.overflowing_width() <= 0
+    web.page.set_viewport_size(DESKTOP)
+    web.screenshot_both("audit-trail")
+
+
 def test_an_edit_crossing_a_colleagues_shows_both_and_keeps_the_colleagues_change(web, embedded):
     api = attorney(web, embedded)
     client = api.post("/v1/clients", json=researcher_profile(
@@ -654,6 +801,26 @@ def test_a_rate_limited_check_says_when_the_next_one_can_run(browser, faulty_pro
     assert 0 <= shown - int(refused.headers["Retry-After"]) <= (60 if unit == "min" else 30)
 
 
+def test_a_forgotten_password_is_asked_for_at_sign_in_and_the_admin_hands_over_a_link(
+        web, embedded):
+    email = f"forgot-{uuid.uuid4().hex[:8]}@firm-a.test"
+    embedded.as_attorney(embedded.firm_a, "admin").invite({"email": email, "role": "viewer"})
+    web.open("/login")
+    web.page.get_by_label("Email").fill(email)
+
+    web.page.get_by_role("button", name="Forgot your password?").click()
+
+    expect(web.page.locator("#login-message")).to_contain_text("admins now see")
+    attorney(web, embedded, role="admin")
+    web.open("/attorneys")
+    row = web.page.locator("tbody tr", has_text=email)
+    expect(row).to_contain_text("Asked for a new password")
+    row.get_by_role("button", name="Password link").click()
+    expect(web.page.locator("#password-link")).to_have_value(
+        re.compile(r"/set-password#token=[\w-]{43}$"))
+    assert web.errors == []
+
+
 def use_up_the_check_limit(api: Api, client_id: str) -> None:
     """Request checks until the limit refuses one, with more than a few seconds left."""
     for _ in range(2 * CHECK_LIMIT + 2):
@@ -699,8 +866,10 @@ def test_an_admin_adds_an_attorney_changes_their_role_and_deactivates_them(web, 
     assert newcomer.post("/v1/clients", json=researcher_profile()).status_code == 403
 
     web.open("/attorneys")
-    web.page.locator("tbody tr", has_text=email).get_by_label(
-        f"Role of {email}").select_option("attorney")
+    with web.page.expect_response(lambda r: r.request.method == "PATCH") as changed:
+        web.page.locator("tbody tr", has_text=email).get_by_label(
+            f"Role of {email}").select_option("attorney")
+    assert changed.value.status == 200
     expect(web.page.locator("tbody tr", has_text=email).get_by_label(
         f"Role of {email}")).to_have_value("attorney")
     # The role change ends the tokens issued before it; a new sign-in has the new role.

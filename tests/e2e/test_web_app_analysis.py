@@ -62,7 +62,7 @@ def test_the_check_shows_at_once_and_the_analysis_replaces_in_progress_without_a
         wait_until(lambda: fake.in_flight == 1, 15, what="the analysis call")
         fake.gate.set()
 
-        expect(web.page.get_by_text("Analysis ready")).to_be_visible(timeout=20_000)
+        expect(web.page.get_by_text("Analysis ready")).to_be_visible()
         expect(web.page.get_by_text("The model's opinion").first).to_be_visible()
         assert web.page.evaluate("window.__samePage") is True
         web.screenshot("client-analysis-ready")

@@ -179,3 +179,36 @@ def _migrate(settings, wanted) -> None:
     for db, pending in bootstrap.migrations(settings):
         apply_migrations(db, [m for m in pending if wanted(m)])
         db.close()
+
+
+def test_a_forgotten_password_request_reaches_the_firms_admins_and_reveals_nothing(command):
+    attorney, email, _ = _signed_in(command, "forgot")
+    admin = command.token(command.admin_email)
+    ask = command.app.test_client().post
+
+    known = ask("/v1/auth/password-reset-request", json={"email": email.upper()})
+    unknown = ask("/v1/auth/password-reset-request", json={"email": "nobody@firm.test"})
+    listed = {a["id"]: a for a in command.call("GET", "/v1/attorneys", admin).json["data"]}
+    link = command.call("POST", f"/v1/attorneys/{attorney['id']}/password-reset", admin)
+    after = {a["id"]: a for a in command.call("GET", "/v1/attorneys", admin).json["data"]}
+
+    assert (known.status_code, known.json) == (unknown.status_code, unknown.json)
+    assert known.status_code == 202
+    assert listed[attorney["id"]]["password_reset_requested_at"] is not None
+    assert all(a["password_reset_requested_at"] is None for i, a in listed.items()
+               if i != attorney["id"])
+    assert link.status_code == 201 and after[attorney["id"]]["password_reset_requested_at"] is None
+
+
+@pytest.mark.parametrize("path", ["/v1/auth/login", "/v1/auth/password",
+                                  "/v1/auth/password-reset-request"])
+def test_deep_nesting_or_a_lone_surrogate_in_a_password_endpoint_is_a_400(command, path):
+    client = command.app.test_client()
+    nested = "[" * 5000 + "]" * 5000
+    surrogate = '{"email": "a\\ud800@firm.test", "token": "t", "password": "x\\ud800y"}'
+
+    deep = client.post(path, data=nested, content_type="application/json")
+    hostile = client.post(path, data=surrogate, content_type="application/json")
+
+    assert (deep.status_code, deep.json["error"]) == (400, "validation_error")
+    assert hostile.status_code == 400 and "lone surrogate" in str(hostile.json["details"])

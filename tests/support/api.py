@@ -53,6 +53,11 @@ class Api:
         base = self.command_url if path.startswith(COMMAND_SIDE_READS) else self.query_url
         return requests.get(base + path, params=params, headers=self.headers, timeout=10)
 
+    def download(self, path: str, timeout: float = 60, **params):
+        """GET something rendered on request (a PDF): slower than a read, so a longer timeout."""
+        return requests.get(self.query_url + path, params=params, headers=self.headers,
+                            timeout=timeout)
+
     def wait_for_check(self, status_url: str, timeout: float = 20) -> dict:
         """Poll a check until it completes or fails; return its final body."""
         def concluded():

@@ -16,13 +16,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# Every wait is on a condition; the bound only decides how long a broken page takes to fail.
+# It is generous because the suite runs on several workers of a busy 2-core machine.
+TIMEOUT_MS = 60_000
 
 
 @contextmanager
 def chromium():
     """Launch headless Chromium once; fail with the fix when it is not installed."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)
     assert CHROMIUM.exists(), "Chromium is missing: run scripts/install-browser.sh"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
@@ -91,7 +95,7 @@ class WebSession:
 def web_session(browser, base_url: str, viewport: dict = DESKTOP):
     context = browser.new_context(viewport=viewport, base_url=base_url)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(TIMEOUT_MS)
     session = WebSession(base_url, page)
     page.on("pageerror", lambda error: session.errors.append(str(error)))
     try:

@@ -1,5 +1,6 @@
-"""Profiles a practitioner uses to catch a naive engine (issue 12, round 2), judged as the law
-reads them: three-year degrees, ACWIA wages, cross-chargeability, landmark awards for NIW."""
+"""Profiles a practitioner uses to catch a naive engine (issue 12, rounds 2-3), judged as the law
+reads them: three-year degrees, ACWIA wages, cross-chargeability, landmark awards for NIW, the
+degree's field against the job."""
 
 from __future__ import annotations
 
@@ -229,3 +230,142 @@ def test_a_modest_e2_investment_is_viable_pending_proportionality():
 
     assert e2["verdict"] == "viable" and e2["conditional"] is True
     assert "cost to buy or start" in e2["questions"][0]["question"]
+
+
+def test_a_physician_in_a_shortage_area_has_the_statutory_national_interest_waiver():
+    doctor = {"citizenships": ["IN"], "highest_degree": "professional",
+              "field_of_study": "medicine", "current_job_title": "Physician"}
+
+    rural = rec({**doctor, "proposed_endeavor": "Practice primary care for five years in a "
+                 "Health Professional Shortage Area in rural Texas"}, "EB-2 NIW")
+    city = rec({**doctor, "proposed_endeavor": "Practice cardiology in Manhattan"}, "EB-2 NIW")
+
+    assert rural["verdict"] == "strong"
+    assert all("8 CFR 204.12" in c["explanation"] for c in rural["criteria"])
+    assert city["verdict"] == "weak"
+
+
+# Round 3: the degree's field against the job (8 CFR 214.2(h)(4)(iii)(C), (D)(5); TN credentials
+# for the profession) and EB-2 PERM only for a job that can require an advanced degree
+# (20 CFR 656.17(h)(1)).
+DEVELOPER = {"employer": "Webshop LLC", "title": "Software Developer", "annual_wage_usd": 110000,
+             "employer_type": "for_profit", "worksite_city": "Dallas", "worksite_state": "TX",
+             "soc_code": "15-1252", "specialty_occupation": True}
+ENGINEER = {"employer": "Detroit Axle", "title": "Mechanical Engineer", "annual_wage_usd": 95000,
+            "employer_type": "for_profit", "worksite_city": "Detroit", "worksite_state": "MI",
+            "soc_code": "17-2141"}
+
+
+@pytest.mark.parametrize("years, met", [(3, False), (7, None), (12, None)])
+def test_a_history_degree_for_a_developer_job_counts_only_through_experience(years, met):
+    h1b = rec({"citizenships": ["NG"], "highest_degree": "bachelors", "field_of_study": "History",
+               "years_of_experience": years, "job_offer": DEVELOPER}, "H-1B")
+
+    degree = gate(h1b, "bachelors_or_equivalent")
+    assert degree["met"] is met and "directly related" in degree["explanation"]
+    if met is False:
+        assert h1b["verdict"] == "not_eligible" and h1b["success_probability"] == 0
+    else:
+        assert "History" in next(q["question"] for q in h1b["questions"]
+                                 if q["field"] == "credential_evaluation") or years >= 12
+
+
+@pytest.mark.parametrize("field", ["Computer Science", "Management Information Systems",
+                                   "Physics", "Electrical Engineering"])
+def test_a_related_field_meets_the_degree_gate(field):
+    h1b = rec({"citizenships": ["NG"], "highest_degree": "bachelors", "field_of_study": field,
+               "years_of_experience": 1, "job_offer": DEVELOPER}, "H-1B")
+
+    assert gate(h1b, "bachelors_or_equivalent")["met"] is True and h1b["verdict"] == "strong"
+
+
+def test_a_loose_title_without_an_soc_code_is_not_judged_against_the_field():
+    offer = {"employer": "Institute", "title": "Research Scientist", "annual_wage_usd": 90000,
+             "employer_type": "for_profit", "specialty_occupation": True}
+
+    h1b = rec({"citizenships": ["DE"], "highest_degree": "doctorate",
+               "field_of_study": "Molecular Biology", "job_offer": offer}, "H-1B")
+
+    assert gate(h1b, "bachelors_or_equivalent")["met"] is True
+
+
+def test_tn_engineer_needs_an_engineering_degree_or_licence():
+    base = {"citizenships": ["MX"], "highest_degree": "bachelors",
+            "field_of_study": "Business Administration", "years_of_experience": 2,
+            "job_offer": ENGINEER}
+
+    unlicensed = rec(base, "TN")
+    licensed = rec({**base, "professional_license": True}, "TN")
+    asked = rec({**base, "professional_license": None}, "TN")
+    engineer = rec({**base, "field_of_study": "Mechanical Engineering"}, "TN")
+
+    assert unlicensed["verdict"] not in ("strong", "viable")
+    assert "licence" in next(q["question"] for q in asked["questions"]
+                             if q["field"] == "professional_license")
+    assert gate(licensed, "tn_credentials")["met"] is True
+    assert engineer["verdict"] == "strong"
+
+
+def test_a_staff_nurse_job_supports_eb3_not_eb2_whatever_the_nurses_experience():
+    offer = {"employer": "Methodist", "title": "Registered Nurse", "annual_wage_usd": 85000,
+             "permanent": True, "employer_type": "nonprofit_other", "worksite_city": "Houston",
+             "worksite_state": "TX"}
+    nurse = {"citizenships": ["PH"], "highest_degree": "bachelors", "field_of_study": "Nursing",
+             "years_of_experience": 7, "graduation_year": 2018, "job_offer": offer}
+
+    eb2, eb3 = rec(nurse, "EB-2 PERM"), rec(nurse, "EB-3")
+    practitioner = rec({**nurse, "job_offer": {**offer, "title": "Nurse Practitioner"},
+                        "highest_degree": "masters"}, "EB-2 PERM")
+
+    assert eb2["verdict"] == "not_eligible"
+    assert "Job Zone 3" in gate(eb2, "job_requires_advanced_degree")["explanation"]
+    assert eb3["verdict"] == "strong"
+    assert gate(practitioner, "job_requires_advanced_degree")["met"] is True
+
+
+def test_a_multinational_executive_is_led_to_eb1c_before_a_slower_perm_case():
+    result = evaluate_profile(load_profile({
+        "first_name": "A", "last_name": "B", "citizenships": ["JP"], "highest_degree": "bachelors",
+        "field_of_study": "Economics", "graduation_year": 1998, "years_of_experience": 27,
+        "foreign_employment": {"employer": "Kaito Motor", "affiliated_with_us_employer": True,
+                               "months_in_last_3_years": 36, "role": "executive"},
+        "job_offer": {"employer": "Kaito Motor NA", "title": "Executive Vice President",
+                      "annual_wage_usd": 400000, "permanent": True, "employer_type": "for_profit",
+                      "worksite_city": "Plano", "worksite_state": "TX", "role": "executive",
+                      "us_entity_years_doing_business": 30}}), load_catalogue(), today=TODAY)
+    strong = [r["visa_type"] for r in result["recommendations"]
+              if r["group"] == "permanent_residence" and r["verdict"] == "strong"]
+
+    assert {"EB-1C", "EB-2 PERM"} <= set(strong)
+    assert result["summary"]["best_green_card_path"]["visa_type"] == "EB-1C"
+    assert strong.index("EB-1C") < strong.index("EB-2 PERM")
+
+
+def test_a_poultry_job_does_not_support_eb2_and_a_nurse_is_not_asked_about_o1a_prizes():
+    poultry = {"citizenships": ["MX"], "highest_degree": "high_school", "years_of_experience": 4,
+               "job_offer": {"employer": "Southern Poultry", "title": "Poultry Processing Worker",
+                             "annual_wage_usd": 36000, "permanent": True,
+                             "worksite_state": "GA", "worksite_city": "Gainesville"}}
+    nurse = {"citizenships": ["PH"], "highest_degree": "bachelors", "field_of_study": "Nursing",
+             "years_of_experience": 7, "job_offer": {
+                 "employer": "Methodist", "title": "Registered Nurse", "annual_wage_usd": 85000,
+                 "permanent": True, "worksite_city": "Houston", "worksite_state": "TX"}}
+
+    assert rec(poultry, "EB-2 PERM")["verdict"] == "not_eligible"
+    summary = evaluate_profile(load_profile({"first_name": "A", "last_name": "B", **nurse}),
+                               load_catalogue(), today=TODAY)["summary"]
+    assert not any({"O-1A", "EB-1A"} & set(q["affects"]) for q in summary["ask_first"])
+    assert summary["best_green_card_path"]["visa_type"] == "EB-3"
+
+
+@pytest.mark.parametrize("jobs, amount, marginal_gate, verdicts", [
+    (0, 80000, False, {"not_eligible"}), (0, 300000, None, {"viable", "weak"}),
+    (3, 80000, True, {"strong", "viable"})])
+def test_an_e2_store_that_only_keeps_the_investors_family_is_marginal(jobs, amount,
+                                                                      marginal_gate, verdicts):
+    e2 = rec({"citizenships": ["KR"], "investment_usd": amount, "ownership_percent": 100,
+              "investment_at_risk": True, "lawful_source_documented": True,
+              "jobs_to_create": jobs}, "E-2")
+
+    assert gate(e2, "e2_not_marginal")["met"] is marginal_gate
+    assert e2["verdict"] in verdicts

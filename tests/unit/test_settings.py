@@ -26,7 +26,8 @@ def test_a_distributed_deployment_must_configure_its_master_key(tmp_path):
                        "VISA_JWT_SECRET": "s" * 48})
 
 
-@pytest.mark.parametrize("raw", ["not base64!", base64.b64encode(os.urandom(16)).decode()])
+@pytest.mark.parametrize("raw", ["not base64!", base64.b64encode(os.urandom(16)).decode()],
+                         ids=["not-base64", "16-bytes"])
 def test_a_master_key_that_is_not_32_base64_bytes_is_refused(tmp_path, raw):
     with pytest.raises(ConfigurationError, match="VISA_MASTER_KEY"):
         load_settings({"VISA_DATA_DIR": str(tmp_path), "VISA_MASTER_KEY": raw})

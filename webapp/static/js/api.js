@@ -50,13 +50,39 @@ export const session = {
 let onUnauthorized = () => {};
 export function whenUnauthorized(handler) { onUnauthorized = handler; }
 
-// Reads the command side answers itself (the firm's attorneys are kept there).
-const COMMAND_READS = [/^\/v1\/attorneys/];
+// Every tab of this browser shares one sign-in: the access token stays in this tab's
+// sessionStorage, and a new tab (or an expired token) gets a fresh one from the httpOnly,
+// SameSite=Strict refresh cookie, which scripts never see.
+export const sessionChannel = typeof BroadcastChannel === "function" ? new BroadcastChannel("visa.session") : null;
+let refreshing = null;
 
-async function call(method, path, { body, headers = {}, raw = false } = {}) {
+export function refreshSession() {
+  refreshing ||= (async () => {
+    try {
+      const response = await fetch(`${commandBase}/v1/auth/refresh`, {
+        method: "POST", credentials: "include", headers: { Accept: "application/json", "X-Visa-CSRF": "1" } });
+      if (!response.ok) return false;
+      const data = await response.json();
+      session.save(data.access_token, data.attorney);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+// Reads the command side answers itself (the firm's attorneys are kept there).
+const COMMAND_READS = [/^\/v1\/attorneys/, /^\/v1\/openapi\.json$/];
+
+async function call(method, path, { body, headers = {}, raw = false, retried = false } = {}) {
   const read = method === "GET" || method === "HEAD";
   const base = read && !COMMAND_READS.some((p) => p.test(path)) ? "" : commandBase;
+  const signIn = path.startsWith("/v1/auth/");
   const init = { method, headers: { Accept: "application/json", ...headers } };
+  if (signIn) init.credentials = "include"; // the refresh cookie is set and ended there
   if (session.token) init.headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
@@ -74,7 +100,10 @@ async function call(method, path, { body, headers = {}, raw = false } = {}) {
   try { data = text ? JSON.parse(text) : null; } catch { data = { message: text }; }
   if (!response.ok) {
     const error = new ApiError(response.status, data, response.headers);
-    if (response.status === 401 && path !== "/v1/auth/login") onUnauthorized(error);
+    if (response.status === 401 && path !== "/v1/auth/login") {
+      if (!retried && await refreshSession()) return call(method, path, { body, headers, raw, retried: true });
+      onUnauthorized(error);
+    }
     throw error;
   }
   return { data, etag: response.headers.get("ETag"), status: response.status, headers: response.headers };

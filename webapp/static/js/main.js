@@ -1,6 +1,6 @@
 // The app's entry point: the top bar, sign-in redirects and the page routes.
 
-import { api, session, whenUnauthorized } from "./api.js";
+import { api, refreshSession, session, sessionChannel, whenUnauthorized } from "./api.js";
 import { h, link, mount } from "./ui.js";
 import { navigate, route, start } from "./router.js";
 import { loginPage } from "./pages/login.js";
@@ -15,6 +15,7 @@ import { setPasswordPage } from "./pages/set_password.js";
 
 function signedIn(page) {
   return async (main, params, query) => {
+    if (!session.token) await refreshSession(); // a new tab of a signed-in browser
     if (!session.token) {
       const next = window.location.pathname + window.location.search;
       navigate(`/login?next=${encodeURIComponent(next)}`, { replace: true });
@@ -43,10 +44,20 @@ function renderChrome() {
 
 async function signOut() {
   try { await api.post("/v1/auth/logout"); } catch { /* the token is dropped either way */ }
+  endSession();
+  sessionChannel?.postMessage({ type: "signed-out" });
+}
+
+function endSession() {
   session.clear();
   document.getElementById("topbar").hidden = true;
   navigate("/login?signed_out=1");
 }
+
+// Signing out in one tab signs out every tab of the browser.
+sessionChannel?.addEventListener("message", (event) => {
+  if (event.data?.type === "signed-out" && session.token) endSession();
+});
 
 whenUnauthorized(() => {
   if (window.location.pathname === "/login") return;

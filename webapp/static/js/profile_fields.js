@@ -189,7 +189,19 @@ export function enteredValue(profile, path) {
 }
 
 // The attorney-facing text of a stored value: option labels instead of codes.
+const COUNTRY_FIELDS = new Set(["country_of_birth", "citizenships", "degree_country", "spouse_country_of_birth"]);
+
+function countryName(code) {
+  try {
+    return new Intl.DisplayNames(["en"], { type: "region" }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
 export function valueLabel(path, value) {
+  if (COUNTRY_FIELDS.has(path) && typeof value === "string") return countryName(value);
+  if (COUNTRY_FIELDS.has(path) && Array.isArray(value)) return value.map(countryName);
   const spec = fieldSpec(path);
   if (spec?.options && typeof value === "string") return (spec.options.find(([v]) => v === value) || [value, value])[1];
   if (value && typeof value === "object" && !Array.isArray(value)) {

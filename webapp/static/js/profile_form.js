@@ -1,6 +1,7 @@
 // Build the profile form from the field spec, read it back, and show errors next to fields.
 
 import { SECTIONS } from "./profile_fields.js";
+import { crossFieldProblems, problem, ruleFor } from "./profile_rules.js";
 import { h, humanize } from "./ui.js";
 
 const LIST_KINDS = ["list", "lines", "repeat"];
@@ -20,7 +21,8 @@ function idFor(path) { return "f-" + path.replace(/\./g, "-"); }
 function control(field, path, value) {
   const id = idFor(path);
   const hintId = field.hint ? `${id}-hint` : null;
-  const common = { id, name: path, "data-path": path, "data-kind": field.kind, "aria-describedby": hintId, required: field.required };
+  const common = { id, name: path, "data-path": path, "data-kind": field.kind, "data-label": field.label,
+    "aria-describedby": hintId, required: field.required };
   let input;
   switch (field.kind) {
     case "select":
@@ -200,6 +202,22 @@ export function changedFields(original, current) {
     }
   }
   return changes;
+}
+
+// What the form can tell is wrong before the server does, keyed by path like the server's details.
+export function formProblems(form, rules, paths = null) {
+  const problems = {};
+  for (const el of form.querySelectorAll("[data-kind]")) {
+    const path = el.dataset.path;
+    if (paths && !paths.has(path)) continue;
+    const spec = { label: el.dataset.label || humanize(path.split(".").pop()), kind: el.dataset.kind, required: el.required };
+    const text = problem(spec, readControl(el), ruleFor(path, rules));
+    if (text) problems[path] = text;
+  }
+  for (const [path, text] of Object.entries(crossFieldProblems(readProfile(form)))) {
+    if (!problems[path] && (!paths || paths.has(path))) problems[path] = text;
+  }
+  return problems;
 }
 
 export function showErrors(form, details) {

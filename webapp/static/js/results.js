@@ -1,7 +1,8 @@
 // The results: grouped (work now, green card), worth pursuing first, not-eligible folded away.
 
 import { clientQuestions, plainName, slug } from "./results_summary.js";
-import { badge, formatDate, h, percent } from "./ui.js";
+import { documentsSection } from "./checklist.js";
+import { badge, h, percent } from "./ui.js";
 import { bulletinWait, criteriaCount, firmExperience, longDate, probabilitySource, strengthWords } from "./wording.js";
 
 const VERDICTS = {
@@ -19,8 +20,6 @@ export function verdictBadge(verdict) {
   const [text, kind] = VERDICTS[verdict] || [verdict || "—", "neutral"];
   return badge(text, kind);
 }
-
-export { slug };
 
 // One section per group; inside, the types worth pursuing, then the not-eligible ones folded away.
 export function resultCards(check, client, clientLabel = "") {
@@ -196,36 +195,4 @@ function askSection(rec, check, client) {
   return h("details", { class: "section" },
     h("summary", {}, `Ask the client (${asks.length})`),
     h("ul", { class: "ask-list" }, asks.map((q) => h("li", {}, q.text))));
-}
-
-function documentsSection(rec, id, check, clientLabel) {
-  const docs = rec.required_documents || [];
-  if (!docs.length) return null;
-  const print = h("button", { type: "button", class: "button button-small no-print" }, `Print ${rec.visa_type} checklist`);
-  print.addEventListener("click", () => printCard(id));
-  return h("details", { class: "section documents" },
-    h("summary", {}, `Documents checklist (${docs.length})`),
-    h("p", { class: "print-only" }, [clientLabel, `${rec.visa_type} documents checklist`,
-      `check of ${formatDate(check.completed_at || check.requested_at)}`].filter(Boolean).join(" · ")),
-    h("ul", { class: "checklist" }, docs.map((doc, i) => h("li", {},
-      h("input", { type: "checkbox", id: `${id}-doc-${i}` }), h("label", { for: `${id}-doc-${i}` }, doc)))),
-    print);
-}
-
-// Print one card alone: everything else leaves the layout (display: none), so no blank pages.
-export function printCard(id) {
-  const card = document.getElementById(id);
-  const sections = card.querySelectorAll("details");
-  const wasOpen = [...sections].map((d) => d.open);
-  const fold = card.closest("details.not-eligible");
-  const foldOpen = fold?.open;
-  sections.forEach((d) => { d.open = true; });
-  if (fold) fold.open = true;
-  document.body.classList.add("printing-one");
-  card.classList.add("print-target");
-  window.print();
-  card.classList.remove("print-target");
-  document.body.classList.remove("printing-one");
-  sections.forEach((d, i) => { d.open = wasOpen[i]; });
-  if (fold) fold.open = foldOpen;
 }

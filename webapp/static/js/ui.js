@@ -61,6 +61,22 @@ export function formatDate(iso, withTime = true) {
   return date.toLocaleString("en-US", options);
 }
 
+// "Dec 2, 2026, 09:41:07 AM": two checks a minute apart still read apart.
+export function formatMoment(iso) {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return date.toLocaleString("en-US", { year: "numeric", month: "short", day: "numeric",
+    hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
+
+// "Check #3 · Dec 2, 2026, 09:41:07 AM": numbered in the order the client's checks were requested.
+export function checkLabel(check, checks) {
+  const ordered = [...checks].sort((x, y) => new Date(x.requested_at) - new Date(y.requested_at));
+  const number = ordered.findIndex((c) => c.check_id === check.check_id) + 1;
+  return `${number ? `Check #${number} · ` : ""}${formatMoment(check.requested_at)}`;
+}
+
 export function percent(value) {
   if (value === null || value === undefined) return "—";
   if (typeof value === "object") {

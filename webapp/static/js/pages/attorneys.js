@@ -3,7 +3,7 @@
 
 import { api, newIdempotencyKey, session } from "../api.js";
 import { render } from "../router.js";
-import { announce, formatDate, h, mount, notice, pageTitle, unavailable } from "../ui.js";
+import { announce, badge, formatDate, h, mount, notice, pageTitle, unavailable } from "../ui.js";
 
 const ROLES = [["attorney", "Attorney"], ["admin", "Administrator"], ["viewer", "Viewer (read only)"]];
 
@@ -45,7 +45,8 @@ function row(attorney, message) {
   return h("tr", {},
     h("td", { "data-label": "Email" }, attorney.email, self ? " (you)" : ""),
     h("td", { "data-label": "Role" }, role),
-    h("td", { "data-label": "Status" }, attorney.active === false ? "Deactivated" : "Active"),
+    h("td", { "data-label": "Status" }, attorney.active === false ? "Deactivated" : "Active",
+      attorney.password_reset_requested_at ? [" ", badge("Asked for a new password", "warning")] : null),
     h("td", { "data-label": "Since" }, formatDate(attorney.created_at, false)),
     h("td", {}, self || attorney.active === false ? null : [reset, " ", deactivate]));
 }

@@ -7,7 +7,7 @@ import { analysisBadge, resultCards } from "../results.js";
 import { answerSummary, questionsPanel } from "../results_summary.js";
 import { catalogueDate } from "../wording.js";
 import { navigate, onLeave } from "../router.js";
-import { announce, badge, clientName, displayValue, formatDate, h, link, mount, notice, pageTitle } from "../ui.js";
+import { announce, badge, checkLabel, clientName, displayValue, formatDate, h, link, mount, notice, pageTitle } from "../ui.js";
 import { loadClient } from "./client_data.js";
 import { historyPanel } from "./history.js";
 
@@ -298,13 +298,13 @@ function checksPanel(body, client, checks) {
   const rows = checks.map((c) => {
     const best = (c.recommendations || [])[0];
     return h("tr", {},
-      h("td", { "data-label": "Requested" }, link(`/clients/${client.id}?check=${c.check_id}`, formatDate(c.requested_at))),
+      h("td", { "data-label": "Requested" }, link(`/clients/${client.id}?check=${c.check_id}`, checkLabel(c, checks))),
       h("td", { "data-label": "Status" }, statusBadge(c.status)),
       h("td", { "data-label": "Profile version" }, c.profile_version),
       h("td", { "data-label": "Best option" }, best ? `${best.visa_type} · ${best.eligibility_score}` : "—"),
       h("td", { "data-label": "Analysis" }, analysisBadge(c.analysis_mode) || "—"));
   });
-  const option = (c) => h("option", { value: c.check_id }, `${formatDate(c.requested_at)} (v${c.profile_version})`);
+  const option = (c) => h("option", { value: c.check_id }, `${checkLabel(c, checks)} (v${c.profile_version})`);
   const a = h("select", { id: "compare-a", name: "a" }, completed.map(option));
   const b = h("select", { id: "compare-b", name: "b" }, completed.map(option));
   if (completed.length >= 2) { a.value = completed[1].check_id; b.value = completed[0].check_id; }

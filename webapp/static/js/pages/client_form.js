@@ -2,7 +2,8 @@
 
 import { api, newIdempotencyKey } from "../api.js";
 import { SECTIONS, fieldLabel, pathLabel, valueLabel } from "../profile_fields.js";
-import { buildSections, changedFields, clearErrors, readProfile, normalize, showErrors, stable } from "../profile_form.js";
+import { buildSections, changedFields, clearErrors, formProblems, readProfile, normalize, showErrors, stable } from "../profile_form.js";
+import { loadProfileRules } from "../profile_rules.js";
 import { guardLeaving, navigate } from "../router.js";
 import { announce, clientName, displayValue, h, humanize, link, mount, notice, pageTitle } from "../ui.js";
 import { loadClient, pause } from "./client_data.js";
@@ -15,19 +16,21 @@ export async function clientFormPage(main, params) {
     if (!client) return;
     base = { version: client.version, profile: normalize(client) };
   }
+  const rules = await loadProfileRules();
   const form = h("form", { class: "profile-form", novalidate: true, "aria-labelledby": "page-title" });
   const banner = h("div", { id: "form-banner" });
   const submit = h("button", { type: "submit", class: "button button-primary" }, editing ? "Save changes" : "Create client");
   const cancelHref = editing ? `/clients/${params.id}` : "/clients";
   const actions = h("div", { class: "form-actions sticky-actions" }, submit, link(cancelHref, "Cancel", { class: "button button-quiet" }),
-    h("span", { class: "dirty-flag", id: "dirty-flag", "aria-live": "polite" }));
+    h("span", { class: "dirty-flag", id: "dirty-flag", "aria-live": "polite" }),
+    h("a", { href: "#section-nav", class: "to-sections", onclick: (event) => jumpTo(event, "section-nav") }, "Sections ↑"));
   form.append(...buildSections(base.profile), actions);
   const title = editing ? `Edit ${clientName(base.profile)}` : "New client";
   mount(main,
     h("nav", { class: "breadcrumbs", "aria-label": "Breadcrumb" }, link("/clients", "Clients"), editing ? [" / ", link(cancelHref, clientName(base.profile))] : null),
     pageTitle(title),
     h("p", { class: "lede" }, "Record what you know; leave the rest as not known. The check lists what to ask the client."),
-    banner, form);
+    sectionNav(), banner, form);
 
   let initial = stable(readProfile(form));
   let saving = false;
@@ -36,11 +39,27 @@ export async function clientFormPage(main, params) {
   form.addEventListener("input", () => {
     document.getElementById("dirty-flag").textContent = isDirty() ? "Unsaved changes" : "";
   });
+  // Each field is checked as the attorney leaves it, against the server's own rules.
+  const touched = new Set();
+  const recheck = (event) => {
+    const path = event.target.dataset?.path;
+    if (!path || !event.target.dataset.kind) return;
+    touched.add(path);
+    if (path === "date_of_birth") touched.add("graduation_year");
+    showErrors(form, formProblems(form, rules, touched));
+  };
+  form.addEventListener("focusout", recheck);
+  form.addEventListener("change", recheck);
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(form);
     mount(banner);
+    const problems = formProblems(form, rules);
+    if (Object.keys(problems).length) {
+      showValidation(banner, form, { details: problems });
+      return;
+    }
     const current = readProfile(form);
     const body = editing ? changedFields(base.profile, current) : current;
     if (editing && !Object.keys(body).length) {
@@ -69,13 +88,32 @@ export async function clientFormPage(main, params) {
           form.dispatchEvent(new Event("input"));
         });
       } else if (error.status === 400 && Object.keys(error.details).length) {
-        showValidation(banner, form, error);
+        // The server's words for a rule the form also knows become the form's words.
+        const local = formProblems(form, rules);
+        showValidation(banner, form, { details: Object.fromEntries(Object.entries(error.details)
+          .map(([key, text]) => [key, local[key] || text])) });
       } else {
         mount(banner, notice("error", error.message));
         banner.querySelector(".notice").focus?.();
       }
     }
   });
+}
+
+function sectionNav() {
+  return h("nav", { class: "section-nav", id: "section-nav", "aria-label": "Form sections", tabindex: "-1" },
+    h("ul", {}, SECTIONS.map((section) => h("li", {},
+      h("a", { href: `#section-${section.id}`, onclick: (event) => jumpTo(event, `section-${section.id}`) }, section.title)))));
+}
+
+// In-page jumps without touching the address (a hash change would re-render the page).
+function jumpTo(event, id) {
+  event.preventDefault();
+  const target = document.getElementById(id);
+  if (!target) return;
+  target.scrollIntoView({ block: "start" });
+  const first = target.matches("nav") ? target : target.querySelector("input, select, textarea");
+  (first || target).focus({ preventScroll: true });
 }
 
 function showValidation(banner, form, error) {

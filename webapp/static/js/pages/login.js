@@ -59,5 +59,24 @@ export async function loginPage(main, params, query) {
     h("div", { class: "login-brand", "aria-hidden": "true" }, h("span", { class: "brand-mark" }, "VE")),
     h("h1", { id: "page-title" }, "Sign in to Visa Eligibility"),
     h("p", { class: "lede" }, "Visa options for your firm's clients, with the law cited."),
-    message, form));
+    message, form, forgotten(email, message)));
+}
+
+// Asks the firm's admins for a reset link; the answer never says whether the email exists.
+function forgotten(email, message) {
+  const ask = h("button", { type: "button", class: "button button-quiet", id: "forgot-password" }, "Forgot your password?");
+  ask.addEventListener("click", async () => {
+    if (!email.value.trim()) {
+      mount(message, notice("info", "Enter your email first, then choose “Forgot your password?”."));
+      email.focus();
+      return;
+    }
+    try {
+      const { data } = await api.post("/v1/auth/password-reset-request", { email: email.value.trim() });
+      mount(message, notice("info", data.message));
+    } catch (error) {
+      mount(message, notice("error", error.message));
+    }
+  });
+  return h("p", { class: "login-help" }, ask);
 }
