@@ -20,7 +20,7 @@ from command_service.domain.errors import (
     ClientNotFoundError,
     StaleVersionError,
 )
-from event_store import FirmEventStore
+from event_store import QUOTE, FirmEventStore
 from shared.metrics import CHECKS, EVENTS_APPENDED
 
 WRITE_RETRY_SECONDS = 5.0
@@ -74,7 +74,13 @@ class FirmCaseFiles(FirmEventStore):
         return profile
 
     def record_assessment(self, check_id: UUID, assessment: dict, meta: dict) -> EligibilityCheck:
+        """Record an attorney's view; the note (their own words about the client) is sealed
+        with the client's key, so erasing the client erases it too."""
         check = self.eligibility_check(check_id)
+        if self.keyring is not None and assessment.get("note"):
+            sealer = self.keyring.sealer(self.firm_id, str(check.client_id))
+            if sealer.can_open:
+                assessment = {**assessment, "note": sealer.seal(QUOTE, assessment["note"])}
         check.record_assessment(assessment, meta)
         self._save(check)
         return check

@@ -49,6 +49,34 @@ def map_sealed_value(name: str, value, transform):
     return value
 
 
+def quotable_texts(events: list[EventEnvelope]) -> tuple[list[str], list[str]]:
+    """The client's own words in every version of an opened profile, to find where a result
+    quotes them (a re-run compares with older values): every identifier and free text and its
+    first 24 characters, and the words of the name."""
+    texts: set[str] = set()
+    words: set[str] = set()
+
+    def collect(path: str, value):
+        if path != "goals.preferred_visa_types":  # visa codes: quoted as codes everywhere
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and len(item.strip()) >= 3:
+                    texts.update({item.strip(), item.strip()[:24]})
+                    if path in ("first_name", "last_name"):
+                        words.update(w for w in item.split() if len(w) >= 3)
+        return value
+
+    for event in events:
+        versions = [event.data.get("fields") or {}]
+        for side in ("old", "new"):
+            versions.append({name: change.get(side) for name, change
+                             in (event.data.get("changes") or {}).items()
+                             if isinstance(change, dict)})
+        for fields in versions:
+            for name, value in fields.items():
+                map_sealed_value(name, value, collect)
+    return sorted(texts), sorted(words)
+
+
 def erased_fields(fields: dict) -> dict:
     """Return what is kept of a profile after erasure: no identifier and no free text."""
     kept = {}

@@ -11,9 +11,12 @@ from collections.abc import Callable
 
 from contracts.countries import country_code_or_none
 from contracts.events import (
+    ANALYSIS_PRODUCED,
+    ATTORNEY_ASSESSMENT_RECORDED,
     CLIENT_PROFILE_CREATED,
     CLIENT_PROFILE_EDITED,
     CONTRACTS,
+    RECOMMENDATIONS_PRODUCED,
     ContractViolationError,
     EventContract,
 )
@@ -46,8 +49,9 @@ def profile_changes_v1_to_v2(changes: dict) -> dict:
             for k, v in changes.items()}
 
 
-def free_text_in_clear_v2_to_v3(payload: dict) -> dict:
-    """v2 stored free text in clear, v3 seals it: a clear value reads as an opened one."""
+def free_text_in_clear(payload: dict) -> dict:
+    """An older version kept the client's words in clear, the next seals them: a clear
+    value reads as an opened one, so the payload stays as it is."""
     return payload
 
 
@@ -56,8 +60,11 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     (CLIENT_PROFILE_CREATED, 1): lambda p: {**p, "fields": profile_fields_v1_to_v2(p["fields"])},
     (CLIENT_PROFILE_EDITED, 1): lambda p: {**p,
                                           "changes": profile_changes_v1_to_v2(p["changes"])},
-    (CLIENT_PROFILE_CREATED, 2): free_text_in_clear_v2_to_v3,
-    (CLIENT_PROFILE_EDITED, 2): free_text_in_clear_v2_to_v3,
+    (CLIENT_PROFILE_CREATED, 2): free_text_in_clear,
+    (CLIENT_PROFILE_EDITED, 2): free_text_in_clear,
+    (RECOMMENDATIONS_PRODUCED, 1): free_text_in_clear,
+    (ANALYSIS_PRODUCED, 1): free_text_in_clear,
+    (ATTORNEY_ASSESSMENT_RECORDED, 1): free_text_in_clear,
 }
 
 

@@ -16,7 +16,7 @@ from eligibility_engine.application.analyse_check import AnalyseCheck
 from eligibility_engine.batch_analyses import BatchAnalyses
 from eligibility_engine.check_handler import CheckHandler, SystemClock
 from eligibility_engine.stuck_checks import StuckCheckSweeper
-from event_store import FirmStores
+from event_store import FirmStores, open_keyring
 from shared.config import ConfigurationError, Settings
 from shared.migrations import Migration
 from shared.positions import PositionTable
@@ -56,8 +56,10 @@ class Engine:
 
 def engine(settings: Settings, stores: FirmStores | None = None,
            track_positions: bool = False, llm_env: dict | None = None) -> Engine:
-    """The engine on the kernel's stores (it appends check conclusions only)."""
-    stores = stores or FirmStores(settings)
+    """The engine on the kernel's stores (it appends check conclusions only).
+
+    With the keyring: the free text it judges is sealed, and so are its quotes of it."""
+    stores = stores or FirmStores(settings, keyring=open_keyring(settings))
     llm = llm_settings(llm_env)
     db = database_for(settings, "engine", pool_size=min(16, llm.concurrency))
     leases = CheckLeases(db)
@@ -100,7 +102,7 @@ def batch_analyses(settings: Settings, stores: FirmStores | None = None,
     llm = llm_settings(llm_env)
     if not llm.enabled:
         raise ConfigurationError("ANTHROPIC_API_KEY is not set: there is no LLM to batch")
-    stores = stores or FirmStores(settings)
+    stores = stores or FirmStores(settings, keyring=open_keyring(settings))
     db = database_for(settings, "engine")
     analyst, checks = AnthropicAnalyst(llm, load_catalogue()), KernelCheckStore(stores)
     analyse = AnalyseCheck(KernelAnalysisStore(stores), checks, analyst,

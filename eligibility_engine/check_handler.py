@@ -25,6 +25,7 @@ from uuid import UUID
 from contracts import (
     CASE_OUTCOME_RECORDED,
     CHECK_REQUESTED,
+    CLIENT_PROFILE_ERASED,
     RECOMMENDATIONS_PRODUCED,
     EventEnvelope,
 )
@@ -97,7 +98,8 @@ class CheckHandler:
             self._positions.advance(envelope.firm_id, envelope.position)
 
     def apply(self, envelope: EventEnvelope) -> None:
-        """Act on one event: start a requested check, or remember a case outcome."""
+        """Act on one event: start a requested check, remember a case outcome, or forget
+        what quoted an erased client."""
         if envelope.event_type == CHECK_REQUESTED:
             self.accept_check(envelope.firm_id, UUID(envelope.aggregate_id), envelope.meta)
         elif envelope.event_type == RECOMMENDATIONS_PRODUCED and self.analyses is not None:
@@ -108,6 +110,8 @@ class CheckHandler:
         elif envelope.event_type == CASE_OUTCOME_RECORDED:
             self.memory(envelope.firm_id).record_outcome(
                 envelope.aggregate_id, envelope.aggregate_version, envelope.data["outcome"])
+        elif envelope.event_type == CLIENT_PROFILE_ERASED:
+            self.memory(envelope.firm_id).forget_client(envelope.aggregate_id)
 
     def _fail_unstartable(self, envelope: EventEnvelope) -> None:
         # The attorney sees a clear failed state rather than a check pending forever.

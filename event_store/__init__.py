@@ -17,6 +17,7 @@ from event_store.envelopes import read_envelopes, to_envelope
 from event_store.firm_store import AppendConflictError, FirmEventStore
 from event_store.firm_stores import STORED_CHANNEL, FirmStores, close_shared_pools
 from event_store.keyring import (
+    QUOTE,
     TOKEN_PREFIX,
     ClientKeyring,
     FieldSealer,
@@ -34,7 +35,7 @@ from event_store.tenancy import (
 )
 
 __all__ = [
-    "EVENT_STORE_SCHEMA", "STORED_CHANNEL", "TOKEN_PREFIX", "AppendConflictError", "ChainLink",
+    "EVENT_STORE_SCHEMA", "QUOTE", "STORED_CHANNEL", "TOKEN_PREFIX", "AppendConflictError", "ChainLink",
     "ChainProblem", "Checkpoint", "check_against", "public_key", "read_checkpoints", "sign",
     "signing_key", "ClientKeyring", "EmailIndex", "FieldSealer", "FirmEventStore", "FirmStores",
     "UnknownFirmError", "UnknownStoredEventError", "close_shared_pools", "firm_store_file",

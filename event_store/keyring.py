@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 from datetime import UTC, datetime
 
 from cryptography.exceptions import InvalidTag
@@ -25,6 +26,11 @@ from shared.profile_schema import DIRECT_IDENTIFIERS
 from shared.sql import Database, apply_schema
 
 TOKEN_PREFIX = "pii:v1:"
+QUOTE = "quote"
+# Values of a check's result that its readers compute with: never sealed as quotes.
+STRUCTURAL_KEYS = frozenset({"visa_type", "verdict", "id", "criterion", "criterion_id",
+                             "status", "analysis_mode", "group", "kind", "catalogue_version",
+                             "rules_version", "model", "prompt_version", "check_id"})
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS client_keys (
@@ -148,10 +154,10 @@ class FieldSealer:
             return value
         if self._aead is None:
             return None
-        raw = base64.b64decode(value[len(TOKEN_PREFIX):])
         try:
+            raw = base64.b64decode(value[len(TOKEN_PREFIX):], validate=True)
             return json.loads(self._aead.decrypt(raw[:12], raw[12:], self._aad(name)))
-        except InvalidTag:
+        except (InvalidTag, ValueError):  # another key's, another field's, or not a token
             return None
 
     def seal_profile_data(self, data: dict) -> dict:
@@ -160,6 +166,37 @@ class FieldSealer:
 
     def open_profile_data(self, data: dict) -> dict:
         return _map_sealed(data, self.open)
+
+    def seal_quotes(self, value, texts: list[str], words: list[str] = ()):
+        """Seal every string of a check's result or analysis that quotes the client's words.
+
+        The engine judges free text and quotes it back (an award's name, a contribution, the
+        employer); those strings are sealed like the profile's, so erasure reaches them too.
+        """
+        patterns = [re.escape(t) for t in texts] + [rf"\b{re.escape(w)}\b" for w in words]
+        if not patterns:
+            return value
+        quotes = re.compile("|".join(sorted(patterns, key=len, reverse=True)), re.IGNORECASE)
+
+        def walk(item, key):
+            if isinstance(item, dict):
+                return {k: walk(v, k) for k, v in item.items()}
+            if isinstance(item, list):
+                return [walk(v, key) for v in item]
+            if (isinstance(item, str) and key not in STRUCTURAL_KEYS and not is_sealed(item)
+                    and quotes.search(item)):
+                return self.seal(QUOTE, item)
+            return item
+
+        return walk(value, None)
+
+    def open_quotes(self, value):
+        """Open the sealed quotes of a result or analysis (None once the key is gone)."""
+        if isinstance(value, dict):
+            return {k: self.open_quotes(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.open_quotes(v) for v in value]
+        return self.open(QUOTE, value) if is_sealed(value) else value
 
     def open_changes(self, changes: dict) -> dict:
         """Open the {field: {old, new}} changes of a history entry."""

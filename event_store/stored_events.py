@@ -41,11 +41,14 @@ STORED_FORMS: tuple[StoredForm, ...] = (
     StoredForm(contracts.CASE_OUTCOME_RECORDED, f"{_PROFILE}.CaseOutcomeRecorded"),
     StoredForm(contracts.CHECK_REQUESTED, f"{_CHECK}.Requested"),
     StoredForm(contracts.CHECK_STARTED, f"{_CHECK}.Started"),
-    StoredForm(contracts.RECOMMENDATIONS_PRODUCED, f"{_CHECK}.RecommendationsProduced"),
+    StoredForm(contracts.RECOMMENDATIONS_PRODUCED, f"{_CHECK}.RecommendationsProduced",
+               class_version=2),
     StoredForm(contracts.CHECK_FAILED, f"{_CHECK}.Failed"),
-    StoredForm(contracts.ATTORNEY_ASSESSMENT_RECORDED, f"{_CHECK}.AttorneyAssessmentRecorded"),
+    StoredForm(contracts.ATTORNEY_ASSESSMENT_RECORDED, f"{_CHECK}.AttorneyAssessmentRecorded",
+               class_version=2),
     *(StoredForm(name, f"visa:{name}") for name in contracts.DIRECTORY_EVENTS),
-    *(StoredForm(name, f"visa:{name}") for name in contracts.ANALYSIS_EVENTS),
+    *(StoredForm(name, f"visa:{name}", contracts.CONTRACTS[name].schema_version)
+      for name in contracts.ANALYSIS_EVENTS),
 )
 BY_TOPIC = {form.topic: form for form in STORED_FORMS}
 BY_TYPE = {form.event_type: form for form in STORED_FORMS}

@@ -44,7 +44,18 @@ class EligibilityCheck(Aggregate):
         self.check_not_concluded()
         self._recommendations_produced(result=result, meta=meta)
 
-    @event("RecommendationsProduced")
+    class RecommendationsProduced(Aggregate.Event):
+        """v2: strings quoting the client's own words are sealed with the client's key."""
+
+        class_version = 2
+        result: dict
+        meta: dict
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            """A v1 result's quotes are in clear: they read as opened."""
+
+    @event(RecommendationsProduced)
     def _recommendations_produced(self, result: dict, meta: dict) -> None:
         self.status = "completed"
         self.result = result
@@ -64,7 +75,18 @@ class EligibilityCheck(Aggregate):
         self.check_assesses_known_criterion(assessment["visa_type"], assessment["criterion"])
         self._attorney_assessment_recorded(assessment=assessment, meta=meta)
 
-    @event("AttorneyAssessmentRecorded")
+    class AttorneyAssessmentRecorded(Aggregate.Event):
+        """v2: the note is sealed with the client's key (v1 kept it in clear)."""
+
+        class_version = 2
+        assessment: dict
+        meta: dict
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            """A v1 note in clear reads as an opened one."""
+
+    @event(AttorneyAssessmentRecorded)
     def _attorney_assessment_recorded(self, assessment: dict, meta: dict) -> None:
         self.assessments = [*getattr(self, "assessments", []),
                             {**assessment, "attorney_id": meta.get("actor_id")}]

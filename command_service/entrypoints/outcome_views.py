@@ -59,8 +59,13 @@ def record_assessment(check_id: str):
     check = case_files().record_assessment(parse_uuid(check_id, "eligibility check"), assessment,
                                            request_meta())
     engine = check.engine_finding(assessment["visa_type"], assessment["criterion"])
+    attorney = check.assessments[-1]
+    keyring = case_files().keyring
+    if keyring is not None:  # the client's words (quotes, the note) are sealed with its key
+        sealer = keyring.sealer(g.principal.firm_id, str(check.client_id))
+        engine, attorney = sealer.open_quotes(engine), sealer.open_quotes(attorney)
     return jsonify({"check_id": str(check.id), "visa_type": assessment["visa_type"],
                     "criterion": assessment["criterion"],
                     "engine": {"met": engine["met"], "explanation": engine["explanation"],
                                "citation": engine["citation"]},
-                    "attorney": check.assessments[-1]}), 201
+                    "attorney": attorney}), 201

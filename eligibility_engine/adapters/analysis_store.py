@@ -12,6 +12,7 @@ from __future__ import annotations
 from uuid import UUID, uuid5
 
 import contracts
+from eligibility_engine.adapters.check_store import KernelCheckStore
 from event_store import AppendConflictError, FirmStores
 
 ANALYSIS_NAMESPACE = UUID("8f5c2a8e-3f0b-4d5e-9a53-6c1b2f7d4e10")
@@ -33,8 +34,12 @@ class KernelAnalysisStore:
         return bool(self._stores.for_firm(firm_id).stream(analysis_stream_id(check_id)))
 
     def produced(self, firm_id: str, check_id: str, analysis: dict, meta: dict) -> None:
+        """Record the model's opinion; what quotes the client is sealed with its key."""
+        checks = KernelCheckStore(self._stores)
+        check = checks.requested_check(firm_id, check_id)
+        sealed = checks.sealed_quotes(firm_id, check.client_id, check.profile_version, analysis)
         self._append(firm_id, check_id, contracts.ANALYSIS_PRODUCED,
-                     {"check_id": check_id, "analysis": analysis}, meta)
+                     {"check_id": check_id, "analysis": sealed}, meta)
 
     def failed(self, firm_id: str, check_id: str, reason: str, message: str, usage: dict,
                retry_allowed: bool, meta: dict) -> None:

@@ -7,7 +7,7 @@ CheckFailed), with the kernel's optimistic version check; it never writes a clie
 from __future__ import annotations
 
 import contracts
-from contracts.profile import DIRECT_IDENTIFIERS, fold_profile
+from contracts.profile import DIRECT_IDENTIFIERS, fold_profile, quotable_texts
 from eligibility_engine.domain.checks import (
     CheckAlreadyConcludedError,
     ProfileUnavailableError,
@@ -40,11 +40,27 @@ class KernelCheckStore:
                 if k in DIRECT_IDENTIFIERS and isinstance(v, str)}
 
     def result(self, firm_id: str, check_id: str) -> dict | None:
-        """The recommendations a concluded check produced, or None."""
-        for event in self._stores.for_firm(firm_id).stream(check_id):
+        """The recommendations a concluded check produced, quotes opened, or None."""
+        events = self._stores.for_firm(firm_id).stream(check_id)
+        for event in events:
             if event.event_type == contracts.RECOMMENDATIONS_PRODUCED:
-                return event.data["result"]
+                keyring = self._stores.keyring
+                if keyring is None:
+                    return event.data["result"]
+                client_id = events[0].data["client_id"]
+                return keyring.sealer(firm_id, client_id).open_quotes(event.data["result"])
         return None
+
+    def sealed_quotes(self, firm_id: str, client_id: str, version: int, value):
+        """The value with every string quoting the client's own words sealed with its key."""
+        keyring = self._stores.keyring
+        if keyring is None:
+            return value
+        events = self._stores.for_firm(firm_id).stream(client_id, to_version=version,
+                                                       reveal=True)
+        texts, words = quotable_texts(events)
+        sealer = keyring.sealer(firm_id, client_id)
+        return sealer.seal_quotes(value, texts, words) if sealer.can_open else value
 
     def start(self, check: RequestedCheck, meta: dict) -> RequestedCheck:
         check.check_not_concluded()
@@ -56,7 +72,9 @@ class KernelCheckStore:
         return self.requested_check(check.firm_id, check.check_id)
 
     def conclude(self, check: RequestedCheck, result: dict, meta: dict) -> None:
-        self._conclude(check, contracts.RECOMMENDATIONS_PRODUCED, {"result": result}, meta)
+        sealed = self.sealed_quotes(check.firm_id, check.client_id, check.profile_version,
+                                    result)
+        self._conclude(check, contracts.RECOMMENDATIONS_PRODUCED, {"result": sealed}, meta)
 
     def fail(self, check: RequestedCheck, message: str, retry_allowed: bool,
              meta: dict) -> None:

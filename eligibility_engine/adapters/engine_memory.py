@@ -92,6 +92,16 @@ class FirmEngineMemory:
                                (self.firm_id, client_id, check_id))
         return {"check_id": row["check_id"], **json.loads(row["snapshot"])} if row else None
 
+    def forget_client(self, client_id: str) -> None:
+        """Drop what quotes an erased client (its profile snapshots and analyses); its case
+        outcomes hold no words of the client and keep counting."""
+        with self._db.transaction() as tx:
+            tx.execute("DELETE FROM engine_concluded_checks WHERE firm_id = ? AND client_id = ?",
+                       (self.firm_id, client_id))
+            tx.execute("DELETE FROM engine_analyses WHERE firm_id = ? AND analysis_key LIKE ?",
+                       (self.firm_id, f"{client_id}:%"))
+        self._db.truncate_wal()
+
     def remember_check(self, check_id: str, client_id: str, profile_version: int,
                        snapshot: dict) -> None:
         with self._db.transaction() as tx:
@@ -128,6 +138,9 @@ class ForgetfulMemory:
         return None
 
     def previous_check(self, client_id: str, check_id: str) -> None:
+        return None
+
+    def forget_client(self, client_id: str) -> None:
         return None
 
     def remember_check(self, check_id: str, client_id: str, profile_version: int,

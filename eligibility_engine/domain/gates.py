@@ -28,6 +28,7 @@ from eligibility_engine.domain.field_gates import field_category, o1a_field, o1b
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
 from eligibility_engine.domain.investment_gates import (
     e2_develop_and_direct,
+    e2_not_marginal,
     e2_substantial_investment,
     eb5_job_creation,
     eb5_minimum_investment,
@@ -300,6 +301,7 @@ GATES = {fn.__name__: fn for fn in (
     e2_treaty_national, o1a_field, o1b_arts_field, permanent_job_offer, research_position_offer,
     three_years_research, us_entity_one_year, eb3_worker_qualification, other_worker_position,
     cap_subject_employer, cap_exempt_employer, e2_substantial_investment, e2_develop_and_direct,
+    e2_not_marginal,
     eb5_minimum_investment, eb5_job_creation, lawful_source_of_funds, us_managerial_role,
     listed_profession, tn_credentials, exceptional_ability_shown, eb1c_permanent_offer,
     job_requires_advanced_degree,

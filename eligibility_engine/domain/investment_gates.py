@@ -37,6 +37,24 @@ def e2_develop_and_direct(profile: dict, catalogue: Catalogue) -> Finding:
     return not_met(f"Owns {share:g}%: at least 50% or operational control is required",
                    ownership_percent=share)
 
+def e2_not_marginal(profile: dict, catalogue: Catalogue) -> Finding:
+    jobs, amount = profile.get("jobs_to_create"), profile.get("investment_usd") or 0
+    rule = catalogue.visa_type("E-2")["marginality"]
+    if jobs is None or jobs > 0:
+        return met("Not marginal on the record" if jobs else "Marginality is judged on the "
+                   "business plan (no hiring plan recorded)", 0.5, jobs_to_create=jobs)
+    facts = {"jobs_to_create": jobs, "investment_usd": amount, "rule": rule}
+    if amount < rule["no_employees_fails_below_usd"]:
+        return not_met(f"No employees planned and ${amount:,.0f} invested: an enterprise that "
+                       "only provides a living for the investor and family is marginal (8 CFR "
+                       "214.2(e)(15))", **facts)
+    return unknown("No employees planned: the enterprise must still show capacity beyond a "
+                   "minimal living, or a significant economic contribution within five years "
+                   "(8 CFR 214.2(e)(15))", "jobs_to_create", question="How many U.S. workers "
+                   "will the enterprise employ within five years, and what income does the plan "
+                   "project?", **facts)
+
+
 def eb5_minimum_investment(profile: dict, catalogue: Catalogue) -> Finding:
     amount = profile.get("investment_usd")
     minimums = catalogue.visa_type("EB-5")["investment_minimums"]

@@ -13,6 +13,8 @@ from eligibility_engine.domain.wage_gates import offered_occupation
 def job_requires_advanced_degree(profile: dict, catalogue: Catalogue) -> Finding:
     occupation = offered_occupation(profile) if profile.get("job_offer") else None
     zone = occupation.job_zone if occupation else None
+    if occupation and occupation.unskilled:
+        zone = 2  # under two years of training or experience (occupations.yaml)
     if zone is None or zone >= 4:
         return met("The job can require an advanced degree or its equivalent", 0.5,
                    soc=occupation.soc if occupation else None)

@@ -107,6 +107,10 @@ def _ask_first(recommendations: list[dict], limit: int = 5) -> list[dict]:
     ranked = [r for r in recommendations if r["verdict"] != "not_eligible"]
     for decides in (True, False):
         for rec in ranked:
+            # A question is worth asking only where the type is in reach: a nurse with no
+            # record is not asked about O-1A prizes, nor who would petition for her O-1A.
+            if not _within_reach(rec):
+                continue
             for q in rec["questions"]:
                 if q["decides"] != decides:
                     continue
@@ -116,6 +120,15 @@ def _ask_first(recommendations: list[dict], limit: int = 5) -> list[dict]:
                 if rec["visa_type"] not in entry["affects"]:
                     entry["affects"].append(rec["visa_type"])
     return list(asked.values())[:limit]
+
+
+def _within_reach(rec: dict) -> bool:
+    if rec["verdict"] in REACHABLE:
+        return True
+    required = rec.get("criteria_required") or 0
+    if required == 0:
+        return True  # a type judged on its gates alone: the open gate decides it
+    return (rec.get("criteria_met") or 0) >= required - 1
 
 
 def _text(now: dict | None, green: dict | None, ask: list[dict], goals: dict) -> str:

@@ -41,7 +41,8 @@ def _unique(questions: list[dict]) -> list[dict]:
 
 
 def _question(finding: Finding, spec: dict, decides: bool) -> dict:
-    text = finding.question or (f"{spec.get('name') or spec['description']}: "
-                                f"{finding.explanation}")
+    name = spec.get("name") or spec["description"]
+    text = finding.question or (f"Any evidence of {name[0].lower()}{name[1:]}? "
+                                f"({finding.explanation})")
     return {"field": finding.missing[0] if finding.missing else None, "question": text,
             "about": spec["id"], "decides": decides}

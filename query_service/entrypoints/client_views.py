@@ -127,7 +127,7 @@ def list_checks_of_client(client_id: str):
     client_id = str(parse_uuid(client_id, "client"))
     if view.client(client_id) is None:
         raise ApiError(404, "not_found", f"No client {client_id}.")
-    return jsonify({"data": view.checks_of_client(client_id)})
+    return jsonify({"data": [quotes_opened(c) for c in view.checks_of_client(client_id)]})
 
 
 @bp.get("/v1/eligibility-checks/<check_id>")
@@ -136,7 +136,16 @@ def get_check(check_id: str):
     check = firm_view().check(str(parse_uuid(check_id, "eligibility check")))
     if check is None:
         raise ApiError(404, "not_found", f"No eligibility check {check_id}.")
-    return jsonify(check)
+    return jsonify(quotes_opened(check))
+
+
+def quotes_opened(check: dict) -> dict:
+    # Where the engine quoted the client's words, they are sealed with the client's key
+    # (None once the client was erased).
+    keyring = current_app.extensions.get("keyring")
+    if keyring is None:
+        return check
+    return keyring.sealer(g.principal.firm_id, check["client_id"]).open_quotes(check)
 
 
 @bp.get("/v1/dashboard")

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, Response, current_app, g, request
 
+from query_service.entrypoints.client_views import quotes_opened
 from query_service.entrypoints.consistency import firm_view
 from query_service.report.content import UnknownVisaTypesError, build_report, chosen_types
 from shared.http import ApiError, parse_uuid, require_auth
@@ -22,6 +23,7 @@ def check_report(check_id: str):
     check = view.check(str(parse_uuid(check_id, "eligibility check")))
     if check is None:
         raise ApiError(404, "not_found", f"No eligibility check {check_id}.")
+    check = quotes_opened(check)
     requested = _types_arg()
     if check["status"] != "completed":
         raise ApiError(409, "check_not_completed", "The report needs a completed check.",

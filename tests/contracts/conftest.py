@@ -49,11 +49,13 @@ def produced_events(tmp_path_factory) -> dict:
     check = checks.start(checks.requested_check(firm["id"], str(completed.id)), meta)
     checks.conclude(check, {"analysis_mode": "rules_only", "recommendations": [
         {"visa_type": "O-1A", "verdict": "strong", "eligibility_score": 90,
-         "success_probability": 0.8, "gates": [], "criteria": [
-             {"id": "awards", "met": True}]}]}, meta)
+         "success_probability": 0.8, "gates": [
+             {"id": "us_employer", "met": True, "explanation": "U.S. petitioner: Acme AI"}],
+         "criteria": [{"id": "awards", "met": True}]}]}, meta)
     analyses = KernelAnalysisStore(stores)
-    analyses.produced(firm["id"], str(completed.id), {"types": [], "model": "claude-sonnet-5-5",
-                                                      "usage": {"cost_usd": 0.05}}, meta)
+    analyses.produced(firm["id"], str(completed.id), {
+        "types": [{"visa_type": "O-1A", "summary": "Best Paper, NeurIPS is an international prize"}],
+        "model": "claude-sonnet-5-5", "usage": {"cost_usd": 0.05}}, meta)
     cases.record_assessment(completed.id, {"visa_type": "O-1A", "criterion": "awards",
                                            "met": False, "note": "internal prize"}, meta)
     failed = cases.request_check(client.id, meta)

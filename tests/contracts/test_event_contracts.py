@@ -174,3 +174,15 @@ def test_the_current_profile_event_stores_no_free_text_in_clear():
     for text in ("Best Paper", "Technology Review", "robust training", "Acme AI", "Research lab",
                  "Machine learning"):
         assert text not in state, text
+
+
+@pytest.mark.parametrize("name, quote", [(contracts.RECOMMENDATIONS_PRODUCED, "Acme AI"),
+                                         (contracts.ANALYSIS_PRODUCED, "Best Paper"),
+                                         (contracts.ATTORNEY_ASSESSMENT_RECORDED, "internal prize")])
+def test_the_engines_quotes_of_the_client_are_stored_sealed(name, quote, produced_events):
+    stored = json.loads(golden_path(name, contracts.CONTRACTS[name].schema_version).read_text())
+
+    state = stored["stored_event"]["state"]
+
+    assert "pii:v1:" in state and quote not in state
+    assert "O-1A" in state  # what the read side computes with stays readable

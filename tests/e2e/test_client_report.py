@@ -37,6 +37,7 @@ def test_the_report_names_the_firm_and_client_leads_with_the_summary_and_covers_
     assert all(presents(text, r) for r in check["recommendations"])
     assert "Not eligible on this record" in text and DISCLAIMER in text
     assert "null" not in text and "None" not in text
+    assert "pii:v1:" not in text  # the engine's quotes of the client, opened
 
 
 def test_the_attorney_chooses_the_types_and_the_others_are_left_out(checked):

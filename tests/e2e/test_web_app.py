@@ -505,15 +505,16 @@ def test_compare_explains_a_verdict_change_by_its_criteria_and_diffs_records_fie
     moves, reasons, rows = web.page.evaluate("""async ([before, after, weak, offer]) => {
         const { criteriaMoves, fieldChanges } = await import('/assets/js/pages/compare.js');
         return [criteriaMoves(before, after).textContent, criteriaMoves(before, weak).textContent,
-                fieldChanges([{ field: 'job_offer', old: offer, new: { ...offer, annual_wage_usd: 90000 } }])];
+                fieldChanges([{ field: 'job_offer', old: offer, new: { ...offer, annual_wage_usd: 90000 } },
+                              { field: 'goals', old: { urgency: 'high' }, new: { urgency: 'high', horizon: 2 } }])];
     }""", [before, after, no_criteria_moved, offer])
 
     assert moves == ("The job is a specialty occupation: met → not met"
                      " — The offer is not a specialty occupation")
     assert reasons == "Weak H-1B case: the wage is below the prevailing wage"
     assert [(r["path"], r["old"], r["new"]) for r in rows] == [
-        ("job_offer.annual_wage_usd", 150000, 90000)]
-    assert rows[0]["label"].endswith("Annual wage (USD)")
+        ("job_offer.annual_wage_usd", 150000, 90000), ("goals.horizon", None, 2)]
+    assert rows[0]["label"].endswith("Annual wage (USD)") and rows[1]["label"].endswith("Horizon")
 
 
 def test_one_sign_in_serves_every_tab_and_signing_out_ends_it_everywhere(web, embedded):

@@ -120,3 +120,37 @@ def test_after_erasure_only_the_facts_remain():
 
     assert kept == {"h_index": 17, "awards": [{"level": "national"}],
                     "job_offer": {"annual_wage_usd": 9.0}}
+
+
+def test_strings_of_a_result_that_quote_the_client_are_sealed_and_nothing_else():
+    from contracts.profile import quotable_texts
+
+    from contracts import CLIENT_PROFILE_CREATED, CLIENT_PROFILE_EDITED, EventEnvelope
+
+    def event(event_type: str, data: dict) -> EventEnvelope:
+        return EventEnvelope(event_type, "firm", 1, "client", 1, "2026-12-02T00:00:00", data)
+
+    texts, words = quotable_texts([
+        event(CLIENT_PROFILE_CREATED, {"fields": {
+            "first_name": "Amara", "last_name": "Okafor", "current_employer": "Initech",
+            "original_contributions": ["A widely adopted method for robust training of models"],
+            "goals": {"preferred_visa_types": ["O-1A"]}}}),
+        event(CLIENT_PROFILE_EDITED, {"changes": {
+            "current_employer": {"old": "Initech", "new": "Acme AI"}}})])
+    result = {"recommendations": [{"visa_type": "O-1A", "verdict": "strong", "gates": [
+        {"id": "employer", "explanation": "U.S. petitioner: acme ai", "citation": "8 CFR 214"},
+        {"id": "field", "explanation": "Okafor's field is listed"},
+        {"id": "previous", "explanation": "was at initech before"}], "criteria": [
+        {"id": "contributions", "facts": {"contributions": [
+            "inferred from the work: A widely adopted method for robust train"]}}]}]}
+
+    sealed = sealer().seal_quotes(result, texts, words)
+    rec = sealed["recommendations"][0]
+
+    assert (rec["visa_type"], rec["verdict"], rec["gates"][0]["citation"]) == (
+        "O-1A", "strong", "8 CFR 214")
+    assert all(is_sealed(g["explanation"]) for g in rec["gates"])
+    assert is_sealed(rec["criteria"][0]["facts"]["contributions"][0])
+    assert sealer().open_quotes(sealed) == result
+    assert sealer(None).open_quotes(sealed)["recommendations"][0]["gates"][0] == {
+        "id": "employer", "explanation": None, "citation": "8 CFR 214"}

@@ -339,3 +339,33 @@ def test_a_multinational_executive_is_led_to_eb1c_before_a_slower_perm_case():
     assert {"EB-1C", "EB-2 PERM"} <= set(strong)
     assert result["summary"]["best_green_card_path"]["visa_type"] == "EB-1C"
     assert strong.index("EB-1C") < strong.index("EB-2 PERM")
+
+
+def test_a_poultry_job_does_not_support_eb2_and_a_nurse_is_not_asked_about_o1a_prizes():
+    poultry = {"citizenships": ["MX"], "highest_degree": "high_school", "years_of_experience": 4,
+               "job_offer": {"employer": "Southern Poultry", "title": "Poultry Processing Worker",
+                             "annual_wage_usd": 36000, "permanent": True,
+                             "worksite_state": "GA", "worksite_city": "Gainesville"}}
+    nurse = {"citizenships": ["PH"], "highest_degree": "bachelors", "field_of_study": "Nursing",
+             "years_of_experience": 7, "job_offer": {
+                 "employer": "Methodist", "title": "Registered Nurse", "annual_wage_usd": 85000,
+                 "permanent": True, "worksite_city": "Houston", "worksite_state": "TX"}}
+
+    assert rec(poultry, "EB-2 PERM")["verdict"] == "not_eligible"
+    summary = evaluate_profile(load_profile({"first_name": "A", "last_name": "B", **nurse}),
+                               load_catalogue(), today=TODAY)["summary"]
+    assert not any({"O-1A", "EB-1A"} & set(q["affects"]) for q in summary["ask_first"])
+    assert summary["best_green_card_path"]["visa_type"] == "EB-3"
+
+
+@pytest.mark.parametrize("jobs, amount, marginal_gate, verdicts", [
+    (0, 80000, False, {"not_eligible"}), (0, 300000, None, {"viable", "weak"}),
+    (3, 80000, True, {"strong", "viable"})])
+def test_an_e2_store_that_only_keeps_the_investors_family_is_marginal(jobs, amount,
+                                                                      marginal_gate, verdicts):
+    e2 = rec({"citizenships": ["KR"], "investment_usd": amount, "ownership_percent": 100,
+              "investment_at_risk": True, "lawful_source_documented": True,
+              "jobs_to_create": jobs}, "E-2")
+
+    assert gate(e2, "e2_not_marginal")["met"] is marginal_gate
+    assert e2["verdict"] in verdicts
