@@ -7,7 +7,7 @@ def markdown(report: dict) -> str:
     """Return the report as markdown: machine and configuration first, then each section."""
     sections = [_header(report), _command_side(report["command_side"]),
                 _query_side(report["query_side"]), _pipeline(report["pipeline"]),
-                _replay(report["replay"], report["dataset"]), NOTES]
+                _replay(report["replay"], report["dataset"]), _targets(report), NOTES]
     return "\n\n".join(sections) + "\n"
 
 
@@ -23,9 +23,15 @@ def _header(report: dict) -> str:
         "## Machine and configuration",
         "",
         f"- Machine: {m['cores']} cores, {m['memory_gib']} GiB memory, {m['cpu']}, "
-        f"load average at start {m['load_average_at_start']} (shared with other test runs)",
+        f"load average at start {m['load_average_at_start']}"
+        + (f", at the end {m['load_average_at_end']}" if "load_average_at_end" in m else "")
+        + " (shared with other test runs)",
         f"- Software: Python {m['python']}, PostgreSQL {m['postgresql']}, {m['os']}",
     ]
+    if report["size"] != "full":
+        lines[3:3] = ["", f"Size `{report['size']}` is smaller than the issue's data set (150 "
+                          "firms, ~50,000 clients, ~500,000 events); `make bench BENCH_SIZE=full` "
+                          "runs the same measurements at that size."]
     lines += [f"- {name.replace('_', ' ').capitalize()}: {value}"
               for name, value in report["configuration"].items()]
     lines.append(f"- Data: {d['firms']} firms, {d['clients']} clients ({d['largest_firm_clients']}"
@@ -114,6 +120,39 @@ def _replay(side: dict, data: dict) -> str:
     ])
 
 
+def _targets(report: dict) -> str:
+    """Each target of issue 15 beside this run's figure (absolute targets assume an idle machine)."""
+    replay, query = report["replay"], report["query_side"]["operations"]
+    listing = next(o for o in query if o["operation"].startswith("listing"))
+    search_p99 = max(o["http"]["p99_ms"] or 0 for o in query
+                     if o["operation"].startswith("search"))
+    lag = report["pipeline"]["projection_lag"]
+    append = report["command_side"]["append"]["ratio_to_raw_insert"]["event_store_append"]
+    rows = [
+        ("Rebuild on PostgreSQL", ">= 10,000 events/s", replay["rebuild"]["events_per_second"],
+         replay["rebuild"]["events_per_second"] >= 10_000),
+        ("Projection lag p99", "<= 1000 ms", lag["lag"]["p99_ms"],
+         (lag["lag"]["p99_ms"] or 0) <= 1000),
+        ("`?as_of=` p50, 200 events (HTTP)", "<= 10 ms", replay["as_of"]["http"]["p50_ms"],
+         (replay["as_of"]["http"]["p50_ms"] or 0) <= 10),
+        ("Audit export", ">= 10,000 events/s", replay["audit_export"]["events_per_second"],
+         replay["audit_export"]["events_per_second"] >= 10_000),
+        ("Event-store append / raw INSERT", ">= 0.5", append, (append or 0) >= 0.5),
+        ("Listing HTTP p99 / SQL p99", "<= 1.5", listing["ratio_p99"],
+         (listing["ratio_p99"] or 99) <= 1.5),
+        (f"Search p99 ({report['query_side']['firm_clients']} clients in the firm)", "<= 10 ms",
+         search_p99, search_p99 <= 10),
+    ]
+    return "\n".join([
+        "## Targets (issue 15)", "",
+        f"Raw INSERT baseline in this run: {report['command_side']['append']['appends_per_s']['raw_insert']}"
+        " rows/s; the absolute targets were set for an idle 2-core machine.", "",
+        "| Figure | Target | This run | Met |", "|---|---|---|---|",
+        *[f"| {name} | {target} | {value} | {'yes' if met else 'no'} |"
+          for name, target, value, met in rows],
+    ])
+
+
 NOTES = """## Reading these figures
 
 - The machine is shared: other engineers' test suites ran during the measurement (see the load
@@ -131,6 +170,8 @@ NOTES = """## Reading these figures
   are read in a few statements, changed in memory, and written back with one statement per
   table and kind of change (executemany), beside the firm's position. Its cost is now the
   decoding and re-encoding of each check's result (about 100 KB of JSON per concluded check).
+- How the distributed deployment grows past one machine, and what saturates first: see
+  [SCALING.md](SCALING.md).
 - The engine figures with the fake LLM show its concurrency: at 2 s per call, one engine
   process keeps up to 32 calls in flight, so checks/s is about 32 / 2 s when the batch is large
   enough, against 1 / 2 s for a serial engine. At 0 ms the LLM step costs the anthropic client's

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -99,6 +100,7 @@ def _measure(size_name: str, size: Size, deployment: Deployment, log) -> dict:
     report["replay"]["audit_export"] = replay.audit_export(stores, data.big.id)
     report["pipeline"] = _pipeline(size, deployment, data, stores, directory, log)
     stores.close()
+    report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     return report
 
 

@@ -179,16 +179,20 @@ def test_every_deployment_has_probes_resources_and_a_disruption_budget(deploymen
     assert len(budgets) == 1
 
 
-def test_the_engine_scales_on_the_lag_of_its_own_consumer_group_and_topic():
-    scaled = next(o for o in _k8s_objects() if o["kind"] == "ScaledObject")
+@pytest.mark.parametrize("consumer", ["engine", "projector"])
+def test_each_consumer_scales_on_the_lag_of_its_own_consumer_group_and_topic(consumer):
+    scaled = next(o for o in _k8s_objects() if o["kind"] == "ScaledObject"
+                  and o["metadata"]["name"] == consumer)
     config = next(o for o in _k8s_objects() if o["kind"] == "ConfigMap")["data"]
     trigger = scaled["spec"]["triggers"][0]
 
-    assert scaled["spec"]["scaleTargetRef"]["name"] == "engine"
+    assert scaled["spec"]["scaleTargetRef"]["name"] == consumer
     assert trigger["type"] == "kafka"
-    assert trigger["metadata"]["consumerGroup"] == "visa-engine"
+    assert trigger["metadata"]["consumerGroup"] == f"visa-{consumer}"
     assert trigger["metadata"]["topic"] == config["VISA_KAFKA_TOPIC"]
     assert trigger["metadata"]["bootstrapServers"] == config["VISA_KAFKA_BOOTSTRAP_SERVERS"]
+    # Never more pods than partitions: a pod beyond them would sit idle.
+    assert scaled["spec"]["maxReplicaCount"] <= 12
 
 
 def _expressions() -> list[str]:
