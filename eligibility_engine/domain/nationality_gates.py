@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from catalogue.loader import Catalogue
 from contracts.countries import country_name
 from eligibility_engine.domain.findings import Finding, met, not_met, unknown
@@ -20,61 +22,60 @@ def names(codes) -> str:
 
 
 def not_travel_banned(profile: dict, catalogue: Catalogue) -> Finding:
-    held = citizenships(profile)
-    if not held:
-        return unknown("Citizenship not recorded; a full entry suspension covers 19 countries",
-                       "citizenships", question=CITIZENSHIP_QUESTION, presumable=True,
-                       cost=0.1)
-    banned = catalogue.nationals_of("travel_ban_full")
-    usable = held - banned
-    if usable:
-        return met(f"Holds a passport not under a full entry suspension ({names(usable)})",
-                   citizenships=sorted(held))
-    inside = in_united_states(profile)
-    if inside is None:
-        return unknown(f"National only of {names(held)}, under a full entry suspension: possible "
-                       "only by a change or adjustment of status inside the U.S.",
-                       "current_us_status", question="Is the client in the U.S. now, and in "
-                       "which status?", citizenships=sorted(held))
-    if inside:
-        # A 212(f) suspension bars visa issuance and entry, not a change or adjustment of
-        # status inside the U.S. (the USCIS benefits hold was vacated on 5 Jun 2026).
-        return met(f"National only of {names(held)}, under a full entry suspension since 1 Jan "
-                   "2026, but inside the U.S.: a change or adjustment of status is not an entry. "
-                   "The client must not travel: a visa abroad and re-entry are suspended",
-                   citizenships=sorted(held), in_united_states=True)
-    return not_met(f"National only of {names(held)}, under a full entry suspension since "
-                   "1 Jan 2026 (national-interest exceptions aside)", citizenships=sorted(held))
+    return _entry_suspension(profile, catalogue.nationals_of("travel_ban_full"), _Wording(
+        unrecorded="a full entry suspension covers 19 countries",
+        clear="not under a full entry suspension",
+        barred="under a full entry suspension",
+        inside="a change or adjustment of status is not an entry. The client must not travel: "
+               "a visa abroad and re-entry are suspended",
+        abroad="(national-interest exceptions aside)"))
 
 
 def immigrant_entry_not_suspended(profile: dict, catalogue: Catalogue) -> Finding:
     """The immigrant types' suspension gate: the full ban and the partial one (which covers
     immigrants) both bar an immigrant visa abroad, neither an adjustment inside the U.S."""
-    held = citizenships(profile)
-    if not held:
-        return unknown("Citizenship not recorded; entry suspensions cover immigrants from 39 "
-                       "countries", "citizenships", question=CITIZENSHIP_QUESTION,
-                       presumable=True, cost=0.1)
     suspended = catalogue.nationals_of("travel_ban_full") | catalogue.nationals_of(
         "travel_ban_partial")
+    return _entry_suspension(profile, suspended, _Wording(
+        unrecorded="entry suspensions cover immigrants from 39 countries",
+        clear="whose immigrant entry is not suspended",
+        barred="whose immigrant entry is suspended",
+        inside="adjustment of status is not an entry. The client must not travel: an immigrant "
+               "visa abroad is suspended",
+        abroad=": no immigrant visa can be issued abroad (national-interest exceptions aside)"))
+
+
+@dataclass(frozen=True)
+class _Wording:
+    unrecorded: str
+    clear: str
+    barred: str
+    inside: str
+    abroad: str
+
+
+def _entry_suspension(profile: dict, suspended: set[str], say: _Wording) -> Finding:
+    held = citizenships(profile)
+    if not held:
+        return unknown(f"Citizenship not recorded; {say.unrecorded}", "citizenships",
+                       question=CITIZENSHIP_QUESTION, presumable=True, cost=0.1)
     usable = held - suspended
     if usable:
-        return met(f"Holds a passport whose immigrant entry is not suspended ({names(usable)})",
-                   citizenships=sorted(held))
+        return met(f"Holds a passport {say.clear} ({names(usable)})", citizenships=sorted(held))
     inside = in_united_states(profile)
     if inside is None:
-        return unknown(f"National only of {names(held)}, whose immigrant entry is suspended: "
-                       "possible only by adjustment of status inside the U.S.",
-                       "current_us_status", question="Is the client in the U.S. now, and in "
-                       "which status?", citizenships=sorted(held))
+        return unknown(f"National only of {names(held)}, {say.barred}: possible only by a "
+                       "change or adjustment of status inside the U.S.", "current_us_status",
+                       question="Is the client in the U.S. now, and in which status?",
+                       citizenships=sorted(held))
     if inside:
-        return met(f"National only of {names(held)}, whose immigrant entry is suspended since "
-                   "1 Jan 2026, but inside the U.S.: adjustment of status is not an entry. The "
-                   "client must not travel: an immigrant visa abroad is suspended",
-                   citizenships=sorted(held), in_united_states=True)
-    return not_met(f"National only of {names(held)}, whose immigrant entry is suspended since "
-                   "1 Jan 2026: no immigrant visa can be issued abroad (national-interest "
-                   "exceptions aside)", citizenships=sorted(held))
+        # A 212(f) suspension bars visa issuance and entry, not a change or adjustment of
+        # status inside the U.S. (the USCIS benefits hold was vacated on 5 Jun 2026).
+        return met(f"National only of {names(held)}, {say.barred} since 1 Jan 2026, but inside "
+                   f"the U.S.: {say.inside}", citizenships=sorted(held), in_united_states=True)
+    separator = "" if say.abroad.startswith(":") else " "
+    return not_met(f"National only of {names(held)}, {say.barred} since 1 Jan 2026"
+                   f"{separator}{say.abroad}", citizenships=sorted(held))
 
 
 def usmca_citizen(profile: dict, catalogue: Catalogue) -> Finding:
