@@ -505,15 +505,16 @@ def test_compare_explains_a_verdict_change_by_its_criteria_and_diffs_records_fie
     moves, reasons, rows = web.page.evaluate("""async ([before, after, weak, offer]) => {
         const { criteriaMoves, fieldChanges } = await import('/assets/js/pages/compare.js');
         return [criteriaMoves(before, after).textContent, criteriaMoves(before, weak).textContent,
-                fieldChanges([{ field: 'job_offer', old: offer, new: { ...offer, annual_wage_usd: 90000 } }])];
+                fieldChanges([{ field: 'job_offer', old: offer, new: { ...offer, annual_wage_usd: 90000 } },
+                              { field: 'goals', old: { urgency: 'high' }, new: { urgency: 'high', horizon: 2 } }])];
     }""", [before, after, no_criteria_moved, offer])
 
     assert moves == ("The job is a specialty occupation: met → not met"
                      " — The offer is not a specialty occupation")
     assert reasons == "Weak H-1B case: the wage is below the prevailing wage"
     assert [(r["path"], r["old"], r["new"]) for r in rows] == [
-        ("job_offer.annual_wage_usd", 150000, 90000)]
-    assert rows[0]["label"].endswith("Annual wage (USD)")
+        ("job_offer.annual_wage_usd", 150000, 90000), ("goals.horizon", None, 2)]
+    assert rows[0]["label"].endswith("Annual wage (USD)") and rows[1]["label"].endswith("Horizon")
 
 
 def test_one_sign_in_serves_every_tab_and_signing_out_ends_it_everywhere(web, embedded):
@@ -792,13 +793,17 @@ def test_a_rate_limited_check_says_when_the_next_one_can_run(browser, faulty_pro
         expect(run).to_be_disabled()
         number, unit = re.fullmatch(r"in (\d+) (min|s)",
                                     limit.locator(".countdown").inner_text()).groups()
+        read_at = time.monotonic()
+        refused = api.post(f"/v1/clients/{client['id']}/eligibility-checks")
+        since_read = time.monotonic() - read_at
         web.screenshot_both("rate-limited-check")
         assert web.errors == []
-    refused = api.post(f"/v1/clients/{client['id']}/eligibility-checks")
     assert refused.status_code == 429
-    # Minutes are rounded up; the API is asked a few seconds after the page.
+    # Minutes are rounded up; the API answers since_read seconds after the page was read
+    # (long on a loaded machine), and its wait has shrunk by as much.
     shown = int(number) * (60 if unit == "min" else 1)
-    assert 0 <= shown - int(refused.headers["Retry-After"]) <= (60 if unit == "min" else 30)
+    assert 0 <= shown - int(refused.headers["Retry-After"]) <= \
+        (60 if unit == "min" else 30) + since_read
 
 
 def test_a_forgotten_password_is_asked_for_at_sign_in_and_the_admin_hands_over_a_link(

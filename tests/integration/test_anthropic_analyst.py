@@ -93,9 +93,11 @@ def test_a_slow_answer_is_streamed_past_the_call_timeout(api, case):
 
 @pytest.mark.parametrize("failure", ["rate_limited", "overloaded", "server_error", "timeout"])
 def test_transient_failures_are_retried_and_every_attempt_is_recorded(api, case, failure):
+    # A call timeout a loaded machine cannot hit by accident, and a fake that outwaits it.
+    api.timeout_seconds = 8
     api.then(failure)
 
-    answer = analyst(api).analyse(case, soon())
+    answer = analyst(api, call_timeout_seconds=3).analyse(case, soon(60))
 
     assert [c["outcome"] for c in answer.usage["attempts"]][-1] == "end_turn"
     assert answer.usage["calls"] == 2 == api.request_count()

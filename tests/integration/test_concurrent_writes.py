@@ -28,7 +28,7 @@ FIELDS = ["publications_count", "citations_count", "h_index", "patents_count", "
 def case_files(request, tmp_path):
     env = {"VISA_DATA_DIR": str(tmp_path)}
     if request.param == "postgresql":
-        env |= {"VISA_DATABASE_URL": request.getfixturevalue("pg_url"),
+        env |= {"VISA_DATABASE_URL": request.getfixturevalue("fresh_pg_url"),
                 "VISA_JWT_SECRET": secrets.token_urlsafe(32),
                 "VISA_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
     settings = load_settings(env)

@@ -26,7 +26,7 @@ def settings(request, tmp_path):
     env = {"VISA_DATA_DIR": str(tmp_path), "VISA_MASTER_KEY":
            base64.b64encode(os.urandom(32)).decode()}
     if request.param == "postgresql":
-        env |= {"VISA_DATABASE_URL": request.getfixturevalue("pg_url"),
+        env |= {"VISA_DATABASE_URL": request.getfixturevalue("fresh_pg_url"),
                 "VISA_JWT_SECRET": "j" * 48}
     settings = load_settings(env)
     bootstrap.migrate(settings)

@@ -13,7 +13,7 @@ from contracts import CHECK_STARTED
 from cli import bootstrap
 
 from command_service.adapters.case_files import firm_case_files
-from event_store import FirmStores
+from event_store import FirmStores, close_shared_pools
 from event_store import read_envelopes
 from eligibility_engine.check_handler import CheckHandler
 from query_service.adapters.read_tables import migrate_read_tables
@@ -32,11 +32,13 @@ META = {"actor_id": "attorney-1", "correlation_id": "corr-1"}
 def settings(request, tmp_path):
     env = {"VISA_DATA_DIR": str(tmp_path)}
     if request.param == "postgres":
-        env.update(VISA_DATABASE_URL=request.getfixturevalue("pg_url"), VISA_JWT_SECRET="test",
+        env.update(VISA_DATABASE_URL=request.getfixturevalue("fresh_pg_url"),
+                   VISA_JWT_SECRET="test",
                    VISA_MASTER_KEY=base64.b64encode(os.urandom(32)).decode())
     settings = load_settings(env)
     bootstrap.migrate(settings)
-    return settings
+    yield settings
+    close_shared_pools()  # before fresh_pg_url drops the database
 
 
 @pytest.fixture

@@ -90,7 +90,7 @@ def test_each_process_starts_from_its_image_packages_alone(image, import_graph, 
                            IMAGE_COMMANDS[image.name]])
 
     done = subprocess.run([sys.executable, "-I", "-S", "-c", ISOLATED_IMPORT, argument],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
 
     assert done.returncode == 0, done.stderr[-3000:]
     loaded = set(json.loads(done.stdout)) & set(PRODUCT_PACKAGES)

@@ -86,8 +86,7 @@ export function fieldChanges(changes) {
 }
 
 function nestedLabel(path, key) {
-  const label = pathLabel(`${path}.${key}`);
-  const named = label.split(": ")[1];
+  const named = (pathLabel(`${path}.${key}`) || "").split(": ")[1];
   return named && named !== fieldLabel(path) ? named : humanize(key);
 }
 
