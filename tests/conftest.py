@@ -143,8 +143,10 @@ def served_embedded(data_dir: Path, limits: dict, firm_names: tuple[str, str]):
 
 @pytest.fixture(scope="session")
 def embedded(tmp_path_factory):
-    """The embedded default, started as a user would: `visa serve`."""
-    with served_embedded(tmp_path_factory.mktemp("embedded-data"), GENEROUS_LIMITS,
+    """The embedded default, started as a user would: `visa serve`, logging as an operator who
+    follows a check through it would have it (JSON lines at INFO, one per projected event)."""
+    with served_embedded(tmp_path_factory.mktemp("embedded-data"),
+                         {**GENEROUS_LIMITS, "VISA_LOG_FORMAT": "json", "VISA_LOG_LEVEL": "INFO"},
                          ("Firm A Immigration", "Firm B Law")) as product:
         yield product
 
