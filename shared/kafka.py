@@ -14,7 +14,7 @@ from kafka.structs import OffsetAndMetadata
 
 from contracts import EventEnvelope
 from shared.logs import correlated
-from shared.messaging import EventConsumer
+from shared.messaging import EventConsumer, record_applied
 from shared.metrics import (
     CONSUMER_FAILURES,
     CONSUMER_LAG,
@@ -189,11 +189,7 @@ class KafkaConsumerLoop:
             self._kafka.seek(partition, run[0][0])
             time.sleep(1)
             return False
-        log.info("%s applied %s events", self._consumer.name, len(envelopes),
-                 extra={"firm_id": envelopes[0].firm_id, "position": envelopes[-1].position})
-        for envelope in envelopes:
-            EVENTS_CONSUMED.labels(self._consumer.name, envelope.event_type).inc()
-        EVENT_LAG_SECONDS.labels(self._consumer.name).set(seconds_since(envelopes[-1].occurred_at))
+        record_applied(self._consumer.name, envelopes)
         return True
 
     def _handle(self, envelope: EventEnvelope, partition: TopicPartition, offset: int) -> bool:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 
 from event_store import FirmEventStore, FirmStores, read_envelopes, to_envelope
 from shared.logs import correlated
-from shared.messaging import EventConsumer
+from shared.messaging import EventConsumer, record_applied
 from shared.metrics import EVENT_LAG_SECONDS, EVENTS_CONSUMED, seconds_since
 from shared.quarantine import describe, is_transient
 
@@ -146,11 +146,7 @@ class LocalDelivery:
                 self._deliver(consumer, envelope)
             return len(envelopes)
         handle_batch(envelopes)
-        log.info("%s applied %s events", consumer.name, len(envelopes),
-                 extra={"firm_id": firm_id, "position": envelopes[-1].position})
-        for envelope in envelopes:
-            EVENTS_CONSUMED.labels(consumer.name, envelope.event_type).inc()
-        EVENT_LAG_SECONDS.labels(consumer.name).set(seconds_since(envelopes[-1].occurred_at))
+        record_applied(consumer.name, envelopes)
         return len(envelopes)
 
     def _set_aside_undecodable(self, consumer: EventConsumer, store: FirmEventStore,

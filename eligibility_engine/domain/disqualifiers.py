@@ -84,18 +84,26 @@ def _h1b_entry_payment(rule, profile, catalogue, today) -> str | None:
 def _immigrant_visa_pause(rule, profile, catalogue, today) -> str | None:
     held = citizenships(profile)
     paused = catalogue.nationals_of("immigrant_visa_pause")
-    if held and held <= paused:
+    if not (held and held <= paused):
+        return None
+    inside = in_united_states(profile)
+    if inside:
         return ("Consular immigrant-visa issuance is paused for the client's nationality; plan "
-                "for adjustment of status in the U.S. if eligible")
-    return None
+                "for adjustment of status in the U.S.")
+    where = "From abroad" if inside is False else "If the client is abroad,"
+    return (f"Consular immigrant-visa issuance is paused for the client's nationality (no end "
+            f"date): {where} the immigrant visa cannot be issued while the pause lasts; the "
+            "petition can be filed meanwhile")
 
 
 def _travel_ban_partial(rule, profile, catalogue, today) -> str | None:
     held = citizenships(profile)
     limited = catalogue.nationals_of("travel_ban_partial") | catalogue.nationals_of(
         "travel_ban_full")
-    if held and held <= limited:
-        return "Immigrant entry is suspended for the client's nationality (partial travel ban)"
+    # Abroad, the immigrant types' suspension gate fails; inside, the client must stay.
+    if held and held <= limited and in_united_states(profile):
+        return ("Immigrant entry is suspended for the client's nationality: adjust status in "
+                "the U.S. and do not travel")
     return None
 
 

@@ -41,6 +41,7 @@ from eligibility_engine.domain.nationality_gates import (
     e2_treaty_national,
     h1b1_citizen,
     names,
+    immigrant_entry_not_suspended,
     not_travel_banned,
     usmca_citizen,
 )
@@ -296,7 +297,7 @@ def other_worker_position(profile: dict, catalogue: Catalogue) -> Finding:
 
 GATES = {fn.__name__: fn for fn in (
     us_petitioner, us_job_offer, specialty_occupation, bachelors_or_equivalent, advanced_degree,
-    eb2_threshold, not_travel_banned, usmca_citizen, qualifying_relationship, one_year_abroad,
+    eb2_threshold, not_travel_banned, immigrant_entry_not_suspended, usmca_citizen, qualifying_relationship, one_year_abroad,
     executive_or_manager_abroad, specialized_knowledge_abroad, h1b1_citizen, australian_citizen,
     e2_treaty_national, o1a_field, o1b_arts_field, permanent_job_offer, research_position_offer,
     three_years_research, us_entity_one_year, eb3_worker_qualification, other_worker_position,

@@ -47,6 +47,36 @@ def not_travel_banned(profile: dict, catalogue: Catalogue) -> Finding:
                    "1 Jan 2026 (national-interest exceptions aside)", citizenships=sorted(held))
 
 
+def immigrant_entry_not_suspended(profile: dict, catalogue: Catalogue) -> Finding:
+    """The immigrant types' suspension gate: the full ban and the partial one (which covers
+    immigrants) both bar an immigrant visa abroad, neither an adjustment inside the U.S."""
+    held = citizenships(profile)
+    if not held:
+        return unknown("Citizenship not recorded; entry suspensions cover immigrants from 39 "
+                       "countries", "citizenships", question=CITIZENSHIP_QUESTION,
+                       presumable=True, cost=0.1)
+    suspended = catalogue.nationals_of("travel_ban_full") | catalogue.nationals_of(
+        "travel_ban_partial")
+    usable = held - suspended
+    if usable:
+        return met(f"Holds a passport whose immigrant entry is not suspended ({names(usable)})",
+                   citizenships=sorted(held))
+    inside = in_united_states(profile)
+    if inside is None:
+        return unknown(f"National only of {names(held)}, whose immigrant entry is suspended: "
+                       "possible only by adjustment of status inside the U.S.",
+                       "current_us_status", question="Is the client in the U.S. now, and in "
+                       "which status?", citizenships=sorted(held))
+    if inside:
+        return met(f"National only of {names(held)}, whose immigrant entry is suspended since "
+                   "1 Jan 2026, but inside the U.S.: adjustment of status is not an entry. The "
+                   "client must not travel: an immigrant visa abroad is suspended",
+                   citizenships=sorted(held), in_united_states=True)
+    return not_met(f"National only of {names(held)}, whose immigrant entry is suspended since "
+                   "1 Jan 2026: no immigrant visa can be issued abroad (national-interest "
+                   "exceptions aside)", citizenships=sorted(held))
+
+
 def usmca_citizen(profile: dict, catalogue: Catalogue) -> Finding:
     return _national_of(profile, catalogue, "usmca",
                         "TN is only for citizens of Canada or Mexico (permanent residents of "

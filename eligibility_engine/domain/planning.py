@@ -6,7 +6,7 @@ from eligibility_engine.domain.findings import Finding
 
 # Gates no evidence can cure (nationality); every other failing gate is a step to take.
 FIXED_GATES = {"usmca_citizen", "h1b1_citizen", "australian_citizen", "e2_treaty_national",
-               "not_travel_banned", "o1a_field", "o1b_arts_field", "one_year_abroad",
+               "not_travel_banned", "immigrant_entry_not_suspended", "o1a_field", "o1b_arts_field", "one_year_abroad",
                "qualifying_relationship", "executive_or_manager_abroad",
                "specialized_knowledge_abroad"}
 FLAG_DOCUMENTS = {

@@ -15,7 +15,8 @@ from catalogue.wages import SOURCE as WAGE_SOURCE
 
 NATIONALITY_GATES = {"usmca_citizen": "usmca", "h1b1_citizen": "h1b1_fta",
                      "australian_citizen": "e3_australia", "e2_treaty_national": "e2_treaty",
-                     "not_travel_banned": "travel_ban_full"}
+                     "not_travel_banned": "travel_ban_full",
+                     "immigrant_entry_not_suspended": "travel_ban_partial"}
 FLAG_LISTS = {"immigrant_visa_pause": "immigrant_visa_pause",
               "travel_ban_partial": "travel_ban_partial"}
 

@@ -214,3 +214,25 @@ def test_stale_law_is_flagged_not_silently_applied():
     flags = {f["what"]: f["message"] for f in result["verify"]}
     assert flags["visa_bulletin"].startswith("verify: visa bulletin")
     assert "2026-07-01" in flags["visa_bulletin"]
+
+
+@pytest.mark.parametrize(("profile", "verdict"), [
+    ({"citizenships": ["NG"], "current_us_status": "none"}, "not_eligible"),
+    ({"citizenships": ["NG"], "current_us_status": "H-1B",
+      "current_location": "Houston, TX, USA"}, "strong"),
+    ({"citizenships": ["NG", "GB"], "current_us_status": "none"}, "strong"),
+])
+def test_a_partial_suspension_bars_an_immigrant_visa_abroad_not_an_adjustment(profile, verdict):
+    """Proclamation of 16 Dec 2025 (INA 212(f)): Nigeria's partial suspension covers immigrant
+    entry; a second, unlisted passport or an adjustment of status inside the U.S. is not barred."""
+    nurse = {**profile, "highest_degree": "bachelors", "field_of_study": "nursing",
+             "years_of_experience": 6,
+             "job_offer": {"employer": "City Hospital", "title": "Registered Nurse",
+                           "annual_wage_usd": 90000, "permanent": True, "worksite_state": "TX",
+                           "worksite_county": "Harris"}}
+
+    eb3 = rec(nurse, "EB-3")
+
+    assert eb3["verdict"] == verdict
+    if verdict == "not_eligible":
+        assert any("immigrant entry is suspended" in r for r in eb3["not_eligible_reasons"])
