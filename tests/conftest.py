@@ -6,6 +6,8 @@ import base64
 import json
 import os
 import secrets
+import subprocess
+import sys
 import uuid
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from tests.support.databases import fresh_database, use_postgres_server
 from tests.support.infrastructure import broker_server, choose_infrastructure, postgres_server
 from tests.support.scheduling import ModuleScheduling, slowest_first
 from tests.support.processes import (
+    REPO,
     VISA,
     Process,
     free_port,
@@ -96,19 +99,15 @@ class Firm:
 
 
 def create_firm(env: dict, name: str) -> Firm:
-    """Create a firm with one attorney of each role through the CLI."""
-    created = run_visa(env, "firm", "create", name)
-    assert created.returncode == 0, created.stderr
-    firm_id = json.loads(created.stdout)["id"]
+    """Create a firm with one attorney of each role through the CLI's commands."""
     tag = uuid.uuid4().hex[:8]
-    firm = Firm(firm_id, f"admin-{tag}@firm.test", f"attorney-{tag}@firm.test",
-                f"viewer-{tag}@firm.test", "correct-horse-42")
-    for email, role in ((firm.admin_email, "admin"), (firm.attorney_email, "attorney"),
-                        (firm.viewer_email, "viewer")):
-        result = run_visa(env, "attorney", "create", "--firm", firm_id, "--email", email,
-                          "--password", firm.password, "--role", role)
-        assert result.returncode == 0, result.stderr
-    return firm
+    emails = (f"admin-{tag}@firm.test", f"attorney-{tag}@firm.test", f"viewer-{tag}@firm.test")
+    password = "correct-horse-42"
+    created = subprocess.run([sys.executable, "-m", "tests.support.firm_setup", name, password,
+                              *emails], env=env, cwd=REPO, capture_output=True, text=True,
+                             timeout=300)
+    assert created.returncode == 0, created.stderr
+    return Firm(json.loads(created.stdout.splitlines()[-1])["id"], *emails, password)
 
 
 @dataclass
