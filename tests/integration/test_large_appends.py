@@ -103,7 +103,7 @@ def test_the_demo_seeders_batches_are_appended_whole(postgres):
     seeder = Seeder(stores, bootstrap.directory(settings, stores), ProfileGenerator(seed=7),
                     SeedPlan(batch_size=200))
 
-    firm = within_deadline(lambda: seeder.fill(seeder.create_firm(0, "seed-password"), 300))
+    firm = within_deadline(lambda: seeder.fill(seeder.create_firm(0, "quartz-lantern-harbor-91"), 300))
 
     store = stores.for_firm(firm.id)
     assert firm.clients == 300
