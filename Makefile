@@ -32,7 +32,8 @@ eval: $(BIN)/.installed
 # A longer schemathesis campaign than the suite's bounded one (FUZZ_EXAMPLES per operation).
 FUZZ_EXAMPLES ?= 60
 fuzz: $(BIN)/.installed
-	VISA_FUZZ_MAX_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s tests/e2e/test_fuzz.py
+	VISA_FUZZ_MAX_EXAMPLES=$(FUZZ_EXAMPLES) VISA_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+	  $(BIN)/python -m pytest -q -s tests/e2e/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-artifacts

@@ -30,7 +30,8 @@ class FuzzRun:
 
 
 def run_schemathesis(document_url: str, token: str, max_examples: int, report: Path,
-                     seed: int | None = None, timeout: float = 600) -> FuzzRun:
+                     seed: int | None = None, timeout: float = 600,
+                     phases: str | None = None) -> FuzzRun:
     """Fuzz every operation but logout (which would end the run's own session).
 
     One worker: hypothesis describes strategies by parsing source, which races under threads.
@@ -41,6 +42,8 @@ def run_schemathesis(document_url: str, token: str, max_examples: int, report: P
                "--no-color", "-w", "1", "--report", "json", "--report-json-path", str(report)]
     if seed is not None:
         command += ["--seed", str(seed)]
+    if phases is not None:
+        command += ["--phases", phases]
     tally = report.with_suffix(".hostile.txt")
     env = {**os.environ, "SCHEMATHESIS_HOOKS": str(HOOKS), "VISA_FUZZ_HOSTILE_LOG": str(tally)}
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False,
