@@ -34,15 +34,16 @@ def not_travel_banned(profile: dict, catalogue: Catalogue) -> Finding:
 def immigrant_entry_not_suspended(profile: dict, catalogue: Catalogue) -> Finding:
     """The immigrant types' suspension gate: the full ban and the partial one (which covers
     immigrants) both bar an immigrant visa abroad, neither an adjustment inside the U.S."""
-    suspended = catalogue.nationals_of("travel_ban_full") | catalogue.nationals_of(
-        "travel_ban_partial")
+    full = catalogue.nationals_of("travel_ban_full")
+    suspended = full | catalogue.nationals_of("travel_ban_partial")
     return _entry_suspension(profile, suspended, _Wording(
         unrecorded="entry suspensions cover immigrants from 39 countries",
         clear="whose immigrant entry is not suspended",
         barred="whose immigrant entry is suspended",
         inside="adjustment of status is not an entry. The client must not travel: an immigrant "
                "visa abroad is suspended",
-        abroad=": no immigrant visa can be issued abroad (national-interest exceptions aside)"))
+        abroad=": no immigrant visa can be issued abroad (national-interest exceptions aside)",
+        presume_when_unknown=not citizenships(profile) <= full))
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class _Wording:
     barred: str
     inside: str
     abroad: str
+    # Where only a partial suspension applies, an unknown whereabouts keeps the verdict (asked
+    # first); a full suspension decides it either way, so the answer is needed first.
+    presume_when_unknown: bool = False
 
 
 def _entry_suspension(profile: dict, suspended: set[str], say: _Wording) -> Finding:
@@ -67,7 +71,7 @@ def _entry_suspension(profile: dict, suspended: set[str], say: _Wording) -> Find
         return unknown(f"National only of {names(held)}, {say.barred}: possible only by a "
                        "change or adjustment of status inside the U.S.", "current_us_status",
                        question="Is the client in the U.S. now, and in which status?",
-                       citizenships=sorted(held))
+                       presumable=say.presume_when_unknown, citizenships=sorted(held))
     if inside:
         # A 212(f) suspension bars visa issuance and entry, not a change or adjustment of
         # status inside the U.S. (the USCIS benefits hold was vacated on 5 Jun 2026).

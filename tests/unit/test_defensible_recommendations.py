@@ -221,6 +221,7 @@ def test_stale_law_is_flagged_not_silently_applied():
     ({"citizenships": ["NG"], "current_us_status": "H-1B",
       "current_location": "Houston, TX, USA"}, "strong"),
     ({"citizenships": ["NG", "GB"], "current_us_status": "none"}, "strong"),
+    ({"citizenships": ["NG"]}, "strong"),  # whereabouts unknown: kept, and asked first
 ])
 def test_a_partial_suspension_bars_an_immigrant_visa_abroad_not_an_adjustment(profile, verdict):
     """Proclamation of 16 Dec 2025 (INA 212(f)): Nigeria's partial suspension covers immigrant
@@ -236,3 +237,5 @@ def test_a_partial_suspension_bars_an_immigrant_visa_abroad_not_an_adjustment(pr
     assert eb3["verdict"] == verdict
     if verdict == "not_eligible":
         assert any("immigrant entry is suspended" in r for r in eb3["not_eligible_reasons"])
+    if "current_us_status" not in profile:
+        assert any("in the U.S. now" in q["question"] for q in eb3["questions"])
