@@ -86,6 +86,24 @@ class FirmEventStore(Application):
         with sealers_remembered():
             return [_envelope(self.firm_id, 0, self._decode(s, reveal)) for s in stored]
 
+    def stream_version(self, aggregate_id: UUID | str) -> int:
+        """Return the version of an aggregate's latest event (0: no events), decoding nothing."""
+        latest = self.recorder.select_events(UUID(str(aggregate_id)), desc=True, limit=1)
+        return latest[0].originator_version if latest else 0
+
+    def stream_version_query(self, aggregate_id: UUID | str) -> tuple[str, tuple] | None:
+        """The statement (`?` placeholders) whose one row's `version` is stream_version.
+
+        For a caller that reads it beside its own statements on the same PostgreSQL
+        database, in one round trip; None on SQLite, where each firm has its own file.
+        """
+        schema = getattr(self.recorder.datastore, "schema", None)
+        if schema is None:
+            return None
+        table = f'"{schema}"."{self.recorder.events_table_name}"'
+        return (f"SELECT COALESCE(MAX(originator_version), 0) AS version FROM {table}"
+                " WHERE originator_id = ?", (str(UUID(str(aggregate_id))),))
+
     def load(self, aggregate_id: UUID, version: int | None = None):
         """Rebuild an aggregate from its events, fetching its client's key once."""
         with sealers_remembered():

@@ -20,7 +20,7 @@ from webapp.views import install_web_app
 
 
 def gatekeeper(settings: Settings, read_db: Database, stores: FirmStores) -> Gatekeeper:
-    return Gatekeeper(token_issuer(settings), AttorneyStreams(stores),
+    return Gatekeeper(token_issuer(settings), AttorneyStreams(stores, beside_read_tables=settings.uses_postgres),
                       RateCounters(read_db, table=RATE_COUNTERS),
                       Quota(settings.firm_requests_per_minute, 60))
 

@@ -30,8 +30,15 @@ class AccessDeniedError(Exception):
 class AccessConfirmation(Protocol):
     """The port a gatekeeper asks whether a verified token still speaks for its attorney."""
 
-    def confirm(self, principal: Principal) -> Principal:
-        """Return the principal with the attorney's current role, or raise AccessDeniedError."""
+    def probe(self, principal: Principal) -> list[tuple[str, tuple]]:
+        """The reads confirm needs, for the gatekeeper's own round trip ([]: confirm reads)."""
+
+    def confirm(self, principal: Principal,
+                probed: list[list[dict]] | None = None) -> Principal:
+        """Return the principal with the attorney's current role, or raise AccessDeniedError.
+
+        probed: the rows of probe()'s statements, when the gatekeeper ran them.
+        """
 
 
 class AccessRegistry:
@@ -43,14 +50,17 @@ class AccessRegistry:
     def migrate(self) -> None:
         apply_schema(self._db, SCHEMA)
 
-    def confirm(self, principal: Principal) -> Principal:
+    def probe(self, principal: Principal) -> list[tuple[str, tuple]]:
+        return [("SELECT a.role, a.active, a.token_epoch, (SELECT COUNT(*) FROM revoked_tokens r"
+                 " WHERE r.jti = ?) AS revoked FROM attorneys a"
+                 " WHERE a.attorney_id = ? AND a.firm_id = ?",
+                 (principal.token_id, principal.attorney_id, principal.firm_id))]
+
+    def confirm(self, principal: Principal,
+                probed: list[list[dict]] | None = None) -> Principal:
         """Return the principal with the attorney's current role, or raise AccessDeniedError."""
-        with self._db.transaction() as tx:
-            row = tx.fetch_one(
-                "SELECT a.role, a.active, a.token_epoch, (SELECT COUNT(*) FROM revoked_tokens r"
-                " WHERE r.jti = ?) AS revoked FROM attorneys a"
-                " WHERE a.attorney_id = ? AND a.firm_id = ?",
-                (principal.token_id, principal.attorney_id, principal.firm_id))
+        rows = (probed or self._db.script(self.probe(principal)))[0]
+        row = rows[0] if rows else None
         if row is None or not row["active"]:
             raise AccessDeniedError("the attorney is unknown or deactivated")
         if int(row["token_epoch"]) != principal.epoch:

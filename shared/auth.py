@@ -71,6 +71,7 @@ class TokenIssuer:
         self._issuer = issuer
         self._audience = audience
         self.ttl_seconds = ttl_seconds
+        self._verified = VerifiedTokens()
 
     def issue(self, principal: Principal) -> str:
         now = int(time.time())
@@ -89,6 +90,13 @@ class TokenIssuer:
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
     def verify(self, token: str) -> Principal:
+        """Return the principal a valid token carries, or raise InvalidTokenError."""
+        principal = self._verified.get(token)
+        if principal is None:
+            principal = self._verified.keep(token, self._decoded(token))
+        return principal
+
+    def _decoded(self, token: str) -> Principal:
         try:
             claims = jwt.decode(
                 token,
@@ -107,6 +115,34 @@ class TokenIssuer:
             raise InvalidTokenError("the epoch is not a whole number")
         return Principal(str(claims["sub"]), str(claims["firm"]), claims["role"],
                          str(claims["jti"]), int(claims["exp"]), claims["epoch"])
+
+
+class VerifiedTokens:
+    """Tokens whose signature and claims already verified, until they expire.
+
+    A token's verification depends only on its bytes, the secret and the clock, so a
+    request carrying the same token again skips the signature and claim checks; only its
+    expiry is checked again. (Whether its attorney may still act is the gatekeeper's
+    question, asked on every request.)
+    """
+
+    def __init__(self, capacity: int = 4096, clock=time.time):
+        self._principals: dict[str, Principal] = {}
+        self._capacity = capacity
+        self._clock = clock
+
+    def get(self, token: str) -> Principal | None:
+        principal = self._principals.get(token)
+        if principal is not None and self._clock() >= principal.expires_at:
+            self._principals.pop(token, None)
+            return None
+        return principal
+
+    def keep(self, token: str, principal: Principal) -> Principal:
+        if len(self._principals) >= self._capacity:
+            self._principals.clear()  # rare: a worker sees few live tokens at once
+        self._principals[token] = principal
+        return principal
 
 
 def token_issuer(settings) -> TokenIssuer:

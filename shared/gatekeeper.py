@@ -26,19 +26,28 @@ class Gatekeeper:
     firm_quota: Quota
 
     def admit(self, bearer: str) -> Principal:
-        """Return the caller behind a bearer token, or raise GateRefusal."""
-        try:
-            principal = self.access.confirm(self.tokens.verify(bearer))
-        except (InvalidTokenError, AccessDeniedError):
-            raise GateRefusal(401, "unauthorized", "The token is invalid, expired or revoked.") \
-                from None
-        self.spend_firm_budget(principal.firm_id)
-        return principal
+        """Return the caller behind a bearer token, or raise GateRefusal.
 
-    def spend_firm_budget(self, firm_id: str) -> None:
-        verdict = self.counters.hit(f"firm:{firm_id}", self.firm_quota)
+        The firm's budget is counted and the attorney's standing read in one round trip
+        (where they share a database); a refused token's hit is taken back.
+        """
+        try:
+            principal = self.tokens.verify(bearer)
+        except InvalidTokenError:
+            raise GateRefusal(401, "unauthorized", UNAUTHORIZED) from None
+        bucket = f"firm:{principal.firm_id}"
+        verdict, probed = self.counters.hit_beside(bucket, self.firm_quota,
+                                                   self.access.probe(principal))
+        try:
+            principal = self.access.confirm(principal, probed or None)
+        except AccessDeniedError:
+            self.counters.refund(bucket, self.firm_quota)
+            raise GateRefusal(401, "unauthorized", UNAUTHORIZED) from None
         if not verdict.allowed:
             raise GateRefusal(429, "rate_limited", "Your firm sent too many requests; "
                               "retry after the Retry-After header's seconds.",
                               {"Retry-After": str(max(verdict.retry_after, 1))})
+        return principal
 
+
+UNAUTHORIZED = "The token is invalid, expired or revoked."

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from shared.gatekeeper import Gatekeeper, GateRefusal
 from shared.idempotency import IdempotencyRefusal
+from shared.json_responses import FastJSONProvider
 from shared.text_input import JsonTooDeepError, TextInputError, check_text, parse_json
 
 MAX_BODY_BYTES = 1_000_000
@@ -46,6 +47,7 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
 def install_api_basics(app: Flask, gatekeeper: Gatekeeper) -> None:
     """Register the error handlers, request ids and the gatekeeper on an app."""
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.json = FastJSONProvider(app)
     app.extensions["gatekeeper"] = gatekeeper
     app.extensions["tokens"] = gatekeeper.tokens
 

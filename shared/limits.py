@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Sequence
 
 from shared.sql import Database, apply_schema
 
@@ -51,16 +52,21 @@ class RateCounters:
         One round trip that does not wait for its WAL flush: a crash may forget the last
         few hits of a window, which only a limit's exactness depends on, never a record.
         """
+        return self.hit_beside(bucket, quota, [])[0]
+
+    def hit_beside(self, bucket: str, quota: Quota,
+                   reads: Sequence[tuple[str, Sequence]]) -> tuple[Verdict, list[list[dict]]]:
+        """Record one hit and run reads of the same database in its round trip; return both."""
         now = int(self._clock())
         start = now - now % quota.window_seconds
-        counted, _ = self._db.script([
+        counted, _, *read = self._db.script([
             (f"INSERT INTO {self._table} (bucket, window_start, hits) VALUES (?, ?, 1)"
              " ON CONFLICT (bucket, window_start) DO UPDATE"
              f" SET hits = {self._table}.hits + 1 RETURNING hits", (bucket, start)),
             (f"DELETE FROM {self._table} WHERE bucket = ? AND window_start < ?",
-             (bucket, start))], write=True, wait_for_flush=False)
+             (bucket, start)), *reads], write=True, wait_for_flush=False)
         hits = counted[0]["hits"]
-        return Verdict(hits <= quota.limit, hits, start + quota.window_seconds - now)
+        return Verdict(hits <= quota.limit, hits, start + quota.window_seconds - now), read
 
     def refund(self, bucket: str, quota: Quota) -> None:
         """Take back one hit of the current window (an attempt that turned out not to count)."""
