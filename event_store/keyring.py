@@ -66,29 +66,25 @@ class ClientKeyring:
         """Return the client's data key, creating it on first use (one transaction)."""
         key = AESGCM.generate_key(bit_length=256)
         wrapped = self._wrapping.wrap(firm_id, str(client_id), key)
-        with self._db.transaction() as tx:
-            if tx.dialect == "postgresql":
-                # No wait for this commit's WAL flush: the key is only ever used by the
-                # event that seals with it, whose own (synchronous) commit comes later in
-                # the same database and flushes the WAL up to it, key included.
-                tx.execute("SET LOCAL synchronous_commit = off")
-            created = tx.fetch_one(
-                "INSERT INTO client_keys (firm_id, client_id, wrapped_key, created_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (firm_id, client_id) DO NOTHING"
-                " RETURNING client_id", (firm_id, client_id, wrapped,
-                                         datetime.now(UTC).isoformat()))
-            if created is not None:
-                return key
-            row = tx.fetch_one("SELECT wrapped_key FROM client_keys WHERE firm_id = ?"
-                               " AND client_id = ?", (firm_id, str(client_id)))
-        return self._unwrap(firm_id, client_id, row["wrapped_key"])
+        # One round trip, not waiting for its WAL flush: the key is only ever used by the
+        # event that seals with it, whose own (synchronous) commit comes later in the same
+        # database and flushes the WAL up to it, key included.
+        created, existing = self._db.script([
+            ("INSERT INTO client_keys (firm_id, client_id, wrapped_key, created_at)"
+             " VALUES (?, ?, ?, ?) ON CONFLICT (firm_id, client_id) DO NOTHING"
+             " RETURNING client_id",
+             (firm_id, str(client_id), wrapped, datetime.now(UTC).isoformat())),
+            ("SELECT wrapped_key FROM client_keys WHERE firm_id = ? AND client_id = ?",
+             (firm_id, str(client_id)))], write=True, wait_for_flush=False)
+        if created:
+            return key
+        return self._unwrap(firm_id, client_id, existing[0]["wrapped_key"])
 
     def key(self, firm_id: str, client_id: str) -> bytes | None:
         """Return the client's data key, or None once it was destroyed."""
-        with self._db.read() as tx:
-            row = tx.fetch_one("SELECT wrapped_key FROM client_keys WHERE firm_id = ?"
-                               " AND client_id = ?", (firm_id, str(client_id)))
-        return None if row is None else self._unwrap(firm_id, client_id, row["wrapped_key"])
+        rows = self._db.script([("SELECT wrapped_key FROM client_keys WHERE firm_id = ?"
+                                 " AND client_id = ?", (firm_id, str(client_id)))])[0]
+        return None if not rows else self._unwrap(firm_id, client_id, rows[0]["wrapped_key"])
 
     def sealers(self, firm_id: str, client_ids) -> dict[str, FieldSealer]:
         """Each client's sealer for opening, its key fetched with the others in few statements."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -222,6 +223,13 @@ def load_profile(data, *, partial: bool = False) -> dict:
     """
     if not isinstance(data, dict):
         raise ValidationError({"_schema": ["the body must be a JSON object"]})
-    # Only top-level fields become optional; a submitted award still needs its name.
-    schema = ClientProfileSchema(partial=PROFILE_FIELDS if partial else False)
+    schema = _schema(partial)
     return schema.dump(schema.load(data))
+
+
+@functools.cache
+def _schema(partial: bool) -> ClientProfileSchema:
+    # Built once per process (building one cost more than loading a profile with it); a
+    # schema keeps no state between loads. Only top-level fields become optional: a
+    # submitted award still needs its name.
+    return ClientProfileSchema(partial=PROFILE_FIELDS if partial else False)
