@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from event_store import ClientKeyring, EmailIndex, open_keyring
 from query_service.adapters.email_lookup import add_email_digests
-from query_service.adapters.read_tables import migrate_quarantine, migrate_read_tables
+from query_service.adapters.read_tables import (
+    bound_search_pending_list,
+    migrate_quarantine,
+    migrate_read_tables,
+)
 from query_service.projections import Projector
 from shared.config import Settings
 from shared.limits import RateCounters
@@ -40,4 +44,6 @@ def migrations(settings: Settings) -> list[tuple[Database, list[Migration]]]:
                       db, EmailIndex(settings.master_key))),
         Migration("read_model", 5, "dead letters: events the projector could not apply",
                   migrate_quarantine),
+        Migration("read_model", 6, "search words index with a short pending list",
+                  bound_search_pending_list),
     ])]

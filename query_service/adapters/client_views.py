@@ -10,9 +10,21 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterator
 
+import orjson
+
+from query_service.adapters.client_listing import (
+    BEST_RANK,
+    CLIENT_COLUMNS,
+    Conditions,
+    Statement,
+    index_then_join,
+    prefixed,
+    joined_columns,
+    page_then_join,
+)
 from query_service.adapters.read_tables import LIVE, firm_scope
 from query_service.dashboard_projection import dashboard_from_counters
 from query_service.projections import search_terms
@@ -20,8 +32,6 @@ from query_service.report.wording import headline
 from event_store import EmailIndex, looks_like_email
 from shared.sql import Database
 
-CLIENT_COLUMNS = ("client_id, version, status, profile, created_by, created_at, updated_at,"
-                  " latest_check_id")
 AUDIT_COLUMNS = ("position, event_type, action, entity_type, entity_id, client_id, actor_id,"
                  " actor_kind, request_id, correlation_id, occurred_at, changes")
 
@@ -58,16 +68,18 @@ class FirmReadView:
         self._email_index = email_index
         self._on_position = on_position
 
-    def _rows(self, sql: str, params) -> list[dict]:
+    def _rows(self, sql: str, params, chosen_first: Statement | None = None) -> list[dict]:
         """Run one read as the firm's reader (one round trip on PostgreSQL).
 
         The projections' position is read in the same transaction and handed to
-        on_position: it is the position the rows reflect.
+        on_position: it is the position the rows reflect. chosen_first runs before the
+        firm's scope is taken (see client_listing.index_then_join).
         """
         scope = firm_scope(self._db.dialect, self.firm_id)
         position = (f"SELECT position FROM {self.t.projector_positions}"
                     " WHERE consumer = 'projector' AND firm_id = ?", (self.firm_id,))
-        *_, reached, rows = self._db.script([*scope, position, (sql, tuple(params))])
+        *_, reached, rows = self._db.script([*([chosen_first] if chosen_first else []),
+                                             *scope, position, (sql, tuple(params))])
         if self._on_position is not None:
             self._on_position(int(reached[0]["position"]) if reached else 0)
         return rows
@@ -85,38 +97,46 @@ class FirmReadView:
 
     def clients(self, *, limit: int, cursor: str | None,
                 filters: ClientFilters) -> tuple[list[dict], str | None]:
-        sql, params = self._client_query(filters)
-        by_probability = filters.sort == "best_probability"
-        if cursor:
-            key = decode_cursor(cursor)
-            if by_probability and len(key) == 3:
-                sql += (f" AND ({BEST_RANK} < ? OR ({BEST_RANK} = ? AND (c.created_at < ?"
-                        " OR (c.created_at = ? AND c.client_id < ?))))")
-                params += [key[0], key[0], key[1], key[1], key[2]]
-            else:
-                created_at, client_id = key[-2:]
-                sql += " AND (c.created_at < ? OR (c.created_at = ? AND c.client_id < ?))"
-                params += [created_at, created_at, client_id]
-        order = f"{BEST_RANK} DESC, " if by_probability else ""
-        sql += f" ORDER BY {order}c.created_at DESC, c.client_id DESC LIMIT ?"
-        params.append(limit + 1)
-        rows = self._rows(sql, params)
+        first, fallback = self.clients_queries(limit=limit, cursor=cursor, filters=filters)
+        rows = self._rows(*first)
+        if fallback is not None and len(rows) <= limit:
+            choose, read = fallback
+            rows = self._rows(*read, chosen_first=choose)
         page = [_listed_client(r) for r in rows[:limit]]
-        next_cursor = encode_cursor(rows[limit - 1], by_probability) \
+        next_cursor = encode_cursor(rows[limit - 1], filters.sort == "best_probability") \
             if len(rows) > limit else None
         return page, next_cursor
 
-    def _client_query(self, f: ClientFilters) -> tuple[str, list]:
-        columns = _prefixed("c", CLIENT_COLUMNS)
-        # The best option is the first recommendation of the client's current results.
-        sql = (f"SELECT {columns}, b.visa_type AS best_visa_type, b.verdict AS best_verdict,"
-               " b.eligibility_score AS best_score, b.success_probability AS best_probability,"
-               f" {BEST_RANK} AS best_rank, k.status AS latest_check_status"
-               f" FROM {self.t.clients} c LEFT JOIN {self.t.recommendations} b"
-               " ON b.firm_id = c.firm_id AND b.client_id = c.client_id AND b.is_current = 1"
-               f" AND b.rank = 1 LEFT JOIN {self.t.checks} k ON k.firm_id = c.firm_id"
-               " AND k.check_id = c.latest_check_id WHERE c.firm_id = ?")
-        params: list = [self.firm_id]
+    def clients_queries(self, *, limit: int, cursor: str | None, filters: ClientFilters
+                        ) -> tuple[Statement, tuple[Statement, Statement] | None]:
+        """The listing's statement (`?` placeholders), and the two to run instead when the
+        first finds no more than `limit` rows (None: the first is the answer); of those,
+        the first runs as the tables' owner, the second as the firm's reader.
+
+        Each asks for one row more than a page, so the caller knows whether there is more.
+        """
+        where = self._client_conditions(filters)
+        by_probability = filters.sort == "best_probability"
+        key = decode_cursor(cursor) if cursor else None
+        if key and not (by_probability and len(key) == 3):
+            created_at, client_id = key[-2:]
+            where = replace(where, sql=where.sql + " AND (c.created_at < ? OR"
+                            " (c.created_at = ? AND c.client_id < ?))",
+                            params=[*where.params, created_at, created_at, client_id])
+        if not (by_probability or filters.best_verdict or filters.best_visa_type
+                or filters.latest_check):
+            fallback = index_then_join(self.t, where, limit + 1) \
+                if where.words is not None and where.dialect == "postgresql" else None
+            return page_then_join(self.t, where, limit + 1), fallback
+        return self._joined_query(filters, where, key, limit + 1), None
+
+    def _joined_query(self, f: ClientFilters, where: Conditions, key: tuple | None,
+                      rows: int) -> tuple[str, list]:
+        """The listing whose filters or order need the best option or latest check first."""
+        columns, joins = joined_columns(self.t)
+        sql = (f"SELECT {prefixed('c', CLIENT_COLUMNS)}, {columns} FROM {self.t.clients} c"
+               f"{joins} WHERE {where.sql}")
+        params = list(where.params)
         for column, value in (("b.verdict", f.best_verdict), ("b.visa_type", f.best_visa_type),
                               ("k.status", f.latest_check)):
             if value == "none":
@@ -126,6 +146,22 @@ class FirmReadView:
             elif value:
                 sql += f" AND {column} = ?"
                 params.append(value)
+        if where.words is not None:
+            clause, words = self._words_clause(where.words, "c")
+            sql, params = sql + clause, params + words
+        order = ""
+        if f.sort == "best_probability":
+            order = f"{BEST_RANK} DESC, "
+            if key and len(key) == 3:
+                sql += (f" AND ({BEST_RANK} < ? OR ({BEST_RANK} = ? AND (c.created_at < ?"
+                        " OR (c.created_at = ? AND c.client_id < ?))))")
+                params += [key[0], key[0], key[1], key[1], key[2]]
+        sql += f" ORDER BY {order}c.created_at DESC, c.client_id DESC LIMIT ?"
+        return sql, [*params, rows]
+
+    def _client_conditions(self, f: ClientFilters) -> Conditions:
+        """The listing's conditions on the clients table alone, and its search words."""
+        sql, params = "c.firm_id = ?", [self.firm_id]
         for column, value in (("status", f.status), ("created_by", f.attorney_id)):
             if value:
                 sql += f" AND c.{column} = ?"
@@ -140,28 +176,43 @@ class FirmReadView:
                     " WHERE r.firm_id = ? AND r.visa_type = ? AND r.is_current = 1"
                     " AND r.eligibility_score >= ?)")
             params += [self.firm_id, f.visa_type, f.min_score or 0]
-        clause, words = self._search_clause(f.search, "c")
-        return sql + clause, params + words
+        addresses, words = self._email_clause(f.search, "c")
+        return Conditions(sql + addresses, params + words, self._words(f.search),
+                          self._db.dialect)
 
     def _search_clause(self, search: str, alias: str) -> tuple[str, list]:
         """The conditions that find clients by name, employer and field words, or exact email."""
+        sql, params = self._email_clause(search, alias)
+        words = self._words(search)
+        if words is None:
+            return sql, params
+        clause, more = self._words_clause(words, alias)
+        return sql + clause, params + more
+
+    def _email_clause(self, search: str, alias: str) -> tuple[str, list]:
         sql, params = "", []
-        addresses = [w for w in search.split() if looks_like_email(w)]
-        for address in addresses:
+        for address in [w for w in search.split() if looks_like_email(w)]:
             # An address is found exactly through its blind index (none without a key).
             digest = self._email_index.digest(self.firm_id, address) if self._email_index \
                 else None
             sql += f" AND {alias}.email_digest = ?"
             params.append(digest or "")
-        terms = search_terms(" ".join(w for w in search.split() if w not in addresses))
-        if terms and self._db.dialect == "sqlite":
-            sql += (f" AND {alias}.search_rowid IN (SELECT rowid FROM {self.t.clients_fts}"
-                    f" WHERE {self.t.clients_fts} MATCH ?)")
-            params.append(" ".join(f'"{t}"*' for t in terms))
-        elif terms:
-            sql += f" AND {alias}.search_vector @@ to_tsquery('simple', ?)"
-            params.append(" & ".join(f"{t}:*" for t in terms))
         return sql, params
+
+    def _words(self, search: str) -> str | None:
+        """The search's words (not its addresses) as the engine's full-text query."""
+        terms = search_terms(" ".join(w for w in search.split() if not looks_like_email(w)))
+        if not terms:
+            return None
+        if self._db.dialect == "sqlite":
+            return " ".join(f'"{t}"*' for t in terms)
+        return " & ".join(f"{t}:*" for t in terms)
+
+    def _words_clause(self, words: str, alias: str) -> tuple[str, list]:
+        if self._db.dialect == "sqlite":
+            return (f" AND {alias}.search_rowid IN (SELECT rowid FROM {self.t.clients_fts}"
+                    f" WHERE {self.t.clients_fts} MATCH ?)", [words])
+        return f" AND {alias}.search_vector @@ to_tsquery('simple', ?)", [words]
 
     def client(self, client_id: str) -> dict | None:
         row = self._row(f"SELECT {CLIENT_COLUMNS} FROM {self.t.clients}"
@@ -173,7 +224,7 @@ class FirmReadView:
                         (self.firm_id, check_id))
         if row is None:
             return None
-        result = json.loads(row["result"]) if row["result"] else {}
+        result = _loads(row["result"]) if row["result"] else {}
         return with_assessments(_check(row), result.get("attorney_assessments_recorded", []))
 
     def checks_of_client(self, client_id: str) -> list[dict]:
@@ -195,7 +246,7 @@ class FirmReadView:
 
     def audit(self, filters: AuditFilters, after: int, limit: int) -> list[dict]:
         # Each entry names its client (an erased one has no name left).
-        sql = (f"SELECT {_prefixed('a', AUDIT_COLUMNS)}, c.first_name, c.last_name"
+        sql = (f"SELECT {prefixed('a', AUDIT_COLUMNS)}, c.first_name, c.last_name"
                f" FROM {self.t.audit_log} a LEFT JOIN {self.t.clients} c"
                " ON c.firm_id = a.firm_id AND c.client_id = a.client_id"
                " WHERE a.firm_id = ? AND a.position > ?")
@@ -242,11 +293,6 @@ def with_assessments(check: dict, rows: list[dict]) -> dict:
     return check
 
 
-# The best option's probability in basis points (-1: no results), an integer so a
-# keyset cursor compares it exactly on both engines.
-BEST_RANK = "CAST(ROUND(COALESCE(b.success_probability, -0.0001) * 10000) AS INTEGER)"
-
-
 def encode_cursor(row: dict, by_probability: bool = False) -> str:
     key = [row["created_at"], row["client_id"]]
     raw = json.dumps([int(row["best_rank"]), *key] if by_probability else key).encode()
@@ -266,8 +312,12 @@ def decode_cursor(cursor: str) -> tuple:
     return tuple(key)
 
 
-def _prefixed(alias: str, columns: str) -> str:
-    return ", ".join(f"{alias}.{c.strip()}" for c in columns.split(","))
+def _loads(text: str):
+    # orjson: the projector writes these with orjson; the standard library reads what it refuses.
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def audit_entry(row: dict) -> dict:
@@ -283,7 +333,7 @@ def audit_entry(row: dict) -> dict:
 
 def _client(row: dict) -> dict:
     return {"id": row["client_id"], "version": row["version"], "status": row["status"],
-            **json.loads(row["profile"]), "created_by": row["created_by"],
+            **_loads(row["profile"]), "created_by": row["created_by"],
             "created_at": row["created_at"], "updated_at": row["updated_at"],
             "latest_check_id": row["latest_check_id"]}
 
@@ -298,7 +348,7 @@ def _listed_client(row: dict) -> dict:
 
 
 def _check(row: dict) -> dict:
-    result = json.loads(row["result"]) if row["result"] else None
+    result = _loads(row["result"]) if row["result"] else None
     check = {
         "check_id": row["check_id"], "client_id": row["client_id"], "status": row["status"],
         "profile_version": row["profile_version"], "analysis_mode": row["analysis_mode"],
