@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import psycopg
 import requests
@@ -119,3 +120,124 @@ def _raw_insert(conn, table: str, events: list[StoredEvent]) -> None:
         conn.execute(f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
                      " VALUES (%s, %s, %s, %s)", (e.originator_id, e.originator_version,
                                                   e.topic, e.state))
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Offered rates (requests/s) tried in turn per gunicorn configuration; each step lasts
+    `seconds`, or longer to send at least `requests` (a p99 of fewer is just the maximum)."""
+
+    rates: tuple[float, ...]
+    seconds: float
+    requests: int
+    configurations: tuple[tuple[int, int], ...]  # (workers, threads per worker)
+
+
+P99_LIMIT_MS = 100.0
+SWEEPS = {
+    "tiny": Sweep((4, 8), 0.75, 3, ((1, 4), (2, 4))),
+    "medium": Sweep((10, 20, 40, 60, 80, 120, 160), 2.5, 60, ((1, 8), (2, 4), (4, 2))),
+    "full": Sweep((10, 20, 40, 60, 80, 120, 160, 240), 4.0, 100, ((1, 8), (2, 4), (4, 2))),
+}
+
+
+def saturation_sweep(deployment, token: str, client_ids: list[str], sweep: Sweep) -> dict:
+    """Find, per configuration, the request rate at which POST and PATCH p99 crosses 100 ms.
+
+    Open loop: requests leave at the offered rate whatever the answers' pace, and each is
+    timed from the moment it was due, so queueing in front of the service counts. The
+    rates rise until p99 passes the limit (or a request fails) at two steps in a row; the
+    saturation throughput is the highest rate served with p99 within it. The command service is restarted with
+    each configuration, then with the deployment's own again.
+    """
+    headers, generator = {"Authorization": f"Bearer {token}"}, ProfileGenerator(seed=77)
+    unused, results = iter(client_ids), []
+    try:
+        for workers, threads in sweep.configurations:
+            deployment.serve_commands_with(workers, threads)
+            url = deployment.api.command_url
+            # Warm each worker up (pools opened, statements prepared) before timing.
+            http_load([("POST", f"{url}/v1/clients", headers, generator.profile())
+                       for _ in range(4 * workers)], workers)
+            posts = _rising(lambda n: [("POST", f"{url}/v1/clients", headers,
+                                        generator.profile()) for _ in range(n)], sweep)
+            created = iter([i for step in posts for i in step["created"]])
+            patches = _rising(lambda n: [("PATCH", f"{url}/v1/clients/{_next_id(created, unused)}",
+                                          headers, generator.edit({})) for _ in range(n)], sweep)
+            for operation, steps in (("POST /v1/clients", posts),
+                                     ("PATCH /v1/clients/{id}", patches)):
+                for step in steps:
+                    del step["created"]
+                results.append({"workers": workers, "threads": threads, "operation": operation,
+                                "saturation_per_s": _saturation(steps), "steps": steps})
+    finally:
+        deployment.serve_commands_with(int(deployment.service_workers), None)
+    return {"p99_limit_ms": P99_LIMIT_MS, "seconds_per_step": sweep.seconds,
+            "results": results, "best": _best(results)}
+
+
+def _next_id(created, seeded) -> str:
+    # Each PATCH edits a client no other request edits: concurrent edits would race by design.
+    return next(created, None) or next(seeded)
+
+
+def _rising(prepare, sweep: Sweep) -> list[dict]:
+    """Raise the rate until two steps in a row miss the limit (one may be a passing stall)."""
+    steps, missed = [], 0
+    for rate in sweep.rates:
+        step = open_loop(prepare(max(sweep.requests, round(rate * sweep.seconds))), rate)
+        steps.append(step)
+        missed = missed + 1 if not _within_limit(step) else 0
+        if missed == 2:
+            break
+    return steps
+
+
+def _within_limit(step: dict) -> bool:
+    return not step["errors"] and (step["latency"]["p99_ms"] or 0) <= P99_LIMIT_MS
+
+
+def open_loop(requests_to_send: list, rate: float, threads: int = 64) -> dict:
+    """Send prepared requests at `rate` per second; time each from when it was due."""
+    local, latencies, errors, created = threading.local(), [], [], []
+
+    def send(prepared, due: float):
+        session = getattr(local, "session", None) or requests.Session()
+        local.session = session
+        method, url, headers, body = prepared
+        response = session.request(method, url, headers=headers, json=body, timeout=60)
+        latencies.append((time.perf_counter() - due) * 1000)
+        if response.status_code >= 300:
+            errors.append((response.status_code, response.text[:300]))
+        elif method == "POST":
+            created.append(response.json()["id"])
+
+    with stopwatch() as watch, ThreadPoolExecutor(threads) as pool:
+        start = time.perf_counter()
+        for number, prepared in enumerate(requests_to_send):
+            due = start + number / rate
+            time.sleep(max(0.0, due - time.perf_counter()))
+            pool.submit(send, prepared, due)
+    return {"offered_per_s": rate,
+            # Completions per second, never above the offered rate: n requests span n / rate.
+            "achieved_per_s": round(len(requests_to_send)
+                                    / max(watch["seconds"], len(requests_to_send) / rate), 1),
+            "latency": percentiles(latencies), "errors": len(errors),
+            "error_samples": errors[:3], "created": created}
+
+
+def _saturation(steps: list[dict]) -> float | None:
+    served = [s["achieved_per_s"] for s in steps if _within_limit(s)]
+    return max(served) if served else None
+
+
+def _best(results: list[dict]) -> dict | None:
+    """The configuration whose POST and PATCH saturation, taken together, is highest."""
+    totals: dict[tuple[int, int], float] = {}
+    for r in results:
+        key = (r["workers"], r["threads"])
+        totals[key] = totals.get(key, 0.0) + (r["saturation_per_s"] or 0.0)
+    if not totals or not any(totals.values()):
+        return None
+    (workers, threads), _ = max(totals.items(), key=lambda item: item[1])
+    return {"workers": workers, "threads": threads}

@@ -54,7 +54,30 @@ def _command_side(side: dict) -> str:
         "| Append | Appends/s | Ratio to raw INSERT |", "|---|---|---|",
         *[f"| {APPENDS.get(name, name)} | {rate} | {a['ratio_to_raw_insert'][name]} |"
           for name, rate in a["appends_per_s"].items()],
+        *(_saturation(side["saturation"]) if "saturation" in side else []),
     ])
+
+
+def _saturation(sweep: dict) -> list[str]:
+    """The command side's saturation throughput per gunicorn configuration."""
+    best = sweep["best"]
+    rows = [f"| {r['workers']} x {r['threads']} | {r['operation']} | "
+            f"{r['saturation_per_s'] if r['saturation_per_s'] is not None else 'none'} | "
+            + ", ".join(f"{s['offered_per_s']:g} → {s['achieved_per_s']:g}/s p99 "
+                        f"{_ms(s['latency'], 'p99_ms')}" + (f" ({s['errors']} errors)"
+                                                             if s["errors"] else "")
+                        for s in r["steps"]) + " |" for r in sweep["results"]]
+    return [
+        "", f"Saturation: open-loop load (requests leave at the offered rate, each timed from "
+        f"when it was due), the rate raised step by step (at least {sweep['seconds_per_step']} s "
+        f"each) until p99 passes {sweep['p99_limit_ms']:g} ms twice in a row; the saturation "
+        "throughput is the highest rate served with p99 within it.", "",
+        "| Workers x threads | Operation | Saturation requests/s | Offered → achieved, p99 ms |",
+        "|---|---|---|---|", *rows, "",
+        "Best configuration on this machine: " + (
+            f"**{best['workers']} workers x {best['threads']} threads**" if best
+            else "none kept p99 within the limit at the lowest rate tried"),
+    ]
 
 
 APPENDS = {
@@ -161,7 +184,21 @@ NOTES = """## Reading these figures
   measured in the same run are the figures to compare.
 - Command latency at 16 and 64 concurrent clients is queueing: two gunicorn workers of four
   threads serve eight requests at a time on two cores, so throughput, not latency, is the
-  figure there.
+  figure there. The saturation sweep gives the same finding as a rate: the requests/s each
+  gunicorn configuration serves before p99 passes 100 ms, under open-loop load.
+- A read over HTTP is its SQL plus two round trips and gunicorn: the token's signature is
+  checked once per process (until it expires); the firm's request budget is counted and the
+  attorney's standing read in one round trip (their event stream is folded again only when
+  its version moved, so a deactivation or sign-out still refuses the next request); then the
+  read runs in one round trip (role, firm scope, projection position and rows together);
+  the answer is encoded with orjson. The SQL column is the statement the service builds for
+  that read, run directly with psycopg.
+- Search by words walks the firm's newest 2,000 clients (the status index gives them in
+  order) and stops at a page of matches; only when those hold fewer than a page does it read
+  the matches from the GIN index and sort them, which are then few. So neither a common name
+  (thousands of matches) nor a rare word (a whole firm to walk) costs more than about 2,000
+  rows. The GIN index keeps a pending list of at most 64 kB: at PostgreSQL's 4 MB default
+  a freshly rebuilt table's whole word list sat unsorted in it and every search read it all.
 - An event-store append is one round trip: the firm's append function takes a per-firm
   advisory lock (notification ids stay gap-free for the relay), checks the chain head, inserts
   the event and its chain link, announces the append (NOTIFY) and commits; the raw INSERT is one

@@ -90,6 +90,11 @@ def _measure(size_name: str, size: Size, deployment: Deployment, log) -> dict:
                                            size.requests_per_level),
         "append": command_side.append_vs_raw_insert(stores, deployment.database_url,
                                                     size.appends)}
+    log("command side saturation, per gunicorn configuration")
+    report["command_side"]["saturation"] = command_side.saturation_sweep(
+        deployment, big.token, data.big.client_ids[size.requests_per_level
+                                                    * len(size.concurrencies):],
+        command_side.SWEEPS[size_name])
     log("as_of reconstruction")
     report["replay"]["as_of"] = replay.as_of_reconstruction(
         stores, deployment.database_url, data.big.id, samples=size.as_of_samples)

@@ -91,6 +91,16 @@ class Deployment:
             commands[name] = [name, "--health-port", str(self.health_ports[name])]
         self.processes[name] = Process(name, [*VISA, *commands[name]], self.env, self.workdir)
 
+    def serve_commands_with(self, workers: int, threads: int | None) -> None:
+        """Restart the command service with another gunicorn configuration (benchmarks)."""
+        if "command" in self.processes:
+            self.processes["command"].stop()
+        args = ["command-service", "--port", str(self.command_port), "--workers", str(workers)]
+        if threads is not None:
+            args += ["--threads", str(threads)]
+        self.processes["command"] = Process("command", [*VISA, *args], self.env, self.workdir)
+        wait_for_http(f"{self.api.command_url}/healthz")
+
     def wait_until_healthy(self, name: str) -> None:
         wait_for_http(f"http://127.0.0.1:{self.health_ports[name]}/healthz")
 

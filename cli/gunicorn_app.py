@@ -34,18 +34,22 @@ def gunicorn_settings() -> dict:
     return {name: value for name, value in vars(gunicorn_conf).items() if name in known}
 
 
-def run_gunicorn(factory, service: str, host: str, port: int, workers: int) -> int:
+def run_gunicorn(factory, service: str, host: str, port: int, workers: int,
+                 threads: int | None = None) -> int:
     """Serve the app built by factory in each worker; gunicorn handles SIGTERM gracefully."""
-    _Service(factory, {"bind": f"{host}:{port}", "workers": workers,
-                       "proc_name": f"visa-{service}",
-                       "logconfig_dict": gunicorn_conf.log_config(service)}).run()
+    options = {"bind": f"{host}:{port}", "workers": workers, "proc_name": f"visa-{service}",
+               "logconfig_dict": gunicorn_conf.log_config(service)}
+    if threads is not None:
+        options["threads"] = threads
+    _Service(factory, options).run()
     return 0
 
 
 def serve_web_service(args, service: str, build) -> int:
     """Serve the app that build(settings) makes, validating the settings first."""
     settings = load_settings()
-    return run_gunicorn(lambda: build(settings), service, args.host, args.port, args.workers)
+    return run_gunicorn(lambda: build(settings), service, args.host, args.port, args.workers,
+                        getattr(args, "threads", None))
 
 
 def ensure_multiprocess_metrics(service: str, argv: list[str]) -> None:

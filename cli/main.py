@@ -166,6 +166,8 @@ def _service_commands(commands) -> None:
         service.add_argument("--host", default="127.0.0.1")
         service.add_argument("--port", type=int, required=True)
         service.add_argument("--workers", type=int, default=2)
+        service.add_argument("--threads", type=int, default=None,
+                             help="request threads per worker (default: gunicorn_conf.threads)")
 
     for name, help_text in (("relay", "publish stored events to Kafka (the outbox relay)"),
                             ("engine", "evaluate requested checks from Kafka"),
