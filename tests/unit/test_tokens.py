@@ -9,7 +9,14 @@ import time
 import jwt
 import pytest
 
-from shared.auth import InvalidTokenError, Principal, TokenIssuer, hash_password, verify_password
+from shared.auth import (
+    InvalidTokenError,
+    Principal,
+    TokenIssuer,
+    VerifiedTokens,
+    hash_password,
+    verify_password,
+)
 
 SECRET = "s" * 48
 ISSUER = TokenIssuer(SECRET, "visa-eligibility", "visa-eligibility-api", 3600)
@@ -61,6 +68,17 @@ def test_two_tokens_for_the_same_attorney_have_different_ids():
 def test_tokens_that_are_not_ours_or_not_valid_now_are_rejected(token):
     with pytest.raises(InvalidTokenError):
         ISSUER.verify(token)
+
+
+def test_a_remembered_token_is_forgotten_when_it_expires():
+    now = [1000.0]
+    remembered = VerifiedTokens(clock=lambda: now[0])
+    principal = remembered.keep("token", Principal("attorney-1", "firm-1", "viewer",
+                                                   "token-1", expires_at=1060))
+
+    before, now[0] = remembered.get("token"), 1060.0
+
+    assert before == principal and remembered.get("token") is None
 
 
 def test_passwords_are_hashed_with_scrypt_and_a_random_salt():
