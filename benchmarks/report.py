@@ -106,14 +106,18 @@ def _replay(side: dict, data: dict) -> str:
         f"- `visa projections rebuild` on PostgreSQL, every read table from {rebuild['events']} "
         f"events: **{rebuild['events_per_second']} events/s** ({rebuild['seconds']} s, batches "
         f"of {rebuild.get('batch', 1)} events per transaction, rows and position together, one "
-        f"process; {rebuild.get('quarantined', 0)} events quarantined)",
+        f"process; {rebuild.get('quarantined', 0)} events quarantined; then "
+        f"{rebuild.get('seconds_dropping_the_replaced_tables', 'n/a')} s dropping the replaced "
+        "tables, after the swap)",
         *([f"- Raw read of the same rows (psycopg, binary, no decoding): "
            f"{rebuild['raw_read']['events_per_second']} events/s; the rebuild runs at "
            f"{rebuild['ratio_to_raw_read']} of it"] if "raw_read" in rebuild else []),
         *([f"- The same rebuild on the embedded default (SQLite; the same "
            f"{side['rebuild_sqlite']['events']} events copied there): "
            f"**{side['rebuild_sqlite']['events_per_second']} events/s** "
-           f"({side['rebuild_sqlite']['seconds']} s)"] if "rebuild_sqlite" in side else []),
+           f"({side['rebuild_sqlite']['seconds']} s; then "
+           f"{side['rebuild_sqlite']['seconds_dropping_the_replaced_tables']} s dropping the "
+           "replaced tables, each freed page overwritten)"] if "rebuild_sqlite" in side else []),
         *[f"- Client with {as_of['events']} events rebuilt at version "
           f"{k.rsplit('_', 1)[1]}: p50 **{_ms(as_of[k], 'p50_ms')} ms**, p99 "
           f"{_ms(as_of[k], 'p99_ms')} ms" for k in versions],
