@@ -181,10 +181,18 @@ NOTES = """## Reading these figures
   advisory lock (notification ids stay gap-free for the relay), checks the chain head, inserts
   the event and its chain link, announces the append (NOTIFY) and commits; the raw INSERT is one
   autocommitted statement, so the ratio is the cost of ordering, chaining and announcing.
-- The rebuild applies a batch of a firm's events per transaction: the rows the batch touches
-  are read in a few statements, changed in memory, and written back with one statement per
-  table and kind of change (executemany), beside the firm's position. Its cost is now the
-  decoding and re-encoding of each check's result (about 100 KB of JSON per concluded check).
+- `visa projections rebuild` fills a fresh table set beside the live one, a firm's batch of
+  5,000 events per transaction (rows and position together): the rows a batch touches are read
+  in a few statements, changed in memory, and written back set-based (COPY for new rows, one
+  statement per table and kind of change for the rest). On PostgreSQL the new tables are
+  UNLOGGED and carry only their keys while they fill; they are made durable (SET LOGGED) and
+  get their read indexes in one pass each before the swap. The event log is read in binary,
+  the next batch decoded while the last is written, and Python's cyclic collector is paused
+  during a batch. What remains is CPU on two cores: decoding each stored event (a concluded
+  check's state is ~120 KB of JSON), opening its sealed identifiers (AES-GCM per value), and
+  PostgreSQL compressing and writing each check's result into the checks table; see
+  SCALING.md for what would go further (a result stored once, by reference; decoding in
+  parallel processes).
 - How the distributed deployment grows past one machine, and what saturates first: see
   [SCALING.md](SCALING.md).
 - The engine figures with the fake LLM show its concurrency: at 2 s per call, one engine
