@@ -13,14 +13,15 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 from datetime import UTC, datetime
 
+import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from contracts.profile import map_sealed_value
 from event_store.blind_index import EmailIndex
+from event_store.quotes import quote_finder
 from event_store.key_wrapping import KeyWrapping, MasterKeyWrapping
 from shared.profile_schema import DIRECT_IDENTIFIERS
 from shared.sql import Database, apply_schema
@@ -152,9 +153,13 @@ class FieldSealer:
             return None
         try:
             raw = base64.b64decode(value[len(TOKEN_PREFIX):], validate=True)
-            return json.loads(self._aead.decrypt(raw[:12], raw[12:], self._aad(name)))
+            plain = self._aead.decrypt(raw[:12], raw[12:], self._aad(name))
         except (InvalidTag, ValueError):  # another key's, another field's, or not a token
             return None
+        try:
+            return orjson.loads(plain)
+        except orjson.JSONDecodeError:  # e.g. a lone surrogate sealed before inputs were checked
+            return json.loads(plain)
 
     def seal_profile_data(self, data: dict) -> dict:
         """Seal the identifiers and free text in an event's fields (created) or changes."""
@@ -163,16 +168,23 @@ class FieldSealer:
     def open_profile_data(self, data: dict) -> dict:
         return _map_sealed(data, self.open)
 
+    def open_current_values(self, data: dict) -> dict:
+        """Open what a profile event leaves: its fields, or its changes' new values only.
+
+        For a read model that keeps the latest profile: the old values stay sealed,
+        unopened (a third of the decryptions of a replay).
+        """
+        return _map_sealed(data, self.open, sides=("new",))
+
     def seal_quotes(self, value, texts: list[str], words: list[str] = ()):
         """Seal every string of a check's result or analysis that quotes the client's words.
 
         The engine judges free text and quotes it back (an award's name, a contribution, the
         employer); those strings are sealed like the profile's, so erasure reaches them too.
         """
-        patterns = [re.escape(t) for t in texts] + [rf"\b{re.escape(w)}\b" for w in words]
-        if not patterns:
+        quotes = quote_finder(texts, words)
+        if quotes is None:
             return value
-        quotes = re.compile("|".join(sorted(patterns, key=len, reverse=True)), re.IGNORECASE)
 
         def walk(item, key):
             if isinstance(item, dict):
@@ -180,7 +192,7 @@ class FieldSealer:
             if isinstance(item, list):
                 return [walk(v, key) for v in item]
             if (isinstance(item, str) and key not in STRUCTURAL_KEYS and not is_sealed(item)
-                    and quotes.search(item)):
+                    and quotes(item)):
                 return self.seal(QUOTE, item)
             return item
 
@@ -202,14 +214,15 @@ class FieldSealer:
         return f"{self._context}:{name}".encode()
 
 
-def _map_sealed(data: dict, transform) -> dict:
+def _map_sealed(data: dict, transform, sides: tuple[str, ...] = ("old", "new")) -> dict:
     out = dict(data)
     if isinstance(out.get("fields"), dict):
         out["fields"] = {name: map_sealed_value(name, v, transform)
                          for name, v in out["fields"].items()}
     if isinstance(out.get("changes"), dict):
         out["changes"] = {
-            name: ({k: map_sealed_value(name, v, transform) for k, v in change.items()}
+            name: ({k: map_sealed_value(name, v, transform) if k in sides else v
+                    for k, v in change.items()}
                    if isinstance(change, dict) else change)
             for name, change in out["changes"].items()}
     return out
