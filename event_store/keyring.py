@@ -11,11 +11,13 @@ the event store, Kafka's log and any backup of either.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import os
 import re
 from datetime import UTC, datetime
 
+import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -155,8 +157,8 @@ class FieldSealer:
         if self._aead is None:
             return None
         try:
-            raw = base64.b64decode(value[len(TOKEN_PREFIX):], validate=True)
-            return json.loads(self._aead.decrypt(raw[:12], raw[12:], self._aad(name)))
+            raw = binascii.a2b_base64(value[len(TOKEN_PREFIX):], strict_mode=True)
+            return _json_value(self._aead.decrypt(raw[:12], raw[12:], self._aad(name)))
         except (InvalidTag, ValueError):  # another key's, another field's, or not a token
             return None
 
@@ -204,6 +206,13 @@ class FieldSealer:
 
     def _aad(self, name: str) -> bytes:
         return f"{self._context}:{name}".encode()
+
+
+def _json_value(plain: bytes):
+    try:
+        return orjson.loads(plain)
+    except orjson.JSONDecodeError:  # what json.dumps writes and orjson refuses (NaN, 2**64)
+        return json.loads(plain)
 
 
 def _map_sealed(data: dict, transform) -> dict:
