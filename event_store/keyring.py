@@ -87,20 +87,20 @@ class ClientKeyring:
 
     def key(self, firm_id: str, client_id: str) -> bytes | None:
         """Return the client's data key, or None once it was destroyed."""
-        with self._db.read() as tx:
-            row = tx.fetch_one("SELECT wrapped_key FROM client_keys WHERE firm_id = ?"
-                               " AND client_id = ?", (firm_id, str(client_id)))
-        return None if row is None else self._unwrap(firm_id, client_id, row["wrapped_key"])
+        # One round trip (a script), not BEGIN, SELECT and COMMIT: every read of a client's
+        # history waits for it.
+        rows = self._db.script([("SELECT wrapped_key FROM client_keys WHERE firm_id = ?"
+                                 " AND client_id = ?", (firm_id, str(client_id)))])[0]
+        return self._unwrap(firm_id, client_id, rows[0]["wrapped_key"]) if rows else None
 
     def sealers(self, firm_id: str, client_ids) -> dict[str, FieldSealer]:
         """Each client's sealer for opening, its key fetched with the others in few statements."""
         ids, found = sorted({str(c) for c in client_ids}), {}
         for start in range(0, len(ids), KEYS_PER_STATEMENT):
             chunk = ids[start:start + KEYS_PER_STATEMENT]
-            with self._db.read() as tx:
-                rows = tx.fetch_all("SELECT client_id, wrapped_key FROM client_keys"
-                                    f" WHERE firm_id = ? AND client_id IN ({_marks(chunk)})",
-                                    (firm_id, *chunk))
+            rows = self._db.script([("SELECT client_id, wrapped_key FROM client_keys"
+                                     f" WHERE firm_id = ? AND client_id IN ({_marks(chunk)})",
+                                     (firm_id, *chunk))])[0]
             found.update((r["client_id"], r["wrapped_key"]) for r in rows)
         return {c: FieldSealer(self._unwrap(firm_id, c, found[c]) if c in found else None,
                                f"{firm_id}:{c}") for c in ids}
