@@ -112,11 +112,18 @@ def _replay(side: dict, data: dict) -> str:
           f"{_ms(as_of[k], 'p99_ms')} ms" for k in versions],
         f"- Raw SELECT of the same {as_of['events']} rows: p50 "
         f"{_ms(as_of['raw_select_of_the_rows'], 'p50_ms')} ms (ratio {as_of['ratio_p50']})",
+        *([f"- The query side's rebuild of that client as of now (what `?as_of=` runs, "
+           f"without HTTP): p50 **{_ms(as_of['query_side'], 'p50_ms')} ms**, p99 "
+           f"{_ms(as_of['query_side'], 'p99_ms')} ms (ratio {as_of['query_side_ratio_p50']})"]
+          if "query_side" in as_of else []),
         f"- `GET /v1/clients/{{id}}?as_of=` over HTTP for that client: p50 "
         f"**{_ms(as_of['http'], 'p50_ms')} ms**, p99 {_ms(as_of['http'], 'p99_ms')} ms",
         f"- `visa audit export` of the largest firm ({export['events']} events, "
         f"{export['megabytes']} MB of JSON Lines, identifiers opened): "
-        f"**{export['events_per_second']} events/s** ({export['seconds']} s)",
+        f"**{export['events_per_second']} events/s** ({export['seconds']} s)"
+        + (f"; raw SELECT of the same rows: {export['raw_select_events_per_second']} events/s"
+           f" (ratio {export['ratio_to_raw_select']})"
+           if "raw_select_events_per_second" in export else ""),
     ])
 
 
