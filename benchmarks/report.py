@@ -177,6 +177,14 @@ NOTES = """## Reading these figures
   are read in a few statements, changed in memory, and written back with one statement per
   table and kind of change (executemany), beside the firm's position. Its cost is now the
   decoding and re-encoding of each check's result (about 100 KB of JSON per concluded check).
+- `?as_of=` and `visa audit export` read the event store, not the read tables. Both read the
+  rows in binary format and decode each state once with orjson. `?as_of=` folds the client's
+  events with the identifiers still sealed, then fetches the client's key (one round trip) and
+  opens only the profile that results. An erased client's key is gone, so nothing opens. No
+  snapshots: 200 events fold in about a millisecond. The export decodes each event as it
+  streams it and opens identifiers with each client's key, fetched once per page of 500.
+  Meanwhile a thread reads the next page. Its cost is now decoding and re-encoding each
+  check's result, as in the rebuild; its raw SELECT reads the same rows without decoding.
 - How the distributed deployment grows past one machine, and what saturates first: see
   [SCALING.md](SCALING.md).
 - The engine figures with the fake LLM show its concurrency: at 2 s per call, one engine
