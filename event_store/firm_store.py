@@ -103,7 +103,7 @@ class FirmEventStore(Application):
     def load(self, aggregate_id: UUID, version: int | None = None):
         """Rebuild an aggregate from its events, fetching its client's key once."""
         with sealers_remembered():
-            return self.repository.get(aggregate_id, version=version)
+            return self.repository.get(aggregate_id, version=version, projector_func=_mutated)
 
     def append(self, aggregate_id: UUID | str, version: int, event_type: str, payload: dict,
                meta: dict) -> int:
@@ -198,6 +198,14 @@ class FirmEventStore(Application):
         if mapper.cipher:
             raw = mapper.cipher.encrypt(raw)
         return raw
+
+
+def _mutated(aggregate, events):
+    # The library's projector asserts each event is an instance of a runtime-checkable
+    # Protocol: a third of the time to load an aggregate of 200 events.
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
 
 
 def _envelope(firm_id: str, position: int, event: DecodedEvent) -> EventEnvelope:
