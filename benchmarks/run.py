@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks import command_side, dataset, pipeline, query_side, replay
+from benchmarks import command_side, dataset, embedded_replay, pipeline, query_side, replay
 from benchmarks.stats import machine
 from chaos.deployment import Deployment
 from tests.support.databases import fresh_database
@@ -72,6 +72,9 @@ def _measure(size_name: str, size: Size, deployment: Deployment, log) -> dict:
                                            size.other_firm_clients)
     log(f"seeded {report['dataset']}; rebuilding the read tables by replay")
     report["replay"] = {"rebuild": dataset.rebuild_read_tables(settings, stores, data)}
+    log("the embedded default's rebuild of the same events, copied to SQLite")
+    report["replay"]["rebuild_sqlite"] = embedded_replay.sqlite_rebuild(
+        deployment.env, stores, [f.id for f in data.firms], deployment.workdir)
     for name in ("command", "query"):
         deployment.start_process(name)
     wait_for_http(f"{deployment.api.command_url}/healthz")

@@ -10,6 +10,7 @@ golden files in `tests/contracts/golden/` fail a change made without one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class EventContract:
     fields: tuple[Field, ...]
     description: str
 
-    @property
+    @cached_property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 

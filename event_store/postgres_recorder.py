@@ -22,7 +22,7 @@ import threading
 from typing import Any, Sequence
 from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import InterfaceError, Notification, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier, Literal
@@ -107,6 +107,38 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         with self._head_lock:
             if self._head is None or head.notification_id > self._head.notification_id:
                 self._head = head
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_notifications(self, start: int | None, limit: int, stop: int | None = None,
+                             topics: Sequence[str] = (), *, inclusive_of_start: bool = True
+                             ) -> Sequence[Notification]:
+        """The library's read of the log, in binary: states arrive as sent, not hex-encoded.
+
+        A check's stored state is ~120 KB; in text format the server doubles it into hex and
+        the client decodes it back, which took half the time of reading a firm's history.
+        """
+        where, params = [], []
+        if start is not None:
+            where.append("notification_id >= %s" if inclusive_of_start
+                         else "notification_id > %s")
+            params.append(start)
+        if stop is not None:
+            where.append("notification_id <= %s")
+            params.append(stop)
+        if topics:
+            where.append("topic = ANY(%s)")
+            params.append(list(topics))
+        statement = SQL("SELECT notification_id, originator_id, originator_version, topic, state"
+                        " FROM {schema}.{events}").format(**self._names.sql)
+        if where:
+            statement += SQL(" WHERE " + " AND ".join(where))
+        statement += SQL(" ORDER BY notification_id LIMIT %s")
+        with self.datastore.get_connection() as conn, conn.cursor(binary=True) as curs:
+            curs.execute(statement, [*params, limit], prepare=True)
+            return [Notification(id=row["notification_id"], originator_id=row["originator_id"],
+                                 originator_version=row["originator_version"],
+                                 topic=row["topic"], state=bytes(row["state"]))
+                    for row in curs.fetchall()]
 
     def chain_links(self) -> list[ChainLink]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:

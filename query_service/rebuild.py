@@ -10,6 +10,7 @@ never a half-built set, and no event is applied twice or skipped.
 from __future__ import annotations
 
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -17,12 +18,14 @@ from typing import Callable, Iterable
 
 from event_store import FirmStores
 from event_store import read_envelopes
-from query_service.adapters.read_tables import LIVE, ReadTables, create_tables, drop_tables
+from query_service.adapters.read_tables import (LIVE, ReadTables, create_tables_for_bulk_load,
+                                                drop_tables, finish_bulk_load)
 from query_service.projections import Projector
+from shared.collector import collector_paused
 from shared.quarantine import QuarantinedEvent
 from shared.sql import Database, Transaction
 
-BATCH = 1000
+BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,11 @@ class ProjectionRebuild:
     def run(self) -> RebuildReport:
         started = time.monotonic()
         building = ReadTables("__r" + secrets.token_hex(4))
-        create_tables(self._db, building)
+        create_tables_for_bulk_load(self._db, building)
         try:
             projector = Projector(self._db, building, keyring=self._stores.keyring)
             events = sum(self._project_firm(projector, firm) for firm in self._firm_ids())
+            finish_bulk_load(self._db, building)
             analyse_tables(self._db, building)
             with self._db.transaction() as tx:
                 lock_live_tables(tx)
@@ -65,9 +69,14 @@ class ProjectionRebuild:
 
     def _project_firm(self, projector: Projector, firm_id: str) -> int:
         app, applied = self._stores.for_firm(firm_id), 0
-        while batch := read_envelopes(app, projector.position(firm_id), BATCH):
-            projector.handle_batch(batch)
-            applied += len(batch)
+        with collector_paused(), ThreadPoolExecutor(1, "rebuild-read") as reader:
+            # The next batch is read and decoded while this one is written: the writes
+            # mostly wait for PostgreSQL, which lets the reading thread run.
+            ahead = reader.submit(read_envelopes, app, projector.position(firm_id), BATCH)
+            while batch := ahead.result():
+                ahead = reader.submit(read_envelopes, app, batch[-1].position, BATCH)
+                projector.handle_batch(batch)
+                applied += len(batch)
         return applied
 
     def _catch_up(self, tx: Transaction, projector: Projector, firm_id: str) -> int:

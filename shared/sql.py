@@ -57,6 +57,20 @@ class Transaction:
             return
         self._conn.executemany(sql, rows)
 
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+                    ) -> None:
+        """Insert many rows into a table: PostgreSQL's COPY, SQLite's executemany."""
+        if not rows:
+            return
+        if self.dialect == "postgresql":
+            with self._conn.cursor() as cur:
+                with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            return
+        self._conn.executemany(f"INSERT INTO {table} ({', '.join(columns)})"
+                               f" VALUES ({', '.join('?' * len(columns))})", rows)
+
     def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[dict]:
         cur = self._conn.execute(self._adapt(sql), tuple(params))
         return [dict(row) for row in cur.fetchall()]

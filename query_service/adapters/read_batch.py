@@ -8,6 +8,7 @@ projector's transaction, beside the firm's position.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import orjson
 
@@ -97,11 +98,8 @@ class _Rows:
         return True
 
     def flush(self) -> None:
-        columns = ", ".join(self._columns)
-        self._tx.execute_many(
-            f"INSERT INTO {self._table} (firm_id, {self._key}, {columns})"
-            f" VALUES (?, ?, {', '.join('?' * len(self._columns))})",
-            [(self._firm_id, k, *self._values(k)) for k in self.created])
+        self._tx.insert_rows(self._table, ("firm_id", self._key, *self._columns),
+                             [(self._firm_id, k, *self._values(k)) for k in self.created])
         self._tx.execute_many(
             f"UPDATE {self._table} SET {', '.join(f'{c} = ?' for c in self._columns)}"
             f" WHERE firm_id = ? AND {self._key} = ?",
@@ -128,6 +126,13 @@ class ReadBatch:
         self._audit: list[tuple] = []
         self._reindexed: dict[str, None] = {}
         self._words_erased = False
+        # Clients' profile fields as the batch's events leave them, parsed from their rows.
+        self.profiles: dict[str, dict] = {}
+        self._before_flush: dict[str, Callable[[], None]] = {}
+
+    def before_flush(self, name: str, action: Callable[[], None]) -> None:
+        """Run action once, when the batch is written (a second one of that name is ignored)."""
+        self._before_flush.setdefault(name, action)
 
     def load_current_recommendations(self, client_ids) -> None:
         """Read when each client's current recommendations were requested (None: none are)."""
@@ -172,17 +177,17 @@ class ReadBatch:
     def flush(self) -> None:
         """Write every change: one statement per table and kind of change."""
         tx, t = self.tx, self.t
+        for action in self._before_flush.values():
+            action()
         self._number_search_rows()
         self.clients.flush()
         self.checks.flush()
         tx.execute_many(f"UPDATE {t.recommendations} SET is_current = 0"
                         " WHERE firm_id = ? AND client_id = ? AND is_current = 1",
                         [(self.firm_id, c) for c in self._demoted])
-        tx.execute_many(
-            f"INSERT INTO {t.recommendations} (firm_id, {', '.join(RECOMMENDATION_COLUMNS)})"
-            f" VALUES (?, {', '.join('?' * len(RECOMMENDATION_COLUMNS))})",
-            [(self.firm_id, *(r[c] for c in RECOMMENDATION_COLUMNS))
-             for rows in self._recommendations.values() for r in rows])
+        tx.insert_rows(t.recommendations, ("firm_id", *RECOMMENDATION_COLUMNS),
+                       [(self.firm_id, *(r[c] for c in RECOMMENDATION_COLUMNS))
+                        for rows in self._recommendations.values() for r in rows])
         counters = t.dashboard_counters
         tx.execute_many(
             f"INSERT INTO {counters} (firm_id, metric, bucket, count, total)"
@@ -191,10 +196,8 @@ class ReadBatch:
             f" total = {counters}.total + excluded.total",
             [(self.firm_id, metric, bucket, n, total)
              for (metric, bucket), (n, total) in self._counters.items()])
-        tx.execute_many(
-            f"INSERT INTO {t.audit_log} (firm_id, {', '.join(AUDIT_COLUMNS)})"
-            f" VALUES (?, {', '.join('?' * len(AUDIT_COLUMNS))})",
-            [(self.firm_id, *row) for row in self._audit])
+        tx.insert_rows(t.audit_log, ("firm_id", *AUDIT_COLUMNS),
+                       [(self.firm_id, *row) for row in self._audit])
         rows = [(self.clients.rows[c]["search_rowid"], self.clients.rows[c]["search_text"])
                 for c in self._reindexed]
         tx.execute_many(f"DELETE FROM {t.clients_fts} WHERE rowid = ?", [(r,) for r, _ in rows])

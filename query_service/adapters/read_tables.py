@@ -42,54 +42,54 @@ LIVE = ReadTables()
 
 def create_statements(dialect: str, t: ReadTables) -> list[str]:
     """Return the statements that create one table set on an engine."""
-    s = t.suffix
+    return [*table_statements(dialect, t), *index_statements(dialect, t),
+            *(_row_level_security(t) if dialect == "postgresql" else [])]
+
+
+def table_statements(dialect: str, t: ReadTables, unlogged: bool = False) -> list[str]:
+    """The tables of one set with their primary keys (UNLOGGED: PostgreSQL, for a bulk load)."""
     search = ("search_text TEXT NOT NULL,"
               if dialect == "sqlite" else
               "search_text TEXT NOT NULL, search_vector tsvector GENERATED ALWAYS AS"
               " (to_tsvector('simple', search_text)) STORED,")
+    # A check's result is ~100 KB of JSON: lz4 compresses it several times faster than
+    # PostgreSQL's default pglz, for a slightly larger stored value.
+    lz4 = "" if dialect == "sqlite" else " COMPRESSION lz4"
+    create = "CREATE UNLOGGED TABLE" if unlogged and dialect == "postgresql" else "CREATE TABLE"
     statements = [
-        f"""CREATE TABLE {t.clients} (
+        f"""{create} {t.clients} (
             firm_id TEXT NOT NULL, client_id TEXT NOT NULL, version INTEGER NOT NULL,
             status TEXT NOT NULL, first_name TEXT NOT NULL, last_name TEXT NOT NULL,
             email TEXT, email_digest TEXT, employer TEXT, field TEXT, {search}
-            profile TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL,
+            profile TEXT{lz4} NOT NULL, created_by TEXT, created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL, latest_check_id TEXT, search_rowid BIGINT,
             PRIMARY KEY (firm_id, client_id))""",
-        f"CREATE INDEX clients_newest{s} ON {t.clients} (firm_id, created_at DESC, client_id DESC)",
-        f"CREATE INDEX clients_status{s} ON {t.clients}"
-        " (firm_id, status, created_at DESC, client_id DESC)",
-        f"CREATE INDEX clients_attorney{s} ON {t.clients} (firm_id, created_by)",
-        f"CREATE INDEX clients_email{s} ON {t.clients} (firm_id, email_digest)",
-        f"""CREATE TABLE {t.checks} (
+        f"""{create} {t.checks} (
             firm_id TEXT NOT NULL, check_id TEXT NOT NULL, client_id TEXT NOT NULL,
             status TEXT NOT NULL, profile_version INTEGER NOT NULL, analysis_mode TEXT,
-            result TEXT, error_message TEXT, retry_allowed INTEGER, requested_by TEXT,
+            result TEXT{lz4}, error_message TEXT, retry_allowed INTEGER, requested_by TEXT,
             requested_at TEXT NOT NULL, started_at TEXT, completed_at TEXT,
             updated_at TEXT NOT NULL, PRIMARY KEY (firm_id, check_id))""",
-        f"CREATE INDEX checks_by_client{s} ON {t.checks} (firm_id, client_id, requested_at DESC)",
-        f"""CREATE TABLE {t.recommendations} (
+        f"""{create} {t.recommendations} (
             firm_id TEXT NOT NULL, check_id TEXT NOT NULL, client_id TEXT NOT NULL,
             visa_type TEXT NOT NULL, rank INTEGER NOT NULL, verdict TEXT NOT NULL,
             eligibility_score INTEGER NOT NULL, success_probability REAL NOT NULL,
             requested_at TEXT NOT NULL, is_current INTEGER NOT NULL,
             PRIMARY KEY (firm_id, check_id, visa_type))""",
-        f"CREATE INDEX recommendations_current{s} ON {t.recommendations}"
-        " (firm_id, visa_type, is_current, eligibility_score)",
-        f"CREATE INDEX recommendations_by_client{s} ON {t.recommendations} (firm_id, client_id)",
-        f"""CREATE TABLE {t.dashboard_counters} (
+        # The projector reads a client's current recommendations by client: needed while loading.
+        f"CREATE INDEX recommendations_by_client{t.suffix} ON {t.recommendations}"
+        " (firm_id, client_id)",
+        f"""{create} {t.dashboard_counters} (
             firm_id TEXT NOT NULL, metric TEXT NOT NULL, bucket TEXT NOT NULL,
             count BIGINT NOT NULL, total DOUBLE PRECISION NOT NULL,
             PRIMARY KEY (firm_id, metric, bucket))""",
-        f"""CREATE TABLE {t.audit_log} (
+        f"""{create} {t.audit_log} (
             firm_id TEXT NOT NULL, position BIGINT NOT NULL, event_type TEXT NOT NULL,
             action TEXT NOT NULL, entity_type TEXT NOT NULL, entity_id TEXT NOT NULL,
             client_id TEXT, actor_id TEXT, actor_kind TEXT, request_id TEXT,
-            correlation_id TEXT, occurred_at TEXT NOT NULL, changes TEXT NOT NULL,
+            correlation_id TEXT, occurred_at TEXT NOT NULL, changes TEXT{lz4} NOT NULL,
             PRIMARY KEY (firm_id, position))""",
-        f"CREATE INDEX audit_by_client{s} ON {t.audit_log} (firm_id, client_id, position)",
-        f"CREATE INDEX audit_by_actor{s} ON {t.audit_log} (firm_id, actor_id, position)",
-        f"CREATE INDEX audit_by_entity{s} ON {t.audit_log} (firm_id, entity_id, position)",
-        f"""CREATE TABLE {t.projector_positions} (
+        f"""{create} {t.projector_positions} (
             consumer TEXT NOT NULL, firm_id TEXT NOT NULL, position BIGINT NOT NULL,
             updated_at TEXT NOT NULL, PRIMARY KEY (consumer, firm_id))""",
         *quarantine_schema(t.projector_quarantine),
@@ -99,12 +99,30 @@ def create_statements(dialect: str, t: ReadTables) -> list[str]:
         # because VACUUM may renumber SQLite's implicit rowids.
         statements += [f"CREATE VIRTUAL TABLE {t.clients_fts} USING fts5(search_text,"
                        " tokenize = 'unicode61 remove_diacritics 2')",
-                       f"CREATE UNIQUE INDEX clients_search_rowid{s} ON {t.clients}"
+                       f"CREATE UNIQUE INDEX clients_search_rowid{t.suffix} ON {t.clients}"
                        " (search_rowid)"]
-    else:
+    return statements
+
+
+def index_statements(dialect: str, t: ReadTables) -> list[str]:
+    """The indexes the reads need and the projector does not: built after a bulk load."""
+    s = t.suffix
+    statements = [
+        f"CREATE INDEX clients_newest{s} ON {t.clients} (firm_id, created_at DESC, client_id DESC)",
+        f"CREATE INDEX clients_status{s} ON {t.clients}"
+        " (firm_id, status, created_at DESC, client_id DESC)",
+        f"CREATE INDEX clients_attorney{s} ON {t.clients} (firm_id, created_by)",
+        f"CREATE INDEX clients_email{s} ON {t.clients} (firm_id, email_digest)",
+        f"CREATE INDEX checks_by_client{s} ON {t.checks} (firm_id, client_id, requested_at DESC)",
+        f"CREATE INDEX recommendations_current{s} ON {t.recommendations}"
+        " (firm_id, visa_type, is_current, eligibility_score)",
+        f"CREATE INDEX audit_by_client{s} ON {t.audit_log} (firm_id, client_id, position)",
+        f"CREATE INDEX audit_by_actor{s} ON {t.audit_log} (firm_id, actor_id, position)",
+        f"CREATE INDEX audit_by_entity{s} ON {t.audit_log} (firm_id, entity_id, position)",
+    ]
+    if dialect == "postgresql":
         statements.append(f"CREATE INDEX clients_search{s} ON {t.clients}"
                           " USING GIN (search_vector)")
-        statements += _row_level_security(t)
     return statements
 
 
@@ -131,6 +149,30 @@ def create_tables(db: Database, t: ReadTables) -> None:
         ensure_reader_role(db)
     with db.transaction() as tx:
         for statement in create_statements(db.dialect, t):
+            tx.execute(statement)
+
+
+def create_tables_for_bulk_load(db: Database, t: ReadTables) -> None:
+    """Create a table set to fill in bulk: keys only and, on PostgreSQL, not WAL-logged.
+
+    `finish_bulk_load` then makes it durable and builds the other indexes, each in one
+    pass over the loaded rows instead of one insertion per row.
+    """
+    if db.dialect == "postgresql":
+        ensure_reader_role(db)
+    with db.transaction() as tx:
+        for statement in [*table_statements(db.dialect, t, unlogged=True),
+                          *(_row_level_security(t) if db.dialect == "postgresql" else [])]:
+            tx.execute(statement)
+
+
+def finish_bulk_load(db: Database, t: ReadTables) -> None:
+    """Make a bulk-loaded table set durable and indexed, as create_tables would have it."""
+    with db.transaction() as tx:
+        if tx.dialect == "postgresql":
+            for table in t.names(tx.dialect):
+                tx.execute(f"ALTER TABLE {table} SET LOGGED")
+        for statement in index_statements(tx.dialect, t):
             tx.execute(statement)
 
 

@@ -69,6 +69,10 @@ def test_pipeline_and_replay_figures_are_reported_and_every_event_was_projected(
     assert all(e["llm_calls"] >= 8 and e["analysis_modes"] == {"llm_and_rules": 8}
                for e in with_llm)
     assert replay["rebuild"]["events"] == report["dataset"]["events"]
+    assert replay["rebuild"]["quarantined"] == 0 and replay["rebuild"]["ratio_to_raw_read"] > 0
+    assert replay["rebuild_sqlite"]["events"] == replay["rebuild_sqlite"]["copied"] == \
+        report["dataset"]["events"]
+    assert replay["rebuild_sqlite"]["quarantined"] == 0
     assert replay["as_of"]["events"] == 200 and replay["as_of"]["ratio_p50"] > 0
     assert replay["as_of"]["http"]["count"] == report["parameters"]["as_of_samples"]
     assert replay["as_of"]["query_side"]["count"] == report["parameters"]["as_of_samples"]
@@ -76,5 +80,6 @@ def test_pipeline_and_replay_figures_are_reported_and_every_event_was_projected(
     assert replay["audit_export"]["raw_select_events_per_second"] > 0
     for heading in ("## Machine and configuration", "## Command side", "## Query side",
                     "## Pipeline", "## Replay", "Engine with the fake LLM at 2000 ms",
-                    "visa audit export", "raw autocommitted psycopg INSERT"):
+                    "visa audit export", "raw autocommitted psycopg INSERT",
+                    "on the embedded default (SQLite"):
         assert heading in markdown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 from event_store import read_envelopes
@@ -75,6 +76,39 @@ def test_rebuild_produces_exactly_the_live_projection(deployment):
 
     assert report.events == sum(len(live[f]["audit"]) for f in firms)
     assert {firm: _snapshot(deployment, firm) for firm in firms} == live
+
+
+def test_a_rebuilt_table_set_is_durable_and_indexed_like_a_created_one(deployment):
+    firm = deployment.new_firm()
+    write_case_history(deployment.stores.for_firm(firm))
+    deployment.project_all(firm)
+    created = _table_set_shape(deployment.read_db)
+
+    ProjectionRebuild(deployment.read_db, deployment.stores, deployment.directory.firm_ids).run()
+
+    assert _table_set_shape(deployment.read_db) == created
+
+
+def _table_set_shape(db) -> dict:
+    """Each live read table's indexes (and on PostgreSQL: logged or not, and its policies)."""
+    with db.transaction() as tx:
+        if tx.dialect == "sqlite":
+            rows = tx.fetch_all("SELECT tbl_name AS t, name FROM sqlite_master"
+                                " WHERE type = 'index' AND name NOT LIKE 'sqlite_%'")
+            return {"indexes": sorted((r["t"], _unsuffixed(r["name"])) for r in rows)}
+        tables = tx.fetch_all("SELECT relname, relpersistence FROM pg_class WHERE relkind = 'r'"
+                              " AND relnamespace = 'public'::regnamespace")
+        indexes = tx.fetch_all("SELECT tablename, indexname FROM pg_indexes"
+                               " WHERE schemaname = 'public'")
+        policies = tx.fetch_all("SELECT tablename, policyname FROM pg_policies")
+    return {"persistence": sorted((r["relname"], r["relpersistence"]) for r in tables),
+            "indexes": sorted((r["tablename"], _unsuffixed(r["indexname"])) for r in indexes),
+            "policies": sorted((r["tablename"], r["policyname"]) for r in policies)}
+
+
+def _unsuffixed(index: str) -> str:
+    # A swapped-in set keeps its indexes' names, suffix and all.
+    return re.sub(r"__r[0-9a-f]{8}", "", index)
 
 
 def test_rebuild_swaps_in_while_writes_are_projected_and_reads_are_served(deployment):
