@@ -45,7 +45,8 @@ def rebuild(args) -> int:
     finally:
         _close(stores)
     print(f"rebuilt the read tables from {report.events} events in {report.seconds:.1f}s "
-          f"({report.events_per_second:,.0f} events/s) and swapped them in")
+          f"({report.events_per_second:,.0f} events/s) and swapped them in; the replaced tables"
+          f" were dropped in {report.retiring_seconds:.1f}s")
     for event in report.quarantined:
         print(f"quarantined: firm {event.firm_id} position {event.position} "
               f"{event.event_type}: {event.error}", file=sys.stderr)

@@ -9,6 +9,7 @@ never a half-built set, and no event is applied twice or skipped.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 import time
@@ -27,12 +28,15 @@ from shared.sql import Database, Transaction
 
 BATCH = 5000
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class RebuildReport:
     events: int
-    seconds: float
+    seconds: float  # until the new tables served reads
     quarantined: tuple[QuarantinedEvent, ...] = ()
+    retiring_seconds: float = 0.0  # dropping the old tables afterwards
 
     @property
     def events_per_second(self) -> float:
@@ -65,7 +69,16 @@ class ProjectionRebuild:
             with self._db.transaction() as tx:
                 drop_tables(tx, building)
             raise
-        return RebuildReport(events, time.monotonic() - started, quarantined)
+        swapped = time.monotonic()
+        # After the swap's commit, so the live tables are not held meanwhile: on SQLite,
+        # dropping overwrites every freed page (secure_delete), which takes a while.
+        try:
+            with self._db.transaction() as tx:
+                drop_tables(tx, RETIRED)
+        except Exception as exc:  # the rebuild stands; the next one drops them
+            log.warning("the replaced read tables stay until the next rebuild: %s", exc)
+        return RebuildReport(events, swapped - started, quarantined,
+                             time.monotonic() - swapped)
 
     def _project_firm(self, projector: Projector, firm_id: str) -> int:
         app, applied = self._stores.for_firm(firm_id), 0
@@ -109,14 +122,16 @@ def lock_live_tables(tx: Transaction) -> None:
         tx.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
 
 
+RETIRED = ReadTables("__retired")
+
+
 def swap_tables(tx: Transaction, building: ReadTables) -> None:
-    retired = ReadTables("__retired")
-    drop_tables(tx, retired)
+    """Put the built set in the live set's place; the live set becomes RETIRED, to drop."""
+    drop_tables(tx, RETIRED)  # left by a rebuild that stopped after its swap
     for live, new, old in zip(LIVE.names(tx.dialect), building.names(tx.dialect),
-                              retired.names(tx.dialect)):
+                              RETIRED.names(tx.dialect)):
         tx.execute(f"ALTER TABLE {live} RENAME TO {old}")
         tx.execute(f"ALTER TABLE {new} RENAME TO {live}")
-    drop_tables(tx, retired)
 
 
 @dataclass(frozen=True)
