@@ -14,7 +14,6 @@ import base64
 import binascii
 import json
 import os
-import re
 from datetime import UTC, datetime
 
 import orjson
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from contracts.profile import map_sealed_value
 from event_store.blind_index import EmailIndex
+from event_store.quotes import quote_finder
 from event_store.key_wrapping import KeyWrapping, MasterKeyWrapping
 from shared.profile_schema import DIRECT_IDENTIFIERS
 from shared.sql import Database, apply_schema
@@ -187,10 +187,9 @@ class FieldSealer:
         The engine judges free text and quotes it back (an award's name, a contribution, the
         employer); those strings are sealed like the profile's, so erasure reaches them too.
         """
-        patterns = [re.escape(t) for t in texts] + [rf"\b{re.escape(w)}\b" for w in words]
-        if not patterns:
+        quotes = quote_finder(texts, words)
+        if quotes is None:
             return value
-        quotes = re.compile("|".join(sorted(patterns, key=len, reverse=True)), re.IGNORECASE)
 
         def walk(item, key):
             if isinstance(item, dict):
@@ -198,7 +197,7 @@ class FieldSealer:
             if isinstance(item, list):
                 return [walk(v, key) for v in item]
             if (isinstance(item, str) and key not in STRUCTURAL_KEYS and not is_sealed(item)
-                    and quotes.search(item)):
+                    and quotes(item)):
                 return self.seal(QUOTE, item)
             return item
 
