@@ -58,9 +58,7 @@ class FirmEventStore(Application):
 
     def read_envelopes(self, after: int, limit: int = 500) -> list[EventEnvelope]:
         """Read the firm's events stored after a position, in order, identifiers sealed."""
-        notifications = self.recorder.select_notifications(
-            start=after, limit=limit, inclusive_of_start=False)
-        return [self.envelope(n) for n in notifications]
+        return [self._read(row, None) for row in log_rows(self.recorder, after, limit)]
 
     def history(self, after: int = 0, page: int = HISTORY_PAGE) -> Iterator[EventEnvelope]:
         """Yield the firm's events after a position with identifiers opened (compliance replay).
