@@ -11,6 +11,7 @@ the event store, Kafka's log and any backup of either.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import os
 from datetime import UTC, datetime
@@ -83,19 +84,20 @@ class ClientKeyring:
 
     def key(self, firm_id: str, client_id: str) -> bytes | None:
         """Return the client's data key, or None once it was destroyed."""
+        # One round trip (a script), not BEGIN, SELECT and COMMIT: every read of a client's
+        # history waits for it.
         rows = self._db.script([("SELECT wrapped_key FROM client_keys WHERE firm_id = ?"
                                  " AND client_id = ?", (firm_id, str(client_id)))])[0]
-        return None if not rows else self._unwrap(firm_id, client_id, rows[0]["wrapped_key"])
+        return self._unwrap(firm_id, client_id, rows[0]["wrapped_key"]) if rows else None
 
     def sealers(self, firm_id: str, client_ids) -> dict[str, FieldSealer]:
         """Each client's sealer for opening, its key fetched with the others in few statements."""
         ids, found = sorted({str(c) for c in client_ids}), {}
         for start in range(0, len(ids), KEYS_PER_STATEMENT):
             chunk = ids[start:start + KEYS_PER_STATEMENT]
-            with self._db.read() as tx:
-                rows = tx.fetch_all("SELECT client_id, wrapped_key FROM client_keys"
-                                    f" WHERE firm_id = ? AND client_id IN ({_marks(chunk)})",
-                                    (firm_id, *chunk))
+            rows = self._db.script([("SELECT client_id, wrapped_key FROM client_keys"
+                                     f" WHERE firm_id = ? AND client_id IN ({_marks(chunk)})",
+                                     (firm_id, *chunk))])[0]
             found.update((r["client_id"], r["wrapped_key"]) for r in rows)
         return {c: FieldSealer(self._unwrap(firm_id, c, found[c]) if c in found else None,
                                f"{firm_id}:{c}") for c in ids}
@@ -152,7 +154,7 @@ class FieldSealer:
         if self._aead is None:
             return None
         try:
-            raw = base64.b64decode(value[len(TOKEN_PREFIX):], validate=True)
+            raw = binascii.a2b_base64(value[len(TOKEN_PREFIX):], strict_mode=True)
             plain = self._aead.decrypt(raw[:12], raw[12:], self._aad(name))
         except (InvalidTag, ValueError):  # another key's, another field's, or not a token
             return None

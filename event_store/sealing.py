@@ -35,13 +35,6 @@ def sealers_remembered() -> Iterator[None]:
         _remembered.reset(token)
 
 
-def remember_sealers(keyring: ClientKeyring, firm_id: str, client_ids) -> None:
-    """Fetch the keys of many clients at once into the memory of sealers_remembered()."""
-    memory = _remembered.get()
-    if memory is not None:
-        memory.update(keyring.sealers(firm_id, {c for c in client_ids if c not in memory}))
-
-
 def sealer_for(keyring: ClientKeyring, firm_id: str, client_id: str):
     """The client's sealer for opening, remembered inside sealers_remembered()."""
     memory = _remembered.get()

@@ -75,7 +75,9 @@ def test_pipeline_and_replay_figures_are_reported_and_every_event_was_projected(
     assert replay["rebuild_sqlite"]["quarantined"] == 0
     assert replay["as_of"]["events"] == 200 and replay["as_of"]["ratio_p50"] > 0
     assert replay["as_of"]["http"]["count"] == report["parameters"]["as_of_samples"]
+    assert replay["as_of"]["query_side"]["count"] == report["parameters"]["as_of_samples"]
     assert replay["audit_export"]["events"] >= report["parameters"]["big_firm_clients"]
+    assert replay["audit_export"]["raw_select_events_per_second"] > 0
     for heading in ("## Machine and configuration", "## Command side", "## Query side",
                     "## Pipeline", "## Replay", "Engine with the fake LLM at 2000 ms",
                     "visa audit export", "raw autocommitted psycopg INSERT",

@@ -50,6 +50,24 @@ def test_a_token_moved_to_another_client_or_field_does_not_open():
     assert sealer().open("last_name", token) is None
 
 
+@pytest.mark.parametrize("value", [
+    "Amara", "Ōkafor 𝔸 \u2028 \"quoted\"", 17, 0.1 + 0.2, 2**70, True, ["a", {"b": None}],
+    {"employer": "Acme", "wage": 1.5e-7}])
+def test_every_kind_of_value_opens_to_what_was_sealed(value):
+    assert sealer().open("notes", sealer().seal("notes", value)) == value
+
+
+def test_a_sealed_nan_opens_to_nan():
+    opened = sealer().open("notes", sealer().seal("notes", float("nan")))
+
+    assert opened != opened
+
+
+def test_a_token_that_is_not_base64_opens_to_nothing():
+    assert sealer().open("notes", "pii:v1:not base64!") is None
+    assert sealer().open("notes", "pii:v1:QUJD") is None
+
+
 def test_nothing_can_be_sealed_once_the_key_is_destroyed():
     with pytest.raises(ValueError):
         sealer(None).seal("first_name", "Amara")
