@@ -19,7 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, default=Path("docs/BENCHMARKS.md"))
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="visa-bench-") as workdir:
-        report = run(args.size, Path(workdir), log=lambda m: print(f"[bench] {m}", flush=True))
+        report = run(args.size, Path(workdir), log=lambda m: print(f"[bench] {m}", flush=True),
+                     partial=args.json.with_suffix(".partial.json"))
     outputs = ((args.json, json.dumps(report, indent=2)), (args.markdown, markdown(report)))
     for path, text in outputs:
         path.parent.mkdir(parents=True, exist_ok=True)

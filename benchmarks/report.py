@@ -112,12 +112,13 @@ def _pipeline(side: dict) -> str:
         f"in {relay['seconds']} s, read from the store, published, acknowledged, position saved)",
         f"- Engine: **{engine['checks_per_second']} checks/s** ({engine['checks']} checks "
         f"requested at once, {engine['seconds']} s from the first request to the last "
-        f"result; LLM: {engine['llm']})",
+        f"result; LLM: {engine['llm']}){_timed_out(engine)}",
         *[f"- Engine with the fake LLM at {e['llm_latency_ms']} ms per call: "
           f"**{e['checks_per_second']} checks/s** ({e['checks']} checks in {e['seconds']} s, "
           f"every analysis recorded {e.get('seconds_to_every_analysis')} s after the first "
           f"request, {e['llm_calls']} LLM calls, up to {e['llm_calls_in_flight_max']} in flight at once; "
-          f"modes {e['analysis_modes']})" for e in side.get("engine_with_fake_llm", [])],
+          f"modes {e['analysis_modes']}){_timed_out(e)}"
+          for e in side.get("engine_with_fake_llm", [])],
     ])
 
 
@@ -253,6 +254,12 @@ NOTES = """## Reading these figures
   enough, against 1 / 2 s for a serial engine. At 0 ms the LLM step costs the anthropic client's
   HTTP round trip, the prompt and the guardrails.
 """
+
+
+def _timed_out(run: dict) -> str:
+    if not run.get("timed_out"):
+        return ""
+    return f"; **timed out**: {run['concluded']} of {run['checks']} concluded within 300 s"
 
 
 def _ms(stats: dict, key: str) -> str:

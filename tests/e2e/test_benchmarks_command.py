@@ -63,6 +63,8 @@ def test_pipeline_and_replay_figures_are_reported_and_every_event_was_projected(
     assert pipeline["projection_lag"]["unprojected"] == 0
     assert pipeline["projection_lag"]["lag"]["count"] == pipeline["projection_lag"]["events"]
     assert pipeline["relay"]["events"] > 0 and pipeline["engine"]["checks"] == 8
+    assert not pipeline["engine"]["timed_out"]
+    assert not any(e["timed_out"] for e in pipeline["engine_with_fake_llm"])
     with_llm = pipeline["engine_with_fake_llm"]
     assert [e["llm_latency_ms"] for e in with_llm] == [0, 2000]
     assert all(e["checks"] == 8 and e["checks_per_second"] > 0 for e in with_llm)
