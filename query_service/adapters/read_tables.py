@@ -176,13 +176,14 @@ def create_tables_for_bulk_load(db: Database, t: ReadTables) -> None:
     """Create a table set to fill in bulk: keys only and, on PostgreSQL, not WAL-logged.
 
     `finish_bulk_load` then makes it durable and builds the other indexes, each in one
-    pass over the loaded rows instead of one insertion per row.
+    pass over the loaded rows instead of one insertion per row. Row-level security comes
+    then too: PostgreSQL refuses COPY into a table whose policies apply to the writer, as
+    forced ones do to a non-superuser owner; until the swap no reader sees these tables.
     """
     if db.dialect == "postgresql":
         ensure_reader_role(db)
     with db.transaction() as tx:
-        for statement in [*table_statements(db.dialect, t, unlogged=True),
-                          *(_row_level_security(t) if db.dialect == "postgresql" else [])]:
+        for statement in table_statements(db.dialect, t, unlogged=True):
             tx.execute(statement)
 
 
@@ -194,6 +195,9 @@ def finish_bulk_load(db: Database, t: ReadTables) -> None:
                 tx.execute(f"ALTER TABLE {table} SET LOGGED")
         for statement in index_statements(tx.dialect, t):
             tx.execute(statement)
+        if tx.dialect == "postgresql":
+            for statement in _row_level_security(t):
+                tx.execute(statement)
 
 
 def drop_tables(tx: Transaction, t: ReadTables) -> None:
