@@ -181,7 +181,7 @@ CONFIGURATION = {
               "real anthropic client against a local fake Messages API (tests/fakes)",
     "event_store": "PostgreSQL, one table per firm, one shared pool per process (max 8)",
     "broker": "Tansu (Kafka protocol) with in-memory storage, 12 partitions",
-    "consumers": "max_poll_interval 300 s (the default), 100 records per poll",
+    "consumers": "max_poll_interval 30 s, 100 records per poll",
     "load_generator": "Python threads (requests) on the same machine as the services",
     "http_clients": "keep-alive sessions; each request waits for its response",
 }
