@@ -164,9 +164,11 @@ def _account_llm(tally: Tally, ledger: Ledger, fake: FakeMessagesAPI, outcomes: 
                  or analysed.get(c, concluded[c]) - concluded[c] > TERMINAL_BOUND_SECONDS)]
     unanalysed = [c for c in checks if c in concluded and c not in analysed]
     # The fake logs a request when its server thread reads it: under load that can be after
-    # the client gave up on it (its call timeout) and the analysis was recorded. A request
-    # logged more than one call timeout after the analysis cannot have been sent before it.
-    grace = LLM_ENV["VISA_LLM_CALL_TIMEOUT_SECONDS"]
+    # the client gave up on it (its call timeout) and the analysis was recorded; at load
+    # average ~17 that lag passed one call timeout. An analysis's calls all fall within its
+    # deadline, so a request logged more than a whole deadline after the analysis was
+    # recorded cannot belong to it.
+    grace = LLM_ENV["VISA_LLM_DEADLINE_SECONDS"]
     billed_after = sum(1 for c in checks if c in analysed
                        for at, _ in calls.get(tags[c], []) if at > analysed[c] + grace)
     over_budget = sum(max(0, len(calls.get(tags[c], [])) - MAX_CALLS_PER_CHECK) for c in checks)

@@ -29,7 +29,8 @@ from tests.support.processes import (
 )
 from tests.support.profiles import researcher_profile
 
-CLIENTS = 1000
+# Enough that the kill lands mid-stream: a batch of 100 events takes a few ms to apply.
+CLIENTS = 3000
 
 
 def _seed(stores: FirmStores, firm_id: str) -> int:
