@@ -88,8 +88,9 @@ class FirmEventStore(Application):
         Kafka's log then holds only ciphertext, which erasing the client's key makes
         unreadable too.
         """
-        event = self._decode(notification)
-        return _envelope(self.firm_id, notification.id, event)
+        return self._read(StoredRow(notification.id, str(notification.originator_id),
+                                    notification.originator_version, notification.topic,
+                                    notification.state), None)
 
     def stream(self, aggregate_id: UUID | str, to_version: int | None = None,
                reveal: bool = False) -> list[EventEnvelope]:
@@ -165,11 +166,6 @@ class FirmEventStore(Application):
     def notify_saved(self) -> None:
         if self._on_saved is not None:
             self._on_saved(self.firm_id)
-
-    def _decode(self, stored: StoredEvent) -> DecodedEvent:
-        """Decode a stored event, identifiers sealed."""
-        state = self._transcoded(stored.state)
-        return decode(stored.topic, stored.originator_id, stored.originator_version, state)
 
     def _openers(self, rows: list[StoredRow]) -> dict:
         """The sealers that can open the clients' events among rows, keys fetched together."""
